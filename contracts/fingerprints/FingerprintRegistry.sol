@@ -1,0 +1,315 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity ^0.8.24;
+
+import {AccessManaged} from "@openzeppelin/contracts/access/manager/AccessManaged.sol";
+
+import {IFingerprintRegistry} from "../interfaces/IFingerprintRegistry.sol";
+import {IIssuerAccreditation} from "../interfaces/IIssuerAccreditation.sol";
+import {ISchemaRegistry} from "../interfaces/ISchemaRegistry.sol";
+import {FingerprintMerkle} from "../libraries/FingerprintMerkle.sol";
+
+/// @title FingerprintRegistry
+/// @notice Anchors, revokes and verifies salted document fingerprints and Merkle batches.
+/// @dev Gas: the anchor paths read exactly one accreditation slot and write one packed record slot.
+/// Administration (accreditation) is `restricted` through the consortium's AccessManager; the
+/// anchor paths are deliberately not, since `restricted` costs ~11,000 gas per call
+/// (docs/decisions/0002-anchor-hot-path.md).
+contract FingerprintRegistry is IFingerprintRegistry, AccessManaged {
+    ISchemaRegistry private immutable _schemaRegistry;
+
+    /// @dev Keyed by `_accreditationKey(issuer, schemaIndex)`: one hash instead of two on the hot path.
+    mapping(bytes32 issuerAndSchemaIndex => Accreditation accreditation) private _accreditations;
+    mapping(bytes32 fingerprint => AnchorRecord record) private _anchors;
+    mapping(bytes32 root => AnchorRecord record) private _batches;
+    /// @dev Keyed by batch root first (zero for single anchors), so an issuer who puts someone
+    /// else's fingerprint into its own batch can only ever revoke its own claim.
+    mapping(bytes32 batchRoot => mapping(bytes32 fingerprint => Revocation revocation)) private _revocations;
+
+    constructor(address initialAuthority, ISchemaRegistry schemaRegistry_) AccessManaged(initialAuthority) {
+        _schemaRegistry = schemaRegistry_;
+    }
+
+    // ---------------------------------------------------------------- accreditation (restricted)
+
+    /// @inheritdoc IIssuerAccreditation
+    function accredit(address issuer, bytes32 schemaId) external restricted {
+        if (issuer == address(0)) revert InvalidIssuer();
+        // Reverts with SchemaNotFound for unknown schemas.
+        Accreditation storage current = _accreditations[_accreditationKey(issuer, _schemaRegistry.schema(schemaId).index)];
+        if (current.active) revert AlreadyAccredited(issuer, schemaId);
+        uint32 now32 = _now32();
+        current.active = true;
+        current.accreditedAt = now32;
+        // A re-accreditation closes the window opened by the previous withdrawal.
+        if (current.untrustedFrom != 0) current.untrustedUntil = now32;
+        emit IssuerAccredited(issuer, schemaId);
+    }
+
+    /// @inheritdoc IIssuerAccreditation
+    function withdrawAccreditation(address issuer, bytes32 schemaId, uint64 effectiveFrom) external restricted {
+        Accreditation storage current = _accreditations[_accreditationKey(issuer, _schemaIndexOf(schemaId))];
+        if (!current.active) revert NotAccredited(issuer, schemaId);
+        if (effectiveFrom > _now32() || effectiveFrom < current.accreditedAt) revert InvalidWithdrawalTime(effectiveFrom);
+        current.active = false;
+        // Fits 32 bits: effectiveFrom <= _now32().
+        current.untrustedFrom = uint32(effectiveFrom);
+        current.untrustedUntil = 0;
+        emit AccreditationWithdrawn(issuer, schemaId, effectiveFrom);
+    }
+
+    // ---------------------------------------------------------------- anchoring
+
+    /// @inheritdoc IFingerprintRegistry
+    function anchor(bytes32 fingerprint, uint32 schemaIndex, uint64 expiresAt) external {
+        _store(_anchors, fingerprint, _newRecord(schemaIndex, expiresAt));
+        emit Anchored(fingerprint, msg.sender, schemaIndex, expiresAt);
+    }
+
+    /// @inheritdoc IFingerprintRegistry
+    function anchorMany(bytes32[] calldata fingerprints, uint32 schemaIndex, uint64 expiresAt) external {
+        uint256 count = fingerprints.length;
+        if (count == 0) revert EmptyFingerprintList();
+        uint256 record = _newRecord(schemaIndex, expiresAt);
+        for (uint256 i; i < count;) {
+            _store(_anchors, fingerprints[i], record);
+            // Cannot overflow: i < count, the length of a calldata array.
+            unchecked {
+                ++i;
+            }
+        }
+        emit AnchoredMany(msg.sender, schemaIndex, expiresAt, fingerprints);
+    }
+
+    /// @inheritdoc IFingerprintRegistry
+    function anchorBatch(bytes32 root, uint32 leafCount, uint32 schemaIndex, uint64 expiresAt) public {
+        if (leafCount == 0) revert EmptyBatch();
+        _store(_batches, root, _newRecord(schemaIndex, expiresAt));
+        emit BatchAnchored(root, msg.sender, schemaIndex, leafCount, expiresAt);
+    }
+
+    /// @inheritdoc IFingerprintRegistry
+    function anchorBatchWithURI(bytes32 root, uint32 leafCount, uint32 schemaIndex, uint64 expiresAt, string calldata uri)
+        external
+    {
+        anchorBatch(root, leafCount, schemaIndex, expiresAt);
+        emit BatchURI(root, uri);
+    }
+
+    // ---------------------------------------------------------------- revocation
+
+    /// @inheritdoc IFingerprintRegistry
+    function revoke(bytes32 fingerprint, uint16 reason, bytes32 supersededBy) external {
+        _revoke(_anchors[fingerprint], bytes32(0), fingerprint, reason, supersededBy);
+    }
+
+    /// @inheritdoc IFingerprintRegistry
+    function revokeLeaf(bytes32 root, bytes32 fingerprint, bytes32[] calldata proof, uint16 reason, bytes32 supersededBy)
+        external
+    {
+        _requireLeaf(root, fingerprint, proof);
+        _revoke(_batches[root], root, fingerprint, reason, supersededBy);
+    }
+
+    /// @inheritdoc IFingerprintRegistry
+    function reinstate(bytes32 fingerprint) external {
+        _reinstate(_anchors[fingerprint], bytes32(0), fingerprint);
+    }
+
+    /// @inheritdoc IFingerprintRegistry
+    function reinstateLeaf(bytes32 root, bytes32 fingerprint, bytes32[] calldata proof) external {
+        _requireLeaf(root, fingerprint, proof);
+        _reinstate(_batches[root], root, fingerprint);
+    }
+
+    // ---------------------------------------------------------------- views
+
+    /// @inheritdoc IFingerprintRegistry
+    function verify(bytes32 fingerprint) external view returns (Verification memory) {
+        return _verification(_anchors[fingerprint], bytes32(0), fingerprint);
+    }
+
+    /// @inheritdoc IFingerprintRegistry
+    function verifyLeaf(bytes32 root, bytes32 fingerprint, bytes32[] calldata proof)
+        external
+        view
+        returns (Verification memory result)
+    {
+        AnchorRecord memory batch = _batches[root];
+        if (batch.issuer != address(0) && !FingerprintMerkle.verify(proof, root, fingerprint)) {
+            result.status = VerificationStatus.BadProof;
+            return result;
+        }
+        return _verification(batch, root, fingerprint);
+    }
+
+    /// @inheritdoc IFingerprintRegistry
+    function anchorOf(bytes32 fingerprint) external view returns (AnchorRecord memory) {
+        return _anchors[fingerprint];
+    }
+
+    /// @inheritdoc IFingerprintRegistry
+    function batchOf(bytes32 root) external view returns (AnchorRecord memory) {
+        return _batches[root];
+    }
+
+    /// @inheritdoc IFingerprintRegistry
+    function revocationOf(bytes32 batchRoot, bytes32 fingerprint) external view returns (Revocation memory) {
+        return _revocations[batchRoot][fingerprint];
+    }
+
+    /// @inheritdoc IIssuerAccreditation
+    function accreditation(address issuer, bytes32 schemaId) external view returns (Accreditation memory) {
+        return _accreditations[_accreditationKey(issuer, _schemaIndexOf(schemaId))];
+    }
+
+    /// @inheritdoc IFingerprintRegistry
+    function accreditationByIndex(address issuer, uint32 schemaIndex) external view returns (Accreditation memory) {
+        return _accreditations[_accreditationKey(issuer, schemaIndex)];
+    }
+
+    /// @inheritdoc IIssuerAccreditation
+    function isAccredited(address issuer, bytes32 schemaId) external view returns (bool) {
+        return _accreditations[_accreditationKey(issuer, _schemaIndexOf(schemaId))].active;
+    }
+
+    /// @inheritdoc IFingerprintRegistry
+    function schemaRegistry() external view returns (address) {
+        return address(_schemaRegistry);
+    }
+
+    /// @inheritdoc IFingerprintRegistry
+    function version() external pure returns (string memory) {
+        return "0.1.0";
+    }
+
+    // ---------------------------------------------------------------- internals
+
+    /// @dev The packed AnchorRecord word the caller would anchor: one SLOAD (the accreditation).
+    /// Layout (low to high bits), as Solidity packs AnchorRecord: issuer (160) | schemaIndex (32) |
+    /// anchoredAt (32) | expiresAt (32). Built by hand so each store is a single SSTORE.
+    function _newRecord(uint32 schemaIndex, uint64 expiresAt) private view returns (uint256 record) {
+        uint256 accreditationWord;
+        assembly ("memory-safe") {
+            // _accreditations[_accreditationKey(caller, schemaIndex)], read as a raw word.
+            mstore(0x00, or(shl(32, caller()), schemaIndex))
+            mstore(0x20, _accreditations.slot)
+            accreditationWord := sload(keccak256(0x00, 0x40))
+        }
+        // Accreditation.active is the lowest byte of the packed struct.
+        if (accreditationWord & 0xff == 0) revert IssuerNotAccredited(msg.sender, schemaIndex);
+        if (block.timestamp > type(uint32).max) revert TimestampOutOfRange(block.timestamp);
+        if (expiresAt != 0 && (expiresAt <= block.timestamp || expiresAt > type(uint32).max)) {
+            revert InvalidExpiry(expiresAt);
+        }
+        assembly ("memory-safe") {
+            record := or(or(caller(), shl(160, schemaIndex)), or(shl(192, timestamp()), shl(224, expiresAt)))
+        }
+    }
+
+    /// @dev Writes the packed `record` under `key` unless something is anchored there already (no
+    /// overwrite, ever). The mapping's value type is AnchorRecord; the word is written whole.
+    function _store(mapping(bytes32 => AnchorRecord) storage records, bytes32 key, uint256 record) private {
+        if (key == bytes32(0)) revert ZeroFingerprint();
+        AnchorRecord storage slot = records[key];
+        uint256 existing;
+        assembly ("memory-safe") {
+            existing := sload(slot.slot)
+        }
+        if (existing != 0) revert AlreadyAnchored(key, address(uint160(existing)));
+        assembly ("memory-safe") {
+            sstore(slot.slot, record)
+        }
+    }
+
+    /// @dev issuer (160 bits) above schemaIndex (32 bits): unique per pair, no hashing needed.
+    function _accreditationKey(address issuer, uint32 schemaIndex) private pure returns (bytes32) {
+        return bytes32((uint256(uint160(issuer)) << 32) | schemaIndex);
+    }
+
+    /// @dev The compact index of a registered schema; reverts with SchemaNotFound otherwise.
+    function _schemaIndexOf(bytes32 schemaId) private view returns (uint32) {
+        return _schemaRegistry.schema(schemaId).index;
+    }
+
+    function _revoke(
+        AnchorRecord storage record,
+        bytes32 batchRoot,
+        bytes32 fingerprint,
+        uint16 reason,
+        bytes32 supersededBy
+    ) private {
+        bytes32 schemaId = _requireIssuer(record, batchRoot, fingerprint);
+        if (!_schemaRegistry.schema(schemaId).revocable) revert SchemaNotRevocable(schemaId);
+        if (reason == 0) revert InvalidRevocationReason();
+        Revocation storage revocation = _revocations[batchRoot][fingerprint];
+        if (revocation.revokedAt != 0) revert AlreadyRevoked(fingerprint);
+        revocation.revokedAt = _now32();
+        revocation.reason = reason;
+        if (supersededBy != bytes32(0)) revocation.supersededBy = supersededBy;
+        emit Revoked(fingerprint, msg.sender, batchRoot, reason, supersededBy);
+    }
+
+    function _reinstate(AnchorRecord storage record, bytes32 batchRoot, bytes32 fingerprint) private {
+        bytes32 schemaId = _requireIssuer(record, batchRoot, fingerprint);
+        if (!_schemaRegistry.schema(schemaId).reinstatable) revert SchemaNotReinstatable(schemaId);
+        if (_revocations[batchRoot][fingerprint].revokedAt == 0) revert NotRevoked(fingerprint);
+        delete _revocations[batchRoot][fingerprint];
+        emit Reinstated(fingerprint, msg.sender, batchRoot);
+    }
+
+    /// @dev Reverts unless the caller anchored `record`; returns the record's schema id.
+    function _requireIssuer(AnchorRecord storage record, bytes32 batchRoot, bytes32 fingerprint)
+        private
+        view
+        returns (bytes32 schemaId)
+    {
+        address issuer = record.issuer;
+        bytes32 key = batchRoot == bytes32(0) ? fingerprint : batchRoot;
+        if (issuer == address(0)) revert NotAnchored(key);
+        if (issuer != msg.sender) revert NotRecordIssuer(key, issuer, msg.sender);
+        return _schemaRegistry.schemaIdAt(record.schemaIndex);
+    }
+
+    function _requireLeaf(bytes32 root, bytes32 fingerprint, bytes32[] calldata proof) private view {
+        if (_batches[root].issuer == address(0)) revert NotAnchored(root);
+        if (!FingerprintMerkle.verify(proof, root, fingerprint)) revert InvalidProof(root, fingerprint);
+    }
+
+    function _verification(AnchorRecord memory record, bytes32 batchRoot, bytes32 fingerprint)
+        private
+        view
+        returns (Verification memory result)
+    {
+        if (record.issuer == address(0)) return result; // status NotAnchored
+        bytes32 schemaId = _schemaRegistry.schemaIdAt(record.schemaIndex);
+        Revocation memory revocation = _revocations[batchRoot][fingerprint];
+        result = Verification({
+            status: VerificationStatus.Valid,
+            issuer: record.issuer,
+            schemaId: schemaId,
+            anchoredAt: record.anchoredAt,
+            expiresAt: record.expiresAt,
+            revokedAt: revocation.revokedAt,
+            revocationReason: revocation.reason,
+            supersededBy: revocation.supersededBy
+        });
+        Accreditation memory granted = _accreditations[_accreditationKey(record.issuer, record.schemaIndex)];
+        if (revocation.revokedAt != 0) {
+            result.status = VerificationStatus.Revoked;
+        } else if (
+            granted.untrustedFrom != 0 && record.anchoredAt >= granted.untrustedFrom
+                && (granted.untrustedUntil == 0 || record.anchoredAt < granted.untrustedUntil)
+        ) {
+            result.status = VerificationStatus.Unaccredited;
+        } else if (record.expiresAt != 0 && block.timestamp >= record.expiresAt) {
+            result.status = VerificationStatus.Expired;
+        }
+    }
+
+    /// @dev block.timestamp as 32-bit seconds (good until 2106). A chain reporting milliseconds
+    /// (FISCO BCOS without `feature_evm_timestamp`) fails loudly here instead of storing nonsense.
+    function _now32() private view returns (uint32) {
+        if (block.timestamp > type(uint32).max) revert TimestampOutOfRange(block.timestamp);
+        return uint32(block.timestamp);
+    }
+}
