@@ -1,0 +1,68 @@
+/**
+ * Deploys the whole Crossproof system with Ignition and writes `deployments/<chainId>.json`, the
+ * manifest the CLI finds by chain id. Usage: `npm run deploy -- --network <localhost|anvil|consortium>`.
+ * Ignition parameters (e.g. the operator that receives the admin roles) come from
+ * CROSSPROOF_IGNITION_PARAMETERS (a JSON file), see docs/deploy.md.
+ */
+import { existsSync } from "node:fs";
+import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+import { network } from "hardhat";
+
+import CrossproofModule from "../ignition/modules/Crossproof.ts";
+import { parseDeploymentManifest, type DeploymentManifest } from "../src/sdk/deployments.ts";
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+const connection = await network.getOrCreate();
+const { ethers, ignition, networkName } = connection;
+const chainId = Number((await ethers.provider.getNetwork()).chainId);
+const deploymentId = `crossproof-${chainId}`;
+const journal = join(root, "ignition", "deployments", deploymentId);
+
+// A journal whose contracts have no code belongs to a chain that no longer exists (a restarted
+// local node): deploying "nothing new" against it would hand out dead addresses.
+const addressesFile = join(journal, "deployed_addresses.json");
+if (existsSync(addressesFile)) {
+  const previous = JSON.parse(await readFile(addressesFile, "utf8")) as Record<string, string>;
+  const codes = await Promise.all(Object.values(previous).map((address) => ethers.provider.getCode(address)));
+  if (codes.some((code) => code === "0x")) {
+    console.log(`Chain ${chainId} no longer has the contracts of the previous deployment; starting a fresh one.`);
+    await rm(journal, { recursive: true, force: true });
+  }
+}
+
+const startBlock = await ethers.provider.getBlockNumber();
+const parametersFile = process.env.CROSSPROOF_IGNITION_PARAMETERS;
+const { accessManager, schemaRegistry, fingerprintRegistry } = await ignition.deploy(CrossproofModule, {
+  deploymentId,
+  displayUi: true,
+  ...(parametersFile ? { parameters: resolve(parametersFile) } : {}),
+});
+
+const manifestPath = join(root, "deployments", `${chainId}.json`);
+const contracts = {
+  AccessManager: await accessManager.getAddress(),
+  SchemaRegistry: await schemaRegistry.getAddress(),
+  FingerprintRegistry: await fingerprintRegistry.getAddress(),
+};
+let manifest: DeploymentManifest = {
+  type: "crossproof.deployment",
+  version: 1,
+  chainId,
+  network: networkName,
+  deployedAt: new Date().toISOString(),
+  startBlock,
+  contracts,
+};
+if (existsSync(manifestPath)) {
+  // Keep the original start block and time when nothing was redeployed.
+  const previous = parseDeploymentManifest(JSON.parse(await readFile(manifestPath, "utf8")), manifestPath);
+  if (JSON.stringify(previous.contracts) === JSON.stringify(contracts)) manifest = previous;
+}
+await mkdir(dirname(manifestPath), { recursive: true });
+await writeFile(manifestPath, `${JSON.stringify(manifest, null, 2)}\n`);
+console.log(`Crossproof deployed on chain ${chainId}; manifest: ${manifestPath}`);
+for (const [name, address] of Object.entries(contracts)) console.log(`  ${name.padEnd(20)} ${address}`);
+await connection.close();

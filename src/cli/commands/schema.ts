@@ -1,0 +1,114 @@
+import type { Hex } from "viem";
+
+import { accreditIssuer } from "../../sdk/fingerprints/actions.ts";
+import { expectBytes32 } from "../../sdk/hex.ts";
+import { listSchemas, registerSchema, schemaIdOf, type Schema } from "../../sdk/schemas/schemas.ts";
+import { connect, signer } from "../context.ts";
+import { ExitCode, UsageError } from "../errors.ts";
+import type { Command } from "../main.ts";
+import { printJson, printLine } from "../output.ts";
+import { parseSchemaReference, requireSchema } from "./shared.ts";
+
+const ZERO32 = `0x${"0".repeat(64)}` as Hex;
+
+export const schemaCommand: Command = {
+  summary: "Register, show, list schemas (document kinds), and accredit issuers for them.",
+  usage: `schema register --name <n> --version <v> [--uri <u>] [--definition-hash <hex32>] [--revocable] [--reinstatable]
+       crossproof schema show <id|name@version>
+       crossproof schema list [--offset <n>] [--limit <n>]
+       crossproof schema accredit <id|name@version> --issuer <address>`,
+  options: {
+    name: { type: "string" },
+    version: { type: "string" },
+    uri: { type: "string" },
+    "definition-hash": { type: "string" },
+    revocable: { type: "boolean", default: false },
+    reinstatable: { type: "boolean", default: false },
+    offset: { type: "string" },
+    limit: { type: "string" },
+    issuer: { type: "string" },
+  },
+  async run(positionals, values, global) {
+    const [action, ...rest] = positionals;
+    const context = await (action && ["register", "show", "list", "accredit"].includes(action)
+      ? connect(global)
+      : Promise.reject(new UsageError("Use: crossproof schema register|show|list|accredit (see --help).")));
+    const schemaRegistry = context.manifest.contracts.SchemaRegistry as Hex;
+
+    if (action === "register") {
+      if (typeof values.name !== "string" || typeof values.version !== "string") {
+        throw new UsageError("schema register needs --name and --version.");
+      }
+      const definition = {
+        name: values.name,
+        version: values.version,
+        definitionURI: (values.uri as string | undefined) ?? "",
+        definitionHash:
+          values["definition-hash"] === undefined ? ZERO32 : expectBytes32(values["definition-hash"], "--definition-hash"),
+        revocable: values.revocable === true,
+        reinstatable: values.reinstatable === true,
+      };
+      if (!definition.definitionURI && definition.definitionHash === ZERO32) {
+        throw new UsageError("A schema needs --uri or --definition-hash (or both) pointing at its JSON schema.");
+      }
+      const { schemaId, transactionHash } = await registerSchema(signer(global, context), {
+        schemaRegistry,
+        definition,
+      });
+      const schema = await requireSchema(context.publicClient, schemaRegistry, schemaId);
+      if (global.json) printJson({ ...schema, transactionHash });
+      else printLine(`Registered ${definition.name}@${definition.version} as ${schemaId} (index ${schema.index}).`);
+      return ExitCode.ok;
+    }
+
+    if (action === "show") {
+      const [reference] = rest;
+      const schema = await requireSchema(context.publicClient, schemaRegistry, parseSchemaReference(reference));
+      if (global.json) printJson(schema);
+      else printSchema(schema);
+      return ExitCode.ok;
+    }
+
+    if (action === "list") {
+      const offset = parseCount(values.offset, "--offset", 0);
+      const limit = parseCount(values.limit, "--limit", 100);
+      const schemas = await listSchemas(context.publicClient, { schemaRegistry, offset, limit });
+      if (global.json) printJson(schemas);
+      else if (schemas.length === 0) printLine("No schemas registered.");
+      else for (const schema of schemas) printLine(`${schema.index}\t${schema.id}\t${schema.name}@${schema.version}`);
+      return ExitCode.ok;
+    }
+
+    // accredit
+    const [reference] = rest;
+    const schemaId = parseSchemaReference(reference);
+    if (typeof values.issuer !== "string" || !/^0x[0-9a-fA-F]{40}$/.test(values.issuer)) {
+      throw new UsageError("schema accredit needs --issuer <0x address>.");
+    }
+    await requireSchema(context.publicClient, schemaRegistry, schemaId);
+    const { transactionHash } = await accreditIssuer(signer(global, context), {
+      fingerprintRegistry: context.manifest.contracts.FingerprintRegistry as Hex,
+      issuer: values.issuer as Hex,
+      schemaId,
+    });
+    if (global.json) printJson({ schemaId, issuer: values.issuer, transactionHash });
+    else printLine(`Accredited ${values.issuer} for ${schemaId} in ${transactionHash}.`);
+    return ExitCode.ok;
+  },
+};
+
+function printSchema(schema: Schema): void {
+  printLine(`${schema.name}@${schema.version}`);
+  printLine(`  id            ${schema.id} (index ${schema.index})`);
+  printLine(`  definition    ${schema.definitionURI || "-"}  sha256 ${schema.definitionHash}`);
+  printLine(`  revocable     ${schema.revocable ? "yes" : "no"}${schema.reinstatable ? ", reinstatable" : ""}`);
+  printLine(`  registered    ${schema.registeredAt.toISOString()} by ${schema.registrar}`);
+  printLine(`  computed id   ${schemaIdOf(schema) === schema.id ? "matches name@version" : "MISMATCH"}`);
+}
+
+function parseCount(value: string | boolean | undefined, flag: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  const count = Number(value);
+  if (!Number.isInteger(count) || count < 0) throw new UsageError(`${flag} must be a whole number.`);
+  return count;
+}

@@ -1,0 +1,45 @@
+import { performance } from "node:perf_hooks";
+
+import { revocationReasonName } from "../../sdk/fingerprints/reasons.ts";
+import { verifyDataPackage } from "../../sdk/fingerprints/verify-package.ts";
+import { connect } from "../context.ts";
+import { ExitCode, UsageError } from "../errors.ts";
+import { hashFile, PACKAGE_SUFFIX, readPackage } from "../files.ts";
+import type { Command } from "../main.ts";
+import { formatTime, printJson, printLine } from "../output.ts";
+
+export const verifyCommand: Command = {
+  summary:
+    "Verify a document against its data package and the chain. Exit 0 valid, 1 not valid, 2 bad input, 3 chain unreachable.",
+  usage: "verify <file> [--package <file.proof.json>]",
+  options: { package: { type: "string" } },
+  async run(positionals, values, global) {
+    const [file, ...extra] = positionals;
+    if (!file || extra.length > 0) throw new UsageError("Give exactly one document: crossproof verify <file>.");
+    const packagePath = (values.package as string | undefined) ?? file + PACKAGE_SUFFIX;
+    const [documentHash, dataPackage] = await Promise.all([hashFile(file), readPackage(packagePath)]);
+    const context = await connect({ ...global, manifest: global.manifest });
+    const started = performance.now();
+    const report = await verifyDataPackage(context.publicClient, { documentHash, dataPackage });
+    const latencyMs = Math.round((performance.now() - started) * 100) / 100;
+    if (global.json) {
+      printJson({ file, package: packagePath, ...report, latencyMs });
+    } else {
+      printLine(`${report.status.toUpperCase()}  ${file}`);
+      printLine(`  ${report.detail}`);
+      if (report.status !== "not-anchored") {
+        printLine(`  issuer       ${report.issuer}`);
+        printLine(`  schema       ${report.schemaId}`);
+        printLine(`  anchored at  ${formatTime(report.anchoredAt)}`);
+        printLine(`  expires      ${formatTime(report.expiresAt)}`);
+        if (report.revokedAt !== 0) {
+          printLine(
+            `  revoked at   ${formatTime(report.revokedAt)} (${revocationReasonName(report.revocationReason)})`,
+          );
+        }
+      }
+      printLine(`  checked in ${latencyMs} ms`);
+    }
+    return report.status === "valid" ? ExitCode.ok : ExitCode.failed;
+  },
+};

@@ -1,0 +1,40 @@
+/** CLI exit codes and the mapping from errors to them. */
+import { BaseError, ChainUnreachableError, DeploymentNotFoundError, InvalidInputError } from "../sdk/errors.ts";
+
+export const ExitCode = {
+  ok: 0,
+  /** The operation ran but the answer is "no" (verification failed) or the chain rejected it. */
+  failed: 1,
+  /** Bad input: unreadable file, malformed package, bad flag. */
+  badInput: 2,
+  /** The chain could not be reached. */
+  chainUnreachable: 3,
+} as const;
+
+/** Bad command-line usage. */
+export class UsageError extends BaseError {
+  override name = "UsageError";
+  constructor(message: string) {
+    super(message, { code: "usage" });
+  }
+}
+
+export function exitCodeFor(error: unknown): number {
+  if (error instanceof ChainUnreachableError) return ExitCode.chainUnreachable;
+  if (error instanceof InvalidInputError || error instanceof UsageError || error instanceof DeploymentNotFoundError) {
+    return ExitCode.badInput;
+  }
+  return ExitCode.failed;
+}
+
+/** One line for a person; the stack only with --verbose. */
+export function describeError(error: unknown, verbose: boolean): string {
+  if (verbose) {
+    const stack = error instanceof Error ? (error.stack ?? error.message) : String(error);
+    const cause = error instanceof Error && error.cause ? `\nCaused by: ${describeError(error.cause, true)}` : "";
+    return stack + cause;
+  }
+  if (error instanceof BaseError) return error.message;
+  const message = error instanceof Error ? error.message.split("\n")[0] : String(error);
+  return `Unexpected error: ${message} (run again with --verbose for details).`;
+}

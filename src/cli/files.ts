@@ -1,0 +1,96 @@
+/** Reading documents and packages, writing packages atomically. Node-only. */
+import { createHash } from "node:crypto";
+import { createReadStream } from "node:fs";
+import { readdir, readFile, rename, stat, writeFile } from "node:fs/promises";
+import { dirname, join, resolve } from "node:path";
+
+import { InvalidInputError } from "../sdk/errors.ts";
+import { parseDataPackage, type DataPackage } from "../sdk/fingerprints/package.ts";
+import type { Hex } from "../sdk/hex.ts";
+
+export const PACKAGE_SUFFIX = ".proof.json";
+
+/** SHA-256 of a file, streamed (files of any size). */
+export async function hashFile(path: string): Promise<Hex> {
+  const hasher = createHash("sha256");
+  try {
+    for await (const chunk of createReadStream(path)) hasher.update(chunk as Buffer);
+  } catch (error) {
+    throw new InvalidInputError(`Cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? "read error"}.`, {
+      cause: error,
+    });
+  }
+  return `0x${hasher.digest("hex")}`;
+}
+
+/** Reads and validates a data package file. */
+export async function readPackage(path: string): Promise<DataPackage> {
+  let text: string;
+  try {
+    text = await readFile(path, "utf8");
+  } catch (error) {
+    throw new InvalidInputError(
+      `Cannot read data package ${path}: ${(error as NodeJS.ErrnoException).code ?? "read error"}. Pass --package <file> if it lives elsewhere.`,
+      { cause: error },
+    );
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new InvalidInputError(`${path} is not JSON: ${(error as Error).message}.`, { cause: error });
+  }
+  return parseDataPackage(json, path);
+}
+
+/** Writes a file via a temporary sibling and a rename, so no reader ever sees half a file. */
+export async function writeFileAtomic(path: string, content: string): Promise<void> {
+  const temporary = `${path}.${process.pid}.tmp`;
+  await writeFile(temporary, content);
+  await rename(temporary, path);
+}
+
+/**
+ * The documents named on the command line: files as given, directories walked recursively
+ * (skipping dot-files and existing packages), plus the lines of a --list file.
+ */
+export async function expandInputs(paths: readonly string[], listFile?: string): Promise<string[]> {
+  const out: string[] = [];
+  for (const path of paths) {
+    let info;
+    try {
+      info = await stat(path);
+    } catch {
+      throw new InvalidInputError(`${path} does not exist.`);
+    }
+    if (info.isDirectory()) await walk(resolve(path), out);
+    else out.push(resolve(path));
+  }
+  if (listFile) {
+    let text: string;
+    try {
+      text = await readFile(listFile, "utf8");
+    } catch {
+      throw new InvalidInputError(`Cannot read the list file ${listFile}.`);
+    }
+    const base = dirname(resolve(listFile));
+    for (const line of text.split(/\r?\n/)) {
+      const trimmed = line.trim();
+      if (trimmed && !trimmed.startsWith("#")) out.push(resolve(base, trimmed));
+    }
+  }
+  const unique = [...new Set(out)];
+  if (unique.length === 0) throw new InvalidInputError("No documents given: name files, a directory or --list <file>.");
+  return unique;
+}
+
+async function walk(directory: string, out: string[]): Promise<void> {
+  const entries = await readdir(directory, { withFileTypes: true });
+  entries.sort((a, b) => a.name.localeCompare(b.name));
+  for (const entry of entries) {
+    if (entry.name.startsWith(".") || entry.name.endsWith(PACKAGE_SUFFIX)) continue;
+    const path = join(directory, entry.name);
+    if (entry.isDirectory()) await walk(path, out);
+    else if (entry.isFile()) out.push(path);
+  }
+}

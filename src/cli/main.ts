@@ -1,0 +1,111 @@
+/** Entry point of the `crossproof` command line. */
+import { parseArgs, type ParseArgsConfig } from "node:util";
+
+import { anchorCommand } from "./commands/anchor.ts";
+import { fingerprintCommand } from "./commands/fingerprint.ts";
+import { revokeCommand } from "./commands/revoke.ts";
+import { schemaCommand } from "./commands/schema.ts";
+import { verifyCommand } from "./commands/verify.ts";
+import type { GlobalOptions } from "./context.ts";
+import { describeError, exitCodeFor, ExitCode, UsageError } from "./errors.ts";
+
+type Options = NonNullable<ParseArgsConfig["options"]>;
+
+export type Command = {
+  summary: string;
+  usage: string;
+  options: Options;
+  run(positionals: string[], values: Record<string, string | boolean | undefined>, global: GlobalOptions): Promise<number>;
+};
+
+const GLOBAL_OPTIONS: Options = {
+  rpc: { type: "string" },
+  key: { type: "string" },
+  manifest: { type: "string" },
+  json: { type: "boolean", default: false },
+  verbose: { type: "boolean", default: false },
+  help: { type: "boolean", short: "h", default: false },
+};
+
+const COMMANDS: Record<string, Command> = {
+  fingerprint: fingerprintCommand,
+  anchor: anchorCommand,
+  verify: verifyCommand,
+  revoke: revokeCommand,
+  schema: schemaCommand,
+};
+
+const GLOBAL_HELP = `Common options:
+  --rpc <url>        JSON-RPC endpoint (env CROSSPROOF_RPC_URL, default http://127.0.0.1:8545)
+  --key <hex>        private key for signing (env CROSSPROOF_PRIVATE_KEY; never printed)
+  --manifest <file>  deployment manifest (default: deployments/<chainId>.json)
+  --json             machine-readable output
+  --verbose          show full errors`;
+
+function help(): string {
+  const lines = Object.entries(COMMANDS).map(([name, command]) => `  ${name.padEnd(12)} ${command.summary}`);
+  return `crossproof — anchor and verify salted document fingerprints on a Crossproof chain.
+
+Usage: crossproof <command> [options]
+
+Commands:
+${lines.join("\n")}
+
+${GLOBAL_HELP}
+
+Run \`crossproof <command> --help\` for a command's options.`;
+}
+
+/** Runs one command line; returns the process exit code. Never throws. */
+export async function main(argv: readonly string[]): Promise<number> {
+  const verbose = argv.includes("--verbose");
+  const json = argv.includes("--json");
+  const [name, ...rest] = argv;
+  if (!name || name === "--help" || name === "-h" || name === "help") {
+    console.log(help());
+    return name ? ExitCode.ok : ExitCode.badInput;
+  }
+  const command = COMMANDS[name];
+  try {
+    if (!command) throw new UsageError(`Unknown command "${name}". Commands: ${Object.keys(COMMANDS).join(", ")}.`);
+    let parsed;
+    try {
+      parsed = parseArgs({
+        args: [...rest],
+        options: { ...GLOBAL_OPTIONS, ...command.options },
+        allowPositionals: true,
+        strict: true,
+      });
+    } catch (error) {
+      throw new UsageError(`${(error as Error).message.split("\n")[0]} See \`crossproof ${name} --help\`.`);
+    }
+    const values = parsed.values as Record<string, string | boolean | undefined>;
+    if (values.help) {
+      console.log(`Usage: crossproof ${command.usage}\n\n${command.summary}\n\n${GLOBAL_HELP}`);
+      return ExitCode.ok;
+    }
+    const global: GlobalOptions = {
+      rpc: values.rpc as string | undefined,
+      key: values.key as string | undefined,
+      manifest: values.manifest as string | undefined,
+      json: values.json === true,
+      verbose: values.verbose === true,
+    };
+    return await command.run(parsed.positionals, values, global);
+  } catch (error) {
+    const code = exitCodeFor(error);
+    if (json) {
+      process.stdout.write(
+        `${JSON.stringify({ error: { code: errorCode(error), message: describeError(error, false) } })}\n`,
+      );
+    }
+    console.error(`crossproof: ${describeError(error, verbose)}`);
+    return code;
+  }
+}
+
+function errorCode(error: unknown): string {
+  return typeof error === "object" && error !== null && "code" in error && typeof error.code === "string"
+    ? error.code
+    : "unexpected";
+}

@@ -1,0 +1,53 @@
+/**
+ * Every error the SDK throws extends {@link BaseError}: a short message a person can act on, plus
+ * the underlying `cause` for `--verbose` output. Modelled on viem's `BaseError`.
+ */
+export class BaseError extends Error {
+  override name = "CrossproofError";
+  /** A machine-readable code, stable across versions. */
+  readonly code: string;
+
+  constructor(message: string, options: { code: string; cause?: unknown }) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.code = options.code;
+  }
+}
+
+/** Input that does not have the expected shape (bad hex, wrong length, malformed package). */
+export class InvalidInputError extends BaseError {
+  override name = "InvalidInputError";
+  constructor(message: string, options: { cause?: unknown } = {}) {
+    super(message, { code: "invalid-input", ...options });
+  }
+}
+
+/** The chain could not be reached, or answered with something other than a contract result. */
+export class ChainUnreachableError extends BaseError {
+  override name = "ChainUnreachableError";
+  constructor(message: string, options: { cause?: unknown } = {}) {
+    super(message, { code: "chain-unreachable", ...options });
+  }
+}
+
+/** A contract call reverted; `errorName` is the decoded custom error when known. */
+export class ContractRevertError extends BaseError {
+  override name = "ContractRevertError";
+  readonly errorName: string | undefined;
+  readonly errorArgs: readonly unknown[] | undefined;
+  constructor(
+    message: string,
+    options: { errorName?: string; errorArgs?: readonly unknown[]; cause?: unknown } = {},
+  ) {
+    super(message, { code: "contract-revert", cause: options.cause });
+    this.errorName = options.errorName;
+    this.errorArgs = options.errorArgs;
+  }
+}
+
+/** No deployment of Crossproof is known for the chain. */
+export class DeploymentNotFoundError extends BaseError {
+  override name = "DeploymentNotFoundError";
+  constructor(message: string, options: { cause?: unknown } = {}) {
+    super(message, { code: "deployment-not-found", ...options });
+  }
+}

@@ -1,0 +1,252 @@
+/** FingerprintRegistry actions: one per contract function, viem style. */
+import type { Client, Hex } from "viem";
+import { readContract } from "viem/actions";
+
+import { fingerprintRegistryAbi } from "../abis.ts";
+import { transact, toCrossproofError, type SigningClient, type TransactReturnType } from "../actions/transact.ts";
+import { getSchema } from "../schemas/schemas.ts";
+
+/** Outcome of an on-chain verification (plus `mismatch`, which only a document check can tell). */
+export type VerificationStatus =
+  | "not-anchored"
+  | "bad-proof"
+  | "revoked"
+  | "unaccredited"
+  | "expired"
+  | "valid";
+
+/** The contract's VerificationStatus enum, in order. */
+const STATUS_BY_CODE: readonly VerificationStatus[] = [
+  "not-anchored",
+  "bad-proof",
+  "revoked",
+  "unaccredited",
+  "expired",
+  "valid",
+];
+
+export type Verification = {
+  status: VerificationStatus;
+  issuer: Hex;
+  schemaId: Hex;
+  anchoredAt: number;
+  expiresAt: number;
+  revokedAt: number;
+  revocationReason: number;
+  supersededBy: Hex;
+};
+
+type RegistryParameter = { fingerprintRegistry: Hex };
+
+export type AnchorFingerprintParameters = RegistryParameter & {
+  fingerprint: Hex;
+  schemaIndex: number;
+  /** Expiry as a Unix timestamp in seconds; 0 or omitted for none. */
+  expiresAt?: number;
+};
+
+/**
+ * Anchors one fingerprint. The caller must be accredited for the schema.
+ *
+ * @example
+ * const { transactionHash } = await anchorFingerprint(wallet, { fingerprintRegistry, fingerprint, schemaIndex: 1 });
+ */
+export async function anchorFingerprint(
+  client: SigningClient,
+  { fingerprintRegistry, fingerprint, schemaIndex, expiresAt = 0 }: AnchorFingerprintParameters,
+): Promise<TransactReturnType> {
+  return transact(client, {
+    address: fingerprintRegistry,
+    abi: fingerprintRegistryAbi,
+    functionName: "anchor",
+    args: [fingerprint, schemaIndex, BigInt(expiresAt)],
+  });
+}
+
+export type AnchorFingerprintsParameters = RegistryParameter & {
+  fingerprints: readonly Hex[];
+  schemaIndex: number;
+  expiresAt?: number;
+};
+
+/** Anchors several fingerprints in one transaction (same schema and expiry). */
+export async function anchorFingerprints(
+  client: SigningClient,
+  { fingerprintRegistry, fingerprints, schemaIndex, expiresAt = 0 }: AnchorFingerprintsParameters,
+): Promise<TransactReturnType> {
+  return transact(client, {
+    address: fingerprintRegistry,
+    abi: fingerprintRegistryAbi,
+    functionName: "anchorMany",
+    args: [fingerprints, schemaIndex, BigInt(expiresAt)],
+  });
+}
+
+export type AnchorBatchParameters = RegistryParameter & {
+  root: Hex;
+  leafCount: number;
+  schemaIndex: number;
+  expiresAt?: number;
+  /** Optional manifest location, published in a `BatchURI` event. */
+  uri?: string;
+};
+
+/** Anchors a Merkle batch root. */
+export async function anchorBatch(
+  client: SigningClient,
+  { fingerprintRegistry, root, leafCount, schemaIndex, expiresAt = 0, uri }: AnchorBatchParameters,
+): Promise<TransactReturnType> {
+  if (uri) {
+    return transact(client, {
+      address: fingerprintRegistry,
+      abi: fingerprintRegistryAbi,
+      functionName: "anchorBatchWithURI",
+      args: [root, leafCount, schemaIndex, BigInt(expiresAt), uri],
+    });
+  }
+  return transact(client, {
+    address: fingerprintRegistry,
+    abi: fingerprintRegistryAbi,
+    functionName: "anchorBatch",
+    args: [root, leafCount, schemaIndex, BigInt(expiresAt)],
+  });
+}
+
+export type RevokeFingerprintParameters = RegistryParameter & {
+  fingerprint: Hex;
+  /** Reason code (docs/events.md); not 0. */
+  reason: number;
+  supersededBy?: Hex;
+  /** For a leaf of a batch: the batch root and the leaf's proof. */
+  batch?: { root: Hex; proof: readonly Hex[] };
+};
+
+const ZERO32 = `0x${"0".repeat(64)}` as Hex;
+
+/** Revokes a fingerprint (single anchor, or a leaf of a batch when `batch` is given). Issuer only. */
+export async function revokeFingerprint(
+  client: SigningClient,
+  { fingerprintRegistry, fingerprint, reason, supersededBy = ZERO32, batch }: RevokeFingerprintParameters,
+): Promise<TransactReturnType> {
+  if (batch) {
+    return transact(client, {
+      address: fingerprintRegistry,
+      abi: fingerprintRegistryAbi,
+      functionName: "revokeLeaf",
+      args: [batch.root, fingerprint, batch.proof, reason, supersededBy],
+    });
+  }
+  return transact(client, {
+    address: fingerprintRegistry,
+    abi: fingerprintRegistryAbi,
+    functionName: "revoke",
+    args: [fingerprint, reason, supersededBy],
+  });
+}
+
+/** Reinstates a revoked fingerprint, if its schema allows it. Issuer only. */
+export async function reinstateFingerprint(
+  client: SigningClient,
+  {
+    fingerprintRegistry,
+    fingerprint,
+    batch,
+  }: RegistryParameter & { fingerprint: Hex; batch?: { root: Hex; proof: readonly Hex[] } },
+): Promise<TransactReturnType> {
+  if (batch) {
+    return transact(client, {
+      address: fingerprintRegistry,
+      abi: fingerprintRegistryAbi,
+      functionName: "reinstateLeaf",
+      args: [batch.root, fingerprint, batch.proof],
+    });
+  }
+  return transact(client, {
+    address: fingerprintRegistry,
+    abi: fingerprintRegistryAbi,
+    functionName: "reinstate",
+    args: [fingerprint],
+  });
+}
+
+/**
+ * Verifies a fingerprint on chain: a single anchor, or a leaf of `batch`.
+ *
+ * @example
+ * const { status } = await verifyFingerprint(client, { fingerprintRegistry, fingerprint });
+ */
+export async function verifyFingerprint(
+  client: Client,
+  {
+    fingerprintRegistry,
+    fingerprint,
+    batch,
+  }: RegistryParameter & { fingerprint: Hex; batch?: { root: Hex; proof: readonly Hex[] } },
+): Promise<Verification> {
+  try {
+    const result = batch
+      ? await readContract(client, {
+          address: fingerprintRegistry,
+          abi: fingerprintRegistryAbi,
+          functionName: "verifyLeaf",
+          args: [batch.root, fingerprint, batch.proof],
+        })
+      : await readContract(client, {
+          address: fingerprintRegistry,
+          abi: fingerprintRegistryAbi,
+          functionName: "verify",
+          args: [fingerprint],
+        });
+    return {
+      status: STATUS_BY_CODE[result.status] ?? "not-anchored",
+      issuer: result.issuer,
+      schemaId: result.schemaId,
+      anchoredAt: Number(result.anchoredAt),
+      expiresAt: Number(result.expiresAt),
+      revokedAt: Number(result.revokedAt),
+      revocationReason: result.revocationReason,
+      supersededBy: result.supersededBy,
+    };
+  } catch (error) {
+    throw toCrossproofError(error, "verification");
+  }
+}
+
+/** Accredits `issuer` for `schemaId` (the caller needs the accreditation-admin role). */
+export async function accreditIssuer(
+  client: SigningClient,
+  { fingerprintRegistry, issuer, schemaId }: RegistryParameter & { issuer: Hex; schemaId: Hex },
+): Promise<TransactReturnType> {
+  return transact(client, {
+    address: fingerprintRegistry,
+    abi: fingerprintRegistryAbi,
+    functionName: "accredit",
+    args: [issuer, schemaId],
+  });
+}
+
+/** Withdraws an accreditation from `effectiveFrom` (Unix seconds, default now). */
+export async function withdrawAccreditation(
+  client: SigningClient,
+  {
+    fingerprintRegistry,
+    issuer,
+    schemaId,
+    effectiveFrom = Math.floor(Date.now() / 1000),
+  }: RegistryParameter & { issuer: Hex; schemaId: Hex; effectiveFrom?: number },
+): Promise<TransactReturnType> {
+  return transact(client, {
+    address: fingerprintRegistry,
+    abi: fingerprintRegistryAbi,
+    functionName: "withdrawAccreditation",
+    args: [issuer, schemaId, BigInt(effectiveFrom)],
+  });
+}
+
+/** The compact index of a schema, as the anchor functions take it. */
+export async function getSchemaIndex(
+  client: Client,
+  { schemaRegistry, schemaId }: { schemaRegistry: Hex; schemaId: Hex },
+): Promise<number> {
+  return (await getSchema(client, { schemaRegistry, schemaId })).index;
+}
