@@ -19,7 +19,8 @@ const { values } = parseArgs({
 const port = Number(values.port);
 const chainId = Number(values["chain-id"]);
 if (!Number.isInteger(port) || port < 1 || port > 65_535) fail(`--port ${values.port} is not a port number.`);
-if (!Number.isInteger(chainId) || chainId < 1) fail(`--chain-id ${values["chain-id"]} is not a positive integer.`);
+if (!Number.isInteger(chainId) || chainId < 1)
+  fail(`--chain-id ${values["chain-id"]} is not a positive integer.`);
 
 const require = createRequire(import.meta.url);
 const packageDir = (name: string) => dirname(require.resolve(`${name}/package.json`));
@@ -27,14 +28,33 @@ const command =
   values.engine === "anvil"
     ? [
         join(packageDir("@foundry-rs/anvil"), "bin.mjs"),
-        "--host", "127.0.0.1", "--port", String(port), "--chain-id", String(chainId), "--hardfork", "cancun",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        String(port),
+        "--chain-id",
+        String(chainId),
+        "--hardfork",
+        "cancun",
       ]
     : values.engine === "hardhat"
-      ? [join(packageDir("hardhat"), "dist", "src", "cli.js"), "node", "--hostname", "127.0.0.1", "--port", String(port), "--chain-id", String(chainId)]
+      ? [
+          join(packageDir("hardhat"), "dist", "src", "cli.js"),
+          "node",
+          "--hostname",
+          "127.0.0.1",
+          "--port",
+          String(port),
+          "--chain-id",
+          String(chainId),
+        ]
       : fail(`--engine ${values.engine} is not known; use hardhat or anvil.`);
 
 console.log(`Starting ${values.engine} on http://127.0.0.1:${port} (chain id ${chainId}). Ctrl-C stops it.`);
-const child = spawn(process.execPath, command, { stdio: "inherit", env: { ...process.env, HARDHAT_DISABLE_TELEMETRY: "true" } });
+const child = spawn(process.execPath, command, {
+  stdio: "inherit",
+  env: { ...process.env, HARDHAT_DISABLE_TELEMETRY: "true" },
+});
 for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => child.kill(signal));
 child.on("exit", (code) => process.exit(code ?? 0));
 

@@ -2,7 +2,8 @@
  * Deploys the whole Crossproof system with Ignition and writes `deployments/<chainId>.json`, the
  * manifest the CLI finds by chain id. Usage: `npm run deploy -- --network <localhost|anvil|consortium>`.
  * Ignition parameters (e.g. the operator that receives the admin roles) come from
- * CROSSPROOF_IGNITION_PARAMETERS (a JSON file), see docs/deploy.md.
+ * CROSSPROOF_IGNITION_PARAMETERS (a JSON file), see docs/deploy.md. CROSSPROOF_DEPLOYMENTS_DIR
+ * moves the manifest out of ./deployments (the CLI reads the same variable).
  */
 import { existsSync } from "node:fs";
 import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
@@ -28,7 +29,9 @@ if (existsSync(addressesFile)) {
   const previous = JSON.parse(await readFile(addressesFile, "utf8")) as Record<string, string>;
   const codes = await Promise.all(Object.values(previous).map((address) => ethers.provider.getCode(address)));
   if (codes.some((code) => code === "0x")) {
-    console.log(`Chain ${chainId} no longer has the contracts of the previous deployment; starting a fresh one.`);
+    console.log(
+      `Chain ${chainId} no longer has the contracts of the previous deployment; starting a fresh one.`,
+    );
     await rm(journal, { recursive: true, force: true });
   }
 }
@@ -41,7 +44,8 @@ const { accessManager, schemaRegistry, fingerprintRegistry } = await ignition.de
   ...(parametersFile ? { parameters: resolve(parametersFile) } : {}),
 });
 
-const manifestPath = join(root, "deployments", `${chainId}.json`);
+const deploymentsDir = process.env.CROSSPROOF_DEPLOYMENTS_DIR ?? join(root, "deployments");
+const manifestPath = resolve(deploymentsDir, `${chainId}.json`);
 const contracts = {
   AccessManager: await accessManager.getAddress(),
   SchemaRegistry: await schemaRegistry.getAddress(),

@@ -35,7 +35,9 @@ contract FingerprintRegistry is IFingerprintRegistry, AccessManaged {
     function accredit(address issuer, bytes32 schemaId) external restricted {
         if (issuer == address(0)) revert InvalidIssuer();
         // Reverts with SchemaNotFound for unknown schemas.
-        Accreditation storage current = _accreditations[_accreditationKey(issuer, _schemaRegistry.schema(schemaId).index)];
+        Accreditation storage current = _accreditations[
+            _accreditationKey(issuer, _schemaRegistry.schema(schemaId).index)
+        ];
         if (current.active) revert AlreadyAccredited(issuer, schemaId);
         uint32 now32 = _now32();
         current.active = true;
@@ -49,7 +51,8 @@ contract FingerprintRegistry is IFingerprintRegistry, AccessManaged {
     function withdrawAccreditation(address issuer, bytes32 schemaId, uint64 effectiveFrom) external restricted {
         Accreditation storage current = _accreditations[_accreditationKey(issuer, _schemaIndexOf(schemaId))];
         if (!current.active) revert NotAccredited(issuer, schemaId);
-        if (effectiveFrom > _now32() || effectiveFrom < current.accreditedAt) revert InvalidWithdrawalTime(effectiveFrom);
+        if (effectiveFrom > _now32() || effectiveFrom < current.accreditedAt)
+            revert InvalidWithdrawalTime(effectiveFrom);
         current.active = false;
         // Fits 32 bits: effectiveFrom <= _now32().
         current.untrustedFrom = uint32(effectiveFrom);
@@ -88,9 +91,13 @@ contract FingerprintRegistry is IFingerprintRegistry, AccessManaged {
     }
 
     /// @inheritdoc IFingerprintRegistry
-    function anchorBatchWithURI(bytes32 root, uint32 leafCount, uint32 schemaIndex, uint64 expiresAt, string calldata uri)
-        external
-    {
+    function anchorBatchWithURI(
+        bytes32 root,
+        uint32 leafCount,
+        uint32 schemaIndex,
+        uint64 expiresAt,
+        string calldata uri
+    ) external {
         anchorBatch(root, leafCount, schemaIndex, expiresAt);
         emit BatchURI(root, uri);
     }
@@ -103,9 +110,13 @@ contract FingerprintRegistry is IFingerprintRegistry, AccessManaged {
     }
 
     /// @inheritdoc IFingerprintRegistry
-    function revokeLeaf(bytes32 root, bytes32 fingerprint, bytes32[] calldata proof, uint16 reason, bytes32 supersededBy)
-        external
-    {
+    function revokeLeaf(
+        bytes32 root,
+        bytes32 fingerprint,
+        bytes32[] calldata proof,
+        uint16 reason,
+        bytes32 supersededBy
+    ) external {
         _requireLeaf(root, fingerprint, proof);
         _revoke(_batches[root], root, fingerprint, reason, supersededBy);
     }
@@ -129,11 +140,11 @@ contract FingerprintRegistry is IFingerprintRegistry, AccessManaged {
     }
 
     /// @inheritdoc IFingerprintRegistry
-    function verifyLeaf(bytes32 root, bytes32 fingerprint, bytes32[] calldata proof)
-        external
-        view
-        returns (Verification memory result)
-    {
+    function verifyLeaf(
+        bytes32 root,
+        bytes32 fingerprint,
+        bytes32[] calldata proof
+    ) external view returns (Verification memory result) {
         AnchorRecord memory batch = _batches[root];
         if (batch.issuer != address(0) && !FingerprintMerkle.verify(proof, root, fingerprint)) {
             result.status = VerificationStatus.BadProof;
@@ -258,11 +269,11 @@ contract FingerprintRegistry is IFingerprintRegistry, AccessManaged {
     }
 
     /// @dev Reverts unless the caller anchored `record`; returns the record's schema id.
-    function _requireIssuer(AnchorRecord storage record, bytes32 batchRoot, bytes32 fingerprint)
-        private
-        view
-        returns (bytes32 schemaId)
-    {
+    function _requireIssuer(
+        AnchorRecord storage record,
+        bytes32 batchRoot,
+        bytes32 fingerprint
+    ) private view returns (bytes32 schemaId) {
         address issuer = record.issuer;
         bytes32 key = batchRoot == bytes32(0) ? fingerprint : batchRoot;
         if (issuer == address(0)) revert NotAnchored(key);
@@ -275,11 +286,11 @@ contract FingerprintRegistry is IFingerprintRegistry, AccessManaged {
         if (!FingerprintMerkle.verify(proof, root, fingerprint)) revert InvalidProof(root, fingerprint);
     }
 
-    function _verification(AnchorRecord memory record, bytes32 batchRoot, bytes32 fingerprint)
-        private
-        view
-        returns (Verification memory result)
-    {
+    function _verification(
+        AnchorRecord memory record,
+        bytes32 batchRoot,
+        bytes32 fingerprint
+    ) private view returns (Verification memory result) {
         if (record.issuer == address(0)) return result; // status NotAnchored
         bytes32 schemaId = _schemaRegistry.schemaIdAt(record.schemaIndex);
         Revocation memory revocation = _revocations[batchRoot][fingerprint];
@@ -297,8 +308,9 @@ contract FingerprintRegistry is IFingerprintRegistry, AccessManaged {
         if (revocation.revokedAt != 0) {
             result.status = VerificationStatus.Revoked;
         } else if (
-            granted.untrustedFrom != 0 && record.anchoredAt >= granted.untrustedFrom
-                && (granted.untrustedUntil == 0 || record.anchoredAt < granted.untrustedUntil)
+            granted.untrustedFrom != 0 &&
+            record.anchoredAt >= granted.untrustedFrom &&
+            (granted.untrustedUntil == 0 || record.anchoredAt < granted.untrustedUntil)
         ) {
             result.status = VerificationStatus.Unaccredited;
         } else if (record.expiresAt != 0 && block.timestamp >= record.expiresAt) {

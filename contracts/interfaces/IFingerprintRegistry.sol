@@ -66,7 +66,11 @@ interface IFingerprintRegistry is IIssuerAccreditation {
     /// @notice A Merkle batch root was anchored; its leaves are double-hashed fingerprints.
     /// @param leafCount Number of leaves in the batch (for auditors; proofs do not depend on it).
     event BatchAnchored(
-        bytes32 indexed root, address indexed issuer, uint32 schemaIndex, uint32 leafCount, uint64 expiresAt
+        bytes32 indexed root,
+        address indexed issuer,
+        uint32 schemaIndex,
+        uint32 leafCount,
+        uint64 expiresAt
     );
 
     /// @notice A batch's manifest location was published (by `anchorBatchWithURI`; never document content).
@@ -74,7 +78,11 @@ interface IFingerprintRegistry is IIssuerAccreditation {
 
     /// @notice A fingerprint was revoked. `batchRoot` is zero for a single anchor.
     event Revoked(
-        bytes32 indexed fingerprint, address indexed issuer, bytes32 indexed batchRoot, uint16 reason, bytes32 supersededBy
+        bytes32 indexed fingerprint,
+        address indexed issuer,
+        bytes32 indexed batchRoot,
+        uint16 reason,
+        bytes32 supersededBy
     );
 
     /// @notice A revoked fingerprint was reinstated. `batchRoot` is zero for a single anchor.
@@ -122,8 +130,13 @@ interface IFingerprintRegistry is IIssuerAccreditation {
     function anchorBatch(bytes32 root, uint32 leafCount, uint32 schemaIndex, uint64 expiresAt) external;
 
     /// @notice Anchors a Merkle batch root and publishes where its manifest lives.
-    function anchorBatchWithURI(bytes32 root, uint32 leafCount, uint32 schemaIndex, uint64 expiresAt, string calldata uri)
-        external;
+    function anchorBatchWithURI(
+        bytes32 root,
+        uint32 leafCount,
+        uint32 schemaIndex,
+        uint64 expiresAt,
+        string calldata uri
+    ) external;
 
     /// @notice Revokes a single anchored fingerprint. Only its issuer may.
     /// @param reason Reason code, non-zero.
@@ -131,8 +144,13 @@ interface IFingerprintRegistry is IIssuerAccreditation {
     function revoke(bytes32 fingerprint, uint16 reason, bytes32 supersededBy) external;
 
     /// @notice Revokes one leaf of a batch, proven by `proof`. Only the batch's issuer may.
-    function revokeLeaf(bytes32 root, bytes32 fingerprint, bytes32[] calldata proof, uint16 reason, bytes32 supersededBy)
-        external;
+    function revokeLeaf(
+        bytes32 root,
+        bytes32 fingerprint,
+        bytes32[] calldata proof,
+        uint16 reason,
+        bytes32 supersededBy
+    ) external;
 
     /// @notice Reinstates a revoked single fingerprint, if its schema allows it.
     function reinstate(bytes32 fingerprint) external;
@@ -144,10 +162,11 @@ interface IFingerprintRegistry is IIssuerAccreditation {
     function verify(bytes32 fingerprint) external view returns (Verification memory);
 
     /// @notice Verifies a fingerprint as a leaf of the batch `root` with a Merkle `proof`.
-    function verifyLeaf(bytes32 root, bytes32 fingerprint, bytes32[] calldata proof)
-        external
-        view
-        returns (Verification memory);
+    function verifyLeaf(
+        bytes32 root,
+        bytes32 fingerprint,
+        bytes32[] calldata proof
+    ) external view returns (Verification memory);
 
     /// @notice The accreditation of `issuer` for the schema with compact index `schemaIndex`.
     function accreditationByIndex(address issuer, uint32 schemaIndex) external view returns (Accreditation memory);

@@ -46,7 +46,10 @@ interface ISchemaRegistry {
     /// @param index Compact index assigned to it.
     /// @param definition The registered fields.
     event SchemaRegistered(
-        bytes32 indexed schemaId, address indexed registrar, uint32 indexed index, SchemaDefinition definition
+        bytes32 indexed schemaId,
+        address indexed registrar,
+        uint32 indexed index,
+        SchemaDefinition definition
     );
 
     /// @notice A schema with this name and version exists already.

@@ -20,8 +20,9 @@ contract SchemaRegistry is ISchemaRegistry, AccessManaged {
     function register(SchemaDefinition calldata definition) external restricted returns (bytes32 schemaId) {
         uint256 nameLength = bytes(definition.name).length;
         uint256 versionLength = bytes(definition.version).length;
-        if (nameLength == 0 || nameLength > _MAX_NAME_LENGTH || versionLength == 0 || versionLength > _MAX_NAME_LENGTH)
-        {
+        if (
+            nameLength == 0 || nameLength > _MAX_NAME_LENGTH || versionLength == 0 || versionLength > _MAX_NAME_LENGTH
+        ) {
             revert InvalidSchemaName();
         }
         if (bytes(definition.definitionURI).length == 0 && definition.definitionHash == bytes32(0)) {

@@ -12,6 +12,8 @@ export default buildModule("Crossproof", (m) => {
   const { accessManager, schemaRegistry, fingerprintRegistry } = m.useModule(FingerprintRegistryModule);
   const operator = m.getParameter("operator", m.getAccount(0));
   m.call(accessManager, "grantRole", [ROLE_IDS.schemaAdmin, operator, 0], { id: "GrantSchemaAdmin" });
-  m.call(accessManager, "grantRole", [ROLE_IDS.accreditationAdmin, operator, 0], { id: "GrantAccreditationAdmin" });
+  m.call(accessManager, "grantRole", [ROLE_IDS.accreditationAdmin, operator, 0], {
+    id: "GrantAccreditationAdmin",
+  });
   return { accessManager, schemaRegistry, fingerprintRegistry };
 });

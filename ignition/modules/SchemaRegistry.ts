@@ -7,8 +7,13 @@ import { ROLE_IDS, SCHEMA_ADMIN_SELECTORS } from "./roles.ts";
 export default buildModule("SchemaRegistry", (m) => {
   const { accessManager } = m.useModule(AccessManagerModule);
   const schemaRegistry = m.contract("SchemaRegistry", [accessManager]);
-  m.call(accessManager, "setTargetFunctionRole", [schemaRegistry, SCHEMA_ADMIN_SELECTORS, ROLE_IDS.schemaAdmin], {
-    id: "AllowSchemaAdmin",
-  });
+  m.call(
+    accessManager,
+    "setTargetFunctionRole",
+    [schemaRegistry, SCHEMA_ADMIN_SELECTORS, ROLE_IDS.schemaAdmin],
+    {
+      id: "AllowSchemaAdmin",
+    },
+  );
   return { accessManager, schemaRegistry };
 });

@@ -62,7 +62,10 @@ export async function connect(options: GlobalOptions): Promise<ChainContext> {
     );
   }
   const chain = localChain(chainId, url.href);
-  const publicClient = createPublicClient({ chain, transport: http(url.href, { retryCount: 2, timeout: 30_000 }) });
+  const publicClient = createPublicClient({
+    chain,
+    transport: http(url.href, { retryCount: 2, timeout: 30_000 }),
+  });
   const { manifest, manifestPath } = await loadManifest(options.manifest, chainId);
   return { chainId, rpcUrl: url.href, publicClient, manifest, manifestPath };
 }
@@ -104,7 +107,11 @@ async function loadManifest(
   const given = explicit ?? process.env.CROSSPROOF_MANIFEST;
   const candidates = given
     ? [resolve(given)]
-    : [process.env.CROSSPROOF_DEPLOYMENTS_DIR, join(process.cwd(), "deployments"), join(PROJECT_ROOT, "deployments")]
+    : [
+        process.env.CROSSPROOF_DEPLOYMENTS_DIR,
+        join(process.cwd(), "deployments"),
+        join(PROJECT_ROOT, "deployments"),
+      ]
         .filter((dir): dir is string => Boolean(dir))
         .map((dir) => resolve(dir, `${chainId}.json`));
   const manifestPath = candidates.find((path) => existsSync(path));

@@ -1,5 +1,10 @@
 /** CLI exit codes and the mapping from errors to them. */
-import { BaseError, ChainUnreachableError, DeploymentNotFoundError, InvalidInputError } from "../sdk/errors.ts";
+import {
+  BaseError,
+  ChainUnreachableError,
+  DeploymentNotFoundError,
+  InvalidInputError,
+} from "../sdk/errors.ts";
 
 export const ExitCode = {
   ok: 0,
@@ -21,7 +26,11 @@ export class UsageError extends BaseError {
 
 export function exitCodeFor(error: unknown): number {
   if (error instanceof ChainUnreachableError) return ExitCode.chainUnreachable;
-  if (error instanceof InvalidInputError || error instanceof UsageError || error instanceof DeploymentNotFoundError) {
+  if (
+    error instanceof InvalidInputError ||
+    error instanceof UsageError ||
+    error instanceof DeploymentNotFoundError
+  ) {
     return ExitCode.badInput;
   }
   return ExitCode.failed;
@@ -31,7 +40,8 @@ export function exitCodeFor(error: unknown): number {
 export function describeError(error: unknown, verbose: boolean): string {
   if (verbose) {
     const stack = error instanceof Error ? (error.stack ?? error.message) : String(error);
-    const cause = error instanceof Error && error.cause ? `\nCaused by: ${describeError(error.cause, true)}` : "";
+    const cause =
+      error instanceof Error && error.cause ? `\nCaused by: ${describeError(error.cause, true)}` : "";
     return stack + cause;
   }
   if (error instanceof BaseError) return error.message;

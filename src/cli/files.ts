@@ -16,9 +16,12 @@ export async function hashFile(path: string): Promise<Hex> {
   try {
     for await (const chunk of createReadStream(path)) hasher.update(chunk as Buffer);
   } catch (error) {
-    throw new InvalidInputError(`Cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? "read error"}.`, {
-      cause: error,
-    });
+    throw new InvalidInputError(
+      `Cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? "read error"}.`,
+      {
+        cause: error,
+      },
+    );
   }
   return `0x${hasher.digest("hex")}`;
 }
@@ -80,7 +83,8 @@ export async function expandInputs(paths: readonly string[], listFile?: string):
     }
   }
   const unique = [...new Set(out)];
-  if (unique.length === 0) throw new InvalidInputError("No documents given: name files, a directory or --list <file>.");
+  if (unique.length === 0)
+    throw new InvalidInputError("No documents given: name files, a directory or --list <file>.");
   return unique;
 }
 

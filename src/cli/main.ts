@@ -15,7 +15,11 @@ export type Command = {
   summary: string;
   usage: string;
   options: Options;
-  run(positionals: string[], values: Record<string, string | boolean | undefined>, global: GlobalOptions): Promise<number>;
+  run(
+    positionals: string[],
+    values: Record<string, string | boolean | undefined>,
+    global: GlobalOptions,
+  ): Promise<number>;
 };
 
 const GLOBAL_OPTIONS: Options = {
@@ -67,7 +71,8 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
   const command = COMMANDS[name];
   try {
-    if (!command) throw new UsageError(`Unknown command "${name}". Commands: ${Object.keys(COMMANDS).join(", ")}.`);
+    if (!command)
+      throw new UsageError(`Unknown command "${name}". Commands: ${Object.keys(COMMANDS).join(", ")}.`);
     let parsed;
     try {
       parsed = parseArgs({

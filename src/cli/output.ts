@@ -10,8 +10,12 @@ export function printLine(line = ""): void {
 }
 
 /** A progress bar on stderr, drawn only on a terminal and at most ~10 times a second. */
-export function progress(label: string, total: number, enabled: boolean): { tick(done: number): void; end(): void } {
-  const draw = enabled && process.stderr.isTTY === true && total > 0;
+export function progress(
+  label: string,
+  total: number,
+  enabled: boolean,
+): { tick(done: number): void; end(): void } {
+  const draw = enabled && process.stderr.isTTY && total > 0;
   let last = 0;
   const render = (done: number) => {
     const width = 30;

@@ -13,7 +13,9 @@ export function isBytes32(value: unknown): value is Hex {
 /** Returns `value` lower-cased when it is 32-byte hex; throws {@link InvalidInputError} naming `what` otherwise. */
 export function expectBytes32(value: unknown, what: string): Hex {
   if (!isBytes32(value)) {
-    throw new InvalidInputError(`${what} must be 32 bytes of 0x-prefixed hex (66 characters), got ${describe(value)}.`);
+    throw new InvalidInputError(
+      `${what} must be 32 bytes of 0x-prefixed hex (66 characters), got ${describe(value)}.`,
+    );
   }
   return value.toLowerCase() as Hex;
 }

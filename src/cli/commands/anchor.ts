@@ -47,7 +47,8 @@ export const anchorCommand: Command = {
 
     const context = await connect(global);
     const wallet = signer(global, context);
-    const { SchemaRegistry: schemaRegistry, FingerprintRegistry: fingerprintRegistry } = context.manifest.contracts;
+    const { SchemaRegistry: schemaRegistry, FingerprintRegistry: fingerprintRegistry } =
+      context.manifest.contracts;
     const schema = await requireSchema(context.publicClient, schemaRegistry as Hex, schemaId);
 
     const prepared = await prepare(files, !global.json);
@@ -62,7 +63,7 @@ export const anchorCommand: Command = {
 
     if (batch) {
       const flat = new Uint8Array(prepared.length * 32);
-      prepared.forEach((item, i) => flat.set(hexToBytes(item.fingerprint), i * 32));
+      prepared.forEach((item, i) => { flat.set(hexToBytes(item.fingerprint), i * 32); });
       const tree = await buildMerkleTreeFast({ fingerprints: flat });
       const root = merkleRoot(tree);
       const { transactionHash, receipt } = await anchorBatch(wallet, {
@@ -94,18 +95,26 @@ export const anchorCommand: Command = {
         bar.tick(i + 1);
       }
       bar.end();
-      if (global.json) printJson({ root, leafCount: prepared.length, transactionHash, packages: summarize(packages) });
+      if (global.json)
+        printJson({ root, leafCount: prepared.length, transactionHash, packages: summarize(packages) });
       else printLine(`Anchored a batch of ${prepared.length} under root ${root} in ${transactionHash}.`);
       return ExitCode.ok;
     }
 
     for (let start = 0; start < prepared.length; start += ANCHOR_MANY_CHUNK) {
       const chunk = prepared.slice(start, start + ANCHOR_MANY_CHUNK);
-      const parameters = { fingerprintRegistry: fingerprintRegistry as Hex, schemaIndex: schema.index, expiresAt };
+      const parameters = {
+        fingerprintRegistry: fingerprintRegistry as Hex,
+        schemaIndex: schema.index,
+        expiresAt,
+      };
       const { transactionHash, receipt } =
         chunk.length === 1
           ? await anchorFingerprint(wallet, { ...parameters, fingerprint: chunk[0]!.fingerprint })
-          : await anchorFingerprints(wallet, { ...parameters, fingerprints: chunk.map((item) => item.fingerprint) });
+          : await anchorFingerprints(wallet, {
+              ...parameters,
+              fingerprints: chunk.map((item) => item.fingerprint),
+            });
       for (const item of chunk) {
         const dataPackage = createDataPackage({
           ...base,

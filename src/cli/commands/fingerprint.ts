@@ -11,7 +11,8 @@ export const fingerprintCommand: Command = {
   options: { salt: { type: "string" } },
   async run(positionals, values, global) {
     const [file, ...extra] = positionals;
-    if (!file || extra.length > 0) throw new UsageError("Give exactly one file: crossproof fingerprint <file>.");
+    if (!file || extra.length > 0)
+      throw new UsageError("Give exactly one file: crossproof fingerprint <file>.");
     const salt = values.salt === undefined ? randomSalt() : expectBytes32(values.salt, "--salt");
     const documentHash = await hashFile(file);
     const fingerprint = computeFingerprint({ documentHash, salt });
@@ -19,7 +20,9 @@ export const fingerprintCommand: Command = {
     else {
       printLine(`document  ${file}`);
       printLine(`sha256    ${documentHash}`);
-      printLine(`salt      ${salt}${values.salt === undefined ? "  (random; keep it with the document)" : ""}`);
+      printLine(
+        `salt      ${salt}${values.salt === undefined ? "  (random; keep it with the document)" : ""}`,
+      );
       printLine(`fingerprint ${fingerprint}`);
     }
     return ExitCode.ok;

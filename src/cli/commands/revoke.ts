@@ -24,7 +24,9 @@ export const revokeCommand: Command = {
     if (!target || extra.length > 0) throw new UsageError("Give one document or fingerprint to revoke.");
     const reason = parseReason(values.reason);
     const supersededBy =
-      values["superseded-by"] === undefined ? undefined : expectBytes32(values["superseded-by"], "--superseded-by");
+      values["superseded-by"] === undefined
+        ? undefined
+        : expectBytes32(values["superseded-by"], "--superseded-by");
 
     const context = await connect(global);
     const wallet = signer(global, context);
@@ -34,9 +36,13 @@ export const revokeCommand: Command = {
     if (isBytes32(target) && values.package === undefined) {
       fingerprint = target.toLowerCase() as Hex;
     } else {
-      const dataPackage = await readPackage((values.package as string | undefined) ?? target + PACKAGE_SUFFIX);
+      const dataPackage = await readPackage(
+        (values.package as string | undefined) ?? target + PACKAGE_SUFFIX,
+      );
       if (dataPackage.chainId !== context.chainId) {
-        throw new UsageError(`The package is for chain ${dataPackage.chainId}, not chain ${context.chainId}.`);
+        throw new UsageError(
+          `The package is for chain ${dataPackage.chainId}, not chain ${context.chainId}.`,
+        );
       }
       fingerprint = dataPackage.fingerprint;
       fingerprintRegistry = dataPackage.registry;
@@ -58,7 +64,8 @@ export const revokeCommand: Command = {
 };
 
 function parseReason(value: string | boolean | undefined): number {
-  if (typeof value !== "string") throw new UsageError(`--reason is required: one of ${REASON_NAMES}, or a code 1-65535.`);
+  if (typeof value !== "string")
+    throw new UsageError(`--reason is required: one of ${REASON_NAMES}, or a code 1-65535.`);
   if (value in revocationReasons) return revocationReasons[value as RevocationReasonName];
   const code = Number(value);
   if (!Number.isInteger(code) || code < 1 || code > 65_535) {

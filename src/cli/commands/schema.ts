@@ -9,7 +9,7 @@ import type { Command } from "../main.ts";
 import { printJson, printLine } from "../output.ts";
 import { parseSchemaReference, requireSchema } from "./shared.ts";
 
-const ZERO32 = `0x${"0".repeat(64)}` as Hex;
+const ZERO32 = `0x${"0".repeat(64)}`;
 
 export const schemaCommand: Command = {
   summary: "Register, show, list schemas (document kinds), and accredit issuers for them.",
@@ -44,12 +44,16 @@ export const schemaCommand: Command = {
         version: values.version,
         definitionURI: (values.uri as string | undefined) ?? "",
         definitionHash:
-          values["definition-hash"] === undefined ? ZERO32 : expectBytes32(values["definition-hash"], "--definition-hash"),
+          values["definition-hash"] === undefined
+            ? ZERO32
+            : expectBytes32(values["definition-hash"], "--definition-hash"),
         revocable: values.revocable === true,
         reinstatable: values.reinstatable === true,
       };
       if (!definition.definitionURI && definition.definitionHash === ZERO32) {
-        throw new UsageError("A schema needs --uri or --definition-hash (or both) pointing at its JSON schema.");
+        throw new UsageError(
+          "A schema needs --uri or --definition-hash (or both) pointing at its JSON schema.",
+        );
       }
       const { schemaId, transactionHash } = await registerSchema(signer(global, context), {
         schemaRegistry,
@@ -57,13 +61,20 @@ export const schemaCommand: Command = {
       });
       const schema = await requireSchema(context.publicClient, schemaRegistry, schemaId);
       if (global.json) printJson({ ...schema, transactionHash });
-      else printLine(`Registered ${definition.name}@${definition.version} as ${schemaId} (index ${schema.index}).`);
+      else
+        printLine(
+          `Registered ${definition.name}@${definition.version} as ${schemaId} (index ${schema.index}).`,
+        );
       return ExitCode.ok;
     }
 
     if (action === "show") {
       const [reference] = rest;
-      const schema = await requireSchema(context.publicClient, schemaRegistry, parseSchemaReference(reference));
+      const schema = await requireSchema(
+        context.publicClient,
+        schemaRegistry,
+        parseSchemaReference(reference),
+      );
       if (global.json) printJson(schema);
       else printSchema(schema);
       return ExitCode.ok;
@@ -75,7 +86,9 @@ export const schemaCommand: Command = {
       const schemas = await listSchemas(context.publicClient, { schemaRegistry, offset, limit });
       if (global.json) printJson(schemas);
       else if (schemas.length === 0) printLine("No schemas registered.");
-      else for (const schema of schemas) printLine(`${schema.index}\t${schema.id}\t${schema.name}@${schema.version}`);
+      else
+        for (const schema of schemas)
+          printLine(`${schema.index}\t${schema.id}\t${schema.name}@${schema.version}`);
       return ExitCode.ok;
     }
 
@@ -101,7 +114,9 @@ function printSchema(schema: Schema): void {
   printLine(`${schema.name}@${schema.version}`);
   printLine(`  id            ${schema.id} (index ${schema.index})`);
   printLine(`  definition    ${schema.definitionURI || "-"}  sha256 ${schema.definitionHash}`);
-  printLine(`  revocable     ${schema.revocable ? "yes" : "no"}${schema.reinstatable ? ", reinstatable" : ""}`);
+  printLine(
+    `  revocable     ${schema.revocable ? "yes" : "no"}${schema.reinstatable ? ", reinstatable" : ""}`,
+  );
   printLine(`  registered    ${schema.registeredAt.toISOString()} by ${schema.registrar}`);
   printLine(`  computed id   ${schemaIdOf(schema) === schema.id ? "matches name@version" : "MISMATCH"}`);
 }

@@ -8,12 +8,16 @@ import { UsageError } from "../errors.ts";
 /** `--schema` as a 32-byte id or `name@version`. */
 export function parseSchemaReference(value: string | boolean | undefined): Hex {
   if (typeof value !== "string" || value === "") {
-    throw new UsageError("--schema is required: a schema id (0x…) or name@version; see `crossproof schema list`.");
+    throw new UsageError(
+      "--schema is required: a schema id (0x…) or name@version; see `crossproof schema list`.",
+    );
   }
   if (isBytes32(value)) return value.toLowerCase() as Hex;
   const at = value.lastIndexOf("@");
   if (at <= 0 || at === value.length - 1) {
-    throw new UsageError(`--schema ${value} is neither a 32-byte id nor name@version (e.g. health.test-report@1.0).`);
+    throw new UsageError(
+      `--schema ${value} is neither a 32-byte id nor name@version (e.g. health.test-report@1.0).`,
+    );
   }
   return schemaIdOf({ name: value.slice(0, at), version: value.slice(at + 1) });
 }
@@ -24,7 +28,9 @@ export async function requireSchema(client: Client, schemaRegistry: Hex, schemaI
     return await getSchema(client, { schemaRegistry, schemaId });
   } catch (error) {
     if ((error as { errorName?: string }).errorName === "SchemaNotFound") {
-      throw new UsageError(`Schema ${schemaId} is not registered on this chain; see \`crossproof schema list\`.`);
+      throw new UsageError(
+        `Schema ${schemaId} is not registered on this chain; see \`crossproof schema list\`.`,
+      );
     }
     throw error;
   }
@@ -33,10 +39,13 @@ export async function requireSchema(client: Client, schemaRegistry: Hex, schemaI
 /** `--expires` as an ISO date/time; returns Unix seconds (0 when absent). */
 export function parseExpiry(value: string | boolean | undefined, now = Date.now()): number {
   if (value === undefined || value === false) return 0;
-  if (typeof value !== "string") throw new UsageError("--expires needs a date, e.g. 2027-06-30 or 2027-06-30T12:00:00Z.");
+  if (typeof value !== "string")
+    throw new UsageError("--expires needs a date, e.g. 2027-06-30 or 2027-06-30T12:00:00Z.");
   const millis = Date.parse(value);
   if (Number.isNaN(millis)) {
-    throw new UsageError(`--expires ${value} is not a date; use ISO 8601, e.g. 2027-06-30 or 2027-06-30T12:00:00Z.`);
+    throw new UsageError(
+      `--expires ${value} is not a date; use ISO 8601, e.g. 2027-06-30 or 2027-06-30T12:00:00Z.`,
+    );
   }
   if (millis <= now) throw new UsageError(`--expires ${value} is not in the future.`);
   return Math.floor(millis / 1000);

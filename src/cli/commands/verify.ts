@@ -15,7 +15,8 @@ export const verifyCommand: Command = {
   options: { package: { type: "string" } },
   async run(positionals, values, global) {
     const [file, ...extra] = positionals;
-    if (!file || extra.length > 0) throw new UsageError("Give exactly one document: crossproof verify <file>.");
+    if (!file || extra.length > 0)
+      throw new UsageError("Give exactly one document: crossproof verify <file>.");
     const packagePath = (values.package as string | undefined) ?? file + PACKAGE_SUFFIX;
     const [documentHash, dataPackage] = await Promise.all([hashFile(file), readPackage(packagePath)]);
     const context = await connect({ ...global, manifest: global.manifest });

@@ -67,7 +67,9 @@ export function toCrossproofError(error: unknown, action: string): unknown {
     if (reverted instanceof ContractFunctionRevertedError) {
       const name = reverted.data?.errorName;
       const args = reverted.data?.args;
-      const detail = name ? `${name}(${(args ?? []).map(formatArg).join(", ")})` : reverted.reason ?? "no reason";
+      const detail = name
+        ? `${name}(${(args ?? []).map(formatArg).join(", ")})`
+        : (reverted.reason ?? "no reason");
       return new ContractRevertError(`${action} was rejected by the contract: ${detail}.`, {
         errorName: name,
         errorArgs: args,
@@ -75,7 +77,9 @@ export function toCrossproofError(error: unknown, action: string): unknown {
       });
     }
     if (error.walk((e) => e instanceof HttpRequestError || e instanceof TimeoutError)) {
-      return new ChainUnreachableError(`The chain did not answer (${action}): ${error.shortMessage}`, { cause: error });
+      return new ChainUnreachableError(`The chain did not answer (${action}): ${error.shortMessage}`, {
+        cause: error,
+      });
     }
   }
   return error;

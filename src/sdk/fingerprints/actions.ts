@@ -3,17 +3,17 @@ import type { Client, Hex } from "viem";
 import { readContract } from "viem/actions";
 
 import { fingerprintRegistryAbi } from "../abis.ts";
-import { transact, toCrossproofError, type SigningClient, type TransactReturnType } from "../actions/transact.ts";
+import {
+  transact,
+  toCrossproofError,
+  type SigningClient,
+  type TransactReturnType,
+} from "../actions/transact.ts";
 import { getSchema } from "../schemas/schemas.ts";
 
 /** Outcome of an on-chain verification (plus `mismatch`, which only a document check can tell). */
 export type VerificationStatus =
-  | "not-anchored"
-  | "bad-proof"
-  | "revoked"
-  | "unaccredited"
-  | "expired"
-  | "valid";
+  "not-anchored" | "bad-proof" | "revoked" | "unaccredited" | "expired" | "valid";
 
 /** The contract's VerificationStatus enum, in order. */
 const STATUS_BY_CODE: readonly VerificationStatus[] = [
@@ -121,7 +121,7 @@ export type RevokeFingerprintParameters = RegistryParameter & {
   batch?: { root: Hex; proof: readonly Hex[] };
 };
 
-const ZERO32 = `0x${"0".repeat(64)}` as Hex;
+const ZERO32 = `0x${"0".repeat(64)}`;
 
 /** Revokes a fingerprint (single anchor, or a leaf of a batch when `batch` is given). Issuer only. */
 export async function revokeFingerprint(

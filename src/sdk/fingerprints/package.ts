@@ -60,7 +60,12 @@ export type CreateDataPackageParameters = Omit<DataPackage, "type" | "version" |
 export function createDataPackage(parameters: CreateDataPackageParameters): DataPackage {
   const { createdAt = new Date(), ...rest } = parameters;
   return parseDataPackage(
-    { type: "crossproof.data-package", version: DATA_PACKAGE_VERSION, ...rest, createdAt: createdAt.toISOString() },
+    {
+      type: "crossproof.data-package",
+      version: DATA_PACKAGE_VERSION,
+      ...rest,
+      createdAt: createdAt.toISOString(),
+    },
     "the new data package",
   );
 }
@@ -72,7 +77,12 @@ export function createDataPackage(parameters: CreateDataPackageParameters): Data
  * const pkg = parseDataPackage(JSON.parse(text), "report.pdf.proof.json");
  */
 export function parseDataPackage(value: unknown, source: string): DataPackage {
-  if (typeof value === "object" && value !== null && "version" in value && value.version !== DATA_PACKAGE_VERSION) {
+  if (
+    typeof value === "object" &&
+    value !== null &&
+    "version" in value &&
+    value.version !== DATA_PACKAGE_VERSION
+  ) {
     throw new InvalidInputError(
       `${source}: data package version ${String(value.version)} is not supported (this tool reads version ${DATA_PACKAGE_VERSION}).`,
     );

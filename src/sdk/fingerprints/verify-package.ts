@@ -62,10 +62,13 @@ export async function verifyDataPackage(
       ...onChain,
       status: "mismatch",
       fingerprint,
-      detail: "The document's bytes differ from the document this package was made for (its fingerprint does not match).",
+      detail:
+        "The document's bytes differ from the document this package was made for (its fingerprint does not match).",
     };
   }
-  if (onChain.status !== "not-anchored" && onChain.issuer.toLowerCase() !== dataPackage.issuer.toLowerCase()) {
+  // Not-anchored and bad-proof results carry no record, hence no issuer to compare.
+  const hasRecord = onChain.status !== "not-anchored" && onChain.status !== "bad-proof";
+  if (hasRecord && onChain.issuer.toLowerCase() !== dataPackage.issuer.toLowerCase()) {
     return {
       ...onChain,
       status: "mismatch",

@@ -36,20 +36,34 @@ export async function buildMerkleTreeFast({
   const layout = layoutFor(sizes);
   const threads = leafCount < PARALLEL_THRESHOLD ? 1 : Math.max(1, Math.min(workers, 16));
 
-  const shared = threads === 1 ? new ArrayBuffer(layout.totalBytes) : new SharedArrayBuffer(layout.totalBytes);
+  const shared =
+    threads === 1 ? new ArrayBuffer(layout.totalBytes) : new SharedArrayBuffer(layout.totalBytes);
   if (threads === 1) {
-    buildShare(Buffer.from(fingerprints.buffer, fingerprints.byteOffset, fingerprints.length), shared, layout, 0, 1);
+    buildShare(
+      Buffer.from(fingerprints.buffer, fingerprints.byteOffset, fingerprints.length),
+      shared,
+      layout,
+      0,
+      1,
+    );
   } else {
     const input = new SharedArrayBuffer(fingerprints.length);
     new Uint8Array(input).set(fingerprints);
     const barrier = new SharedArrayBuffer(4);
     await Promise.all(
       Array.from({ length: threads }, (_, index) =>
-        runWorker({ input, shared, barrier, layout: { sizes, offsets: layout.offsets }, index, workers: threads }),
+        runWorker({
+          input,
+          shared,
+          barrier,
+          layout: { sizes, offsets: layout.offsets },
+          index,
+          workers: threads,
+        }),
       ),
     );
   }
-  const levels = sizes.map((size, l) => new Uint8Array(shared, layout.offsets[l]!, size * 32));
+  const levels = sizes.map((size, l) => new Uint8Array(shared, layout.offsets[l], size * 32));
   return { leafCount, levels };
 }
 

@@ -77,7 +77,7 @@ export function buildShare(
   workers: number,
   barrier?: Int32Array,
 ): void {
-  const level = (l: number) => Buffer.from(shared, layout.offsets[l]!, layout.sizes[l]! * 32);
+  const level = (l: number) => Buffer.from(shared, layout.offsets[l], layout.sizes[l]! * 32);
   const [leafFrom, leafTo] = shareOf(layout.sizes[0]!, index, workers);
   hashLeaves(input, level(0), leafFrom, leafTo);
   for (let l = 1; l < layout.sizes.length; l++) {

@@ -14,7 +14,14 @@ type Task = {
 
 const task = workerData as Task;
 try {
-  buildShare(Buffer.from(task.input), task.shared, task.layout, task.index, task.workers, new Int32Array(task.barrier));
+  buildShare(
+    Buffer.from(task.input),
+    task.shared,
+    task.layout,
+    task.index,
+    task.workers,
+    new Int32Array(task.barrier),
+  );
   parentPort?.postMessage({ ok: true });
 } catch (error) {
   parentPort?.postMessage({ ok: false, message: error instanceof Error ? error.message : String(error) });

@@ -3,7 +3,12 @@ import { encodeAbiParameters, keccak256, type Client, type Hex } from "viem";
 import { readContract } from "viem/actions";
 
 import { schemaRegistryAbi } from "../abis.ts";
-import { transact, toCrossproofError, type SigningClient, type TransactReturnType } from "../actions/transact.ts";
+import {
+  transact,
+  toCrossproofError,
+  type SigningClient,
+  type TransactReturnType,
+} from "../actions/transact.ts";
 
 /**
  * The schema id: keccak256(abi.encode(name, version)), mirroring contracts/libraries/SchemaIds.sol.
@@ -49,7 +54,10 @@ export async function registerSchema(
 }
 
 /** Reads one schema; throws a ContractRevertError `SchemaNotFound` when unknown. */
-export async function getSchema(client: Client, { schemaRegistry, schemaId }: { schemaRegistry: Hex; schemaId: Hex }): Promise<Schema> {
+export async function getSchema(
+  client: Client,
+  { schemaRegistry, schemaId }: { schemaRegistry: Hex; schemaId: Hex },
+): Promise<Schema> {
   try {
     const schema = await readContract(client, {
       address: schemaRegistry,

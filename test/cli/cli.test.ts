@@ -1,0 +1,263 @@
+/**
+ * The real `crossproof` bin against real local chains — Hardhat's EDR node and anvil — deployed
+ * with the real deploy script: the same commands a user types, asserted on exit codes and output.
+ */
+import { spawn } from "node:child_process";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+import { expect } from "chai";
+
+import {
+  DEV_KEYS,
+  freePort,
+  PROJECT_ROOT,
+  startLocalChain,
+  type Engine,
+  type LocalChain,
+} from "../helpers/local-chain.ts";
+
+type Result = { code: number; stdout: string; stderr: string; json: Record<string, unknown> };
+
+const ISSUER = "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266";
+const SCHEMA = "health.test-report@1.0";
+
+function cli(args: string[], env: Record<string, string | undefined> = {}): Promise<Result> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [join(PROJECT_ROOT, "bin", "crossproof.js"), ...args], {
+      env: { ...process.env, ...env },
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on("close", (code) => {
+      let json: Record<string, unknown> = {};
+      try {
+        json = JSON.parse(stdout) as Record<string, unknown>;
+      } catch {
+        // not JSON output
+      }
+      resolve({ code: code ?? -1, stdout, stderr, json });
+    });
+  });
+}
+
+for (const [engine, chainId] of [
+  ["hardhat", 31_401],
+  ["anvil", 31_402],
+] as [Engine, number][]) {
+  describe(`crossproof CLI on ${engine}`, function () {
+    let chain: LocalChain | undefined;
+    let dir: string;
+    let env: Record<string, string>;
+    const run = (...args: string[]) => cli(args, env);
+
+    before(async function () {
+      const started = await startLocalChain(engine, chainId);
+      chain = started;
+      dir = await mkdtemp(join(tmpdir(), "crossproof-cli-"));
+      env = {
+        CROSSPROOF_RPC_URL: started.rpcUrl,
+        CROSSPROOF_DEPLOYMENTS_DIR: started.deploymentsDir,
+        CROSSPROOF_PRIVATE_KEY: DEV_KEYS[0],
+      };
+      const registered = await run(
+        "schema",
+        "register",
+        "--name",
+        "health.test-report",
+        "--version",
+        "1.0",
+        "--uri",
+        "https://schemas.example/health-test-report.json",
+        "--revocable",
+        "--json",
+      );
+      expect(registered.code, registered.stderr).to.equal(0);
+      expect(registered.json.index).to.equal(1);
+      const accredited = await run("schema", "accredit", SCHEMA, "--issuer", ISSUER);
+      expect(accredited.code, accredited.stderr).to.equal(0);
+    });
+
+    after(async function () {
+      await chain?.stop();
+      if (dir) await rm(dir, { recursive: true, force: true });
+    });
+
+    it("lists and shows the registered schema", async function () {
+      const listed = await run("schema", "list", "--json");
+      expect(listed.code).to.equal(0);
+      expect(JSON.parse(listed.stdout)).to.have.length(1);
+      const shown = await run("schema", "show", SCHEMA);
+      expect(shown.stdout).to.contain("computed id   matches name@version");
+    });
+
+    it("anchors a document, verifies it valid, and reports a flipped byte as mismatch", async function () {
+      const file = join(dir, "test-report.txt");
+      await writeFile(file, "PCR test: negative\n");
+      const anchored = await run("anchor", file, "--schema", SCHEMA, "--json");
+      expect(anchored.code, anchored.stderr).to.equal(0);
+      const dataPackage = JSON.parse(await readFile(`${file}.proof.json`, "utf8")) as Record<string, unknown>;
+      expect(dataPackage.issuer).to.equal(ISSUER);
+
+      const valid = await run("verify", file, "--json");
+      expect(valid.code, valid.stderr).to.equal(0);
+      expect(valid.json.status).to.equal("valid");
+
+      const bytes = await readFile(file);
+      bytes[0] = bytes[0]! ^ 0x01;
+      await writeFile(file, bytes);
+      const tampered = await run("verify", file, "--json");
+      expect(tampered.code).to.equal(1);
+      expect(tampered.json.status).to.equal("mismatch");
+    });
+
+    it("reports revoked after the issuer revokes", async function () {
+      const file = join(dir, "to-revoke.txt");
+      await writeFile(file, "record to revoke");
+      expect((await run("anchor", file, "--schema", SCHEMA)).code).to.equal(0);
+      const revoked = await run("revoke", file, "--reason", "issued-in-error");
+      expect(revoked.code, revoked.stderr).to.equal(0);
+      const result = await run("verify", file, "--json");
+      expect(result.code).to.equal(1);
+      expect(result.json.status).to.equal("revoked");
+      expect(result.json.revocationReason).to.equal(2);
+    });
+
+    it("reports expired once the chain passes the expiry", async function () {
+      const file = join(dir, "expiring.txt");
+      await writeFile(file, "valid for one day");
+      const block = (await chain!.rpc("eth_getBlockByNumber", ["latest", false])) as { timestamp: string };
+      const expires = new Date((Number(block.timestamp) + 86_400) * 1000).toISOString();
+      expect((await run("anchor", file, "--schema", SCHEMA, "--expires", expires)).code).to.equal(0);
+      expect((await run("verify", file)).code).to.equal(0);
+      await chain!.rpc("evm_increaseTime", [2 * 86_400]);
+      await chain!.rpc("evm_mine", []);
+      const result = await run("verify", file, "--json");
+      expect(result.code).to.equal(1);
+      expect(result.json.status).to.equal("expired");
+    });
+
+    it("anchors a directory as one Merkle batch; every leaf verifies, a revoked leaf and a bad proof do not", async function () {
+      const batchDir = join(dir, "batch");
+      const { mkdir } = await import("node:fs/promises");
+      await mkdir(batchDir);
+      for (let i = 0; i < 5; i++) await writeFile(join(batchDir, `doc-${i}.txt`), `document ${i}`);
+      const anchored = await run("anchor", batchDir, "--schema", SCHEMA, "--batch", "--json");
+      expect(anchored.code, anchored.stderr).to.equal(0);
+      expect(anchored.json.leafCount).to.equal(5);
+      for (let i = 0; i < 5; i++) {
+        const result = await run("verify", join(batchDir, `doc-${i}.txt`), "--json");
+        expect(result.json.status, `doc-${i}`).to.equal("valid");
+      }
+      expect((await run("revoke", join(batchDir, "doc-1.txt"), "--reason", "superseded")).code).to.equal(0);
+      expect((await run("verify", join(batchDir, "doc-1.txt"), "--json")).json.status).to.equal("revoked");
+      expect((await run("verify", join(batchDir, "doc-0.txt"), "--json")).json.status).to.equal("valid");
+
+      const packagePath = join(batchDir, "doc-2.txt.proof.json");
+      const dataPackage = JSON.parse(await readFile(packagePath, "utf8")) as { anchor: { proof: string[] } };
+      dataPackage.anchor.proof[0] = `0x${"ab".repeat(32)}`;
+      await writeFile(packagePath, JSON.stringify(dataPackage));
+      const badProof = await run("verify", join(batchDir, "doc-2.txt"), "--json");
+      expect(badProof.code).to.equal(1);
+      expect(badProof.json.status).to.equal("bad-proof");
+    });
+
+    it("refuses an unknown schema with exit 2 and a hint", async function () {
+      const file = join(dir, "unknown-schema.txt");
+      await writeFile(file, "x");
+      const result = await run("anchor", file, "--schema", "no.such-schema@9");
+      expect(result.code).to.equal(2);
+      expect(result.stderr).to.contain("is not registered on this chain");
+      expect(result.stderr).not.to.contain("    at ");
+    });
+
+    it("rejects a malformed package with exit 2 naming the field", async function () {
+      const file = join(dir, "malformed.txt");
+      await writeFile(file, "y");
+      await writeFile(
+        `${file}.proof.json`,
+        JSON.stringify({ type: "crossproof.data-package", version: 1, salt: "0x12" }),
+      );
+      const result = await run("verify", file);
+      expect(result.code).to.equal(2);
+      expect(result.stderr).to.match(/is not a valid data package: field "chainId"/);
+    });
+
+    it("asks for a key when a command must sign", async function () {
+      const file = join(dir, "nokey.txt");
+      await writeFile(file, "z");
+      const result = await cli(["anchor", file, "--schema", SCHEMA], { ...env, CROSSPROOF_PRIVATE_KEY: "" });
+      expect(result.code).to.equal(2);
+      expect(result.stderr).to.contain("pass --key or set CROSSPROOF_PRIVATE_KEY");
+    });
+
+    it("refuses to anchor as an unaccredited issuer", async function () {
+      const file = join(dir, "unaccredited.txt");
+      await writeFile(file, "w");
+      const result = await cli(["anchor", file, "--schema", SCHEMA], {
+        ...env,
+        CROSSPROOF_PRIVATE_KEY: DEV_KEYS[1],
+      });
+      expect(result.code).to.equal(1);
+      expect(result.stderr).to.contain("IssuerNotAccredited");
+    });
+  });
+}
+
+describe("crossproof CLI without a chain", function () {
+  it("exits 3 when the chain is unreachable", async function () {
+    const dir = await mkdtemp(join(tmpdir(), "crossproof-down-"));
+    try {
+      const file = join(dir, "doc.txt");
+      await writeFile(file, "doc");
+      await writeFile(
+        `${file}.proof.json`,
+        JSON.stringify({
+          type: "crossproof.data-package",
+          version: 1,
+          chainId: 1337,
+          registry: `0x${"11".repeat(20)}`,
+          schemaId: `0x${"22".repeat(32)}`,
+          issuer: `0x${"33".repeat(20)}`,
+          salt: `0x${"44".repeat(32)}`,
+          fingerprint: `0x${"55".repeat(32)}`,
+          expiresAt: 0,
+          anchor: { kind: "single", transactionHash: `0x${"66".repeat(32)}`, blockNumber: 1 },
+          createdAt: new Date().toISOString(),
+        }),
+      );
+      const port = await freePort();
+      const result = await cli(["verify", file, "--rpc", `http://127.0.0.1:${port}`]);
+      expect(result.code).to.equal(3);
+      expect(result.stderr).to.contain("Cannot reach the chain");
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("exits 2 for an unreadable document", async function () {
+    const result = await cli(["fingerprint", "/nonexistent/file.pdf"]);
+    expect(result.code).to.equal(2);
+    expect(result.stderr).to.contain("Cannot read /nonexistent/file.pdf: ENOENT");
+  });
+
+  it("prints the same fingerprint for the same document and salt", async function () {
+    const salt = `0x${"07".repeat(32)}`;
+    const dir = await mkdtemp(join(tmpdir(), "crossproof-fp-"));
+    try {
+      await writeFile(join(dir, "a.txt"), "hello world");
+      const first = await cli(["fingerprint", join(dir, "a.txt"), "--salt", salt, "--json"]);
+      const second = await cli(["fingerprint", join(dir, "a.txt"), "--salt", salt, "--json"]);
+      expect(first.code).to.equal(0);
+      expect(first.json.documentHash).to.equal(
+        "0xb94d27b9934d3e08a52e52d7da7dabfac484efe37a5380ee9088f7ace2efcde9",
+      );
+      expect(first.json.fingerprint).to.equal(second.json.fingerprint);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
