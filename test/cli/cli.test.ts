@@ -165,6 +165,19 @@ for (const [engine, chainId] of [
       expect(badProof.json.status).to.equal("bad-proof");
     });
 
+    it("refuses a package that points at a registry other than this chain's", async function () {
+      const file = join(dir, "forged.txt");
+      await writeFile(file, "forged");
+      expect((await run("anchor", file, "--schema", SCHEMA)).code).to.equal(0);
+      const packagePath = `${file}.proof.json`;
+      const dataPackage = JSON.parse(await readFile(packagePath, "utf8")) as { registry: string };
+      dataPackage.registry = `0x${"12".repeat(20)}`;
+      await writeFile(packagePath, JSON.stringify(dataPackage));
+      const result = await run("verify", file);
+      expect(result.code).to.equal(2);
+      expect(result.stderr).to.contain("which is not this chain's Crossproof registry");
+    });
+
     it("refuses an unknown schema with exit 2 and a hint", async function () {
       const file = join(dir, "unknown-schema.txt");
       await writeFile(file, "x");

@@ -1,4 +1,4 @@
-import type { Hex } from "viem";
+import { zeroHash, type Hex } from "viem";
 
 import { accreditIssuer } from "../../sdk/fingerprints/actions.ts";
 import { expectBytes32 } from "../../sdk/hex.ts";
@@ -9,7 +9,6 @@ import type { Command } from "../main.ts";
 import { printJson, printLine } from "../output.ts";
 import { parseSchemaReference, requireSchema } from "./shared.ts";
 
-const ZERO32 = `0x${"0".repeat(64)}`;
 
 export const schemaCommand: Command = {
   summary: "Register, show, list schemas (document kinds), and accredit issuers for them.",
@@ -45,12 +44,12 @@ export const schemaCommand: Command = {
         definitionURI: (values.uri as string | undefined) ?? "",
         definitionHash:
           values["definition-hash"] === undefined
-            ? ZERO32
+            ? zeroHash
             : expectBytes32(values["definition-hash"], "--definition-hash"),
         revocable: values.revocable === true,
         reinstatable: values.reinstatable === true,
       };
-      if (!definition.definitionURI && definition.definitionHash === ZERO32) {
+      if (!definition.definitionURI && definition.definitionHash === zeroHash) {
         throw new UsageError(
           "A schema needs --uri or --definition-hash (or both) pointing at its JSON schema.",
         );

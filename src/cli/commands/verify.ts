@@ -1,5 +1,7 @@
 import { performance } from "node:perf_hooks";
 
+import type { Hex } from "viem";
+
 import { revocationReasonName } from "../../sdk/fingerprints/reasons.ts";
 import { verifyDataPackage } from "../../sdk/fingerprints/verify-package.ts";
 import { connect } from "../context.ts";
@@ -19,9 +21,13 @@ export const verifyCommand: Command = {
       throw new UsageError("Give exactly one document: crossproof verify <file>.");
     const packagePath = (values.package as string | undefined) ?? file + PACKAGE_SUFFIX;
     const [documentHash, dataPackage] = await Promise.all([hashFile(file), readPackage(packagePath)]);
-    const context = await connect({ ...global, manifest: global.manifest });
+    const context = await connect(global);
     const started = performance.now();
-    const report = await verifyDataPackage(context.publicClient, { documentHash, dataPackage });
+    const report = await verifyDataPackage(context.publicClient, {
+      documentHash,
+      dataPackage,
+      trustedRegistry: context.manifest.contracts.FingerprintRegistry as Hex,
+    });
     const latencyMs = Math.round((performance.now() - started) * 100) / 100;
     if (global.json) {
       printJson({ file, package: packagePath, ...report, latencyMs });

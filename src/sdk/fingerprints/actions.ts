@@ -1,5 +1,5 @@
 /** FingerprintRegistry actions: one per contract function, viem style. */
-import type { Client, Hex } from "viem";
+import { zeroHash, type Client, type Hex } from "viem";
 import { readContract } from "viem/actions";
 
 import { fingerprintRegistryAbi } from "../abis.ts";
@@ -121,12 +121,11 @@ export type RevokeFingerprintParameters = RegistryParameter & {
   batch?: { root: Hex; proof: readonly Hex[] };
 };
 
-const ZERO32 = `0x${"0".repeat(64)}`;
 
 /** Revokes a fingerprint (single anchor, or a leaf of a batch when `batch` is given). Issuer only. */
 export async function revokeFingerprint(
   client: SigningClient,
-  { fingerprintRegistry, fingerprint, reason, supersededBy = ZERO32, batch }: RevokeFingerprintParameters,
+  { fingerprintRegistry, fingerprint, reason, supersededBy = zeroHash, batch }: RevokeFingerprintParameters,
 ): Promise<TransactReturnType> {
   if (batch) {
     return transact(client, {

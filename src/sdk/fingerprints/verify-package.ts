@@ -18,6 +18,12 @@ export type VerifyDataPackageParameters = {
   /** SHA-256 of the document being checked. */
   documentHash: Hex;
   dataPackage: DataPackage;
+  /**
+   * The FingerprintRegistry the verifier trusts on this chain (from its deployment manifest). A
+   * package naming any other contract is rejected: otherwise a forged package could point at a
+   * contract of the forger's that answers "valid".
+   */
+  trustedRegistry: Hex;
 };
 
 const DETAILS: Record<VerificationStatus, string> = {
@@ -33,13 +39,18 @@ const DETAILS: Record<VerificationStatus, string> = {
  * Verifies a document (given by its SHA-256) against its data package.
  *
  * @example
- * const report = await verifyDataPackage(client, { documentHash, dataPackage });
+ * const report = await verifyDataPackage(client, { documentHash, dataPackage, trustedRegistry });
  * if (report.status !== "valid") console.log(report.detail);
  */
 export async function verifyDataPackage(
   client: Client,
-  { documentHash, dataPackage }: VerifyDataPackageParameters,
+  { documentHash, dataPackage, trustedRegistry }: VerifyDataPackageParameters,
 ): Promise<DocumentVerification> {
+  if (dataPackage.registry.toLowerCase() !== trustedRegistry.toLowerCase()) {
+    throw new InvalidInputError(
+      `The data package names registry ${dataPackage.registry}, which is not this chain's Crossproof registry (${trustedRegistry}). Refusing to trust it.`,
+    );
+  }
   const chainId = await getChainId(client);
   if (chainId !== dataPackage.chainId) {
     throw new InvalidInputError(
@@ -74,6 +85,14 @@ export async function verifyDataPackage(
       status: "mismatch",
       fingerprint,
       detail: `The package names issuer ${dataPackage.issuer}, but the chain records ${onChain.issuer}.`,
+    };
+  }
+  if (hasRecord && onChain.schemaId.toLowerCase() !== dataPackage.schemaId.toLowerCase()) {
+    return {
+      ...onChain,
+      status: "mismatch",
+      fingerprint,
+      detail: `The package names schema ${dataPackage.schemaId}, but the chain records ${onChain.schemaId}.`,
     };
   }
   return { ...onChain, fingerprint, detail: DETAILS[onChain.status] };
