@@ -12,3 +12,4 @@ export * from "./fingerprints/package.ts";
 export * from "./fingerprints/actions.ts";
 export * from "./fingerprints/verify-package.ts";
 export * from "./fingerprints/reasons.ts";
+export * from "./fingerprints/events.ts";

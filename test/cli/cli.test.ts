@@ -3,11 +3,20 @@
  * with the real deploy script: the same commands a user types, asserted on exit codes and output.
  */
 import { spawn } from "node:child_process";
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { existsSync } from "node:fs";
+import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 import { expect } from "chai";
+import { createWalletClient, defineChain, http, type Hex } from "viem";
+import { privateKeyToAccount } from "viem/accounts";
+
+import { writeJournal } from "../../src/cli/journal.ts";
+import { anchorBatch } from "../../src/sdk/fingerprints/actions.ts";
+import { buildMerkleTree, merkleRoot } from "../../src/sdk/fingerprints/merkle.ts";
+import { computeFingerprint, hashDocument, randomSalt } from "../../src/sdk/fingerprints/spec.ts";
+import { schemaIdOf } from "../../src/sdk/schemas/schemas.ts";
 
 import {
   DEV_KEYS,
@@ -142,7 +151,6 @@ for (const [engine, chainId] of [
 
     it("anchors a directory as one Merkle batch; every leaf verifies, a revoked leaf and a bad proof do not", async function () {
       const batchDir = join(dir, "batch");
-      const { mkdir } = await import("node:fs/promises");
       await mkdir(batchDir);
       for (let i = 0; i < 5; i++) await writeFile(join(batchDir, `doc-${i}.txt`), `document ${i}`);
       const anchored = await run("anchor", batchDir, "--schema", SCHEMA, "--batch", "--json");
@@ -163,6 +171,68 @@ for (const [engine, chainId] of [
       const badProof = await run("verify", join(batchDir, "doc-2.txt"), "--json");
       expect(badProof.code).to.equal(1);
       expect(badProof.json.status).to.equal("bad-proof");
+    });
+
+    it("resumes an interrupted batch from its journal without anchoring twice", async function () {
+      const resumeDir = join(dir, "resume");
+      await mkdir(resumeDir);
+      const files = [0, 1, 2].map((i) => join(resumeDir, `scan-${i}.txt`));
+      const items = await Promise.all(
+        files.map(async (file, i) => {
+          await writeFile(file, `scan ${i}`);
+          const salt = randomSalt();
+          return {
+            file,
+            salt,
+            fingerprint: computeFingerprint({ documentHash: hashDocument(Buffer.from(`scan ${i}`)), salt }),
+          };
+        }),
+      );
+      const manifest = JSON.parse(await readFile(join(chain!.deploymentsDir, `${chainId}.json`), "utf8")) as {
+        contracts: { FingerprintRegistry: Hex };
+      };
+      const header = {
+        type: "crossproof.anchor-journal" as const,
+        version: 1 as const,
+        chainId,
+        registry: manifest.contracts.FingerprintRegistry,
+        issuer: ISSUER as Hex,
+        schemaId: schemaIdOf({ name: "health.test-report", version: "1.0" }),
+        expiresAt: 0,
+        batch: true,
+        createdAt: new Date().toISOString(),
+      };
+      // The process "died" after its transaction landed: the root is on chain, no package exists.
+      const journal = join(resumeDir, "interrupted.ndjson");
+      await writeJournal(journal, header, items);
+      const wallet = createWalletClient({
+        account: privateKeyToAccount(DEV_KEYS[0]),
+        transport: http(chain!.rpcUrl),
+        chain: defineChain({
+          id: chainId,
+          name: "t",
+          nativeCurrency: { name: "E", symbol: "E", decimals: 18 },
+          rpcUrls: { default: { http: [chain!.rpcUrl] } },
+        }),
+      });
+      const tree = buildMerkleTree(items.map((item) => item.fingerprint));
+      const { transactionHash } = await anchorBatch(wallet, {
+        fingerprintRegistry: header.registry,
+        root: merkleRoot(tree),
+        leafCount: 3,
+        schemaIndex: 1,
+      });
+      const resumed = await run("anchor", "--resume", journal, "--json");
+      expect(resumed.code, resumed.stderr).to.equal(0);
+      expect(resumed.json.root).to.equal(merkleRoot(tree));
+      for (const file of files) {
+        const dataPackage = JSON.parse(await readFile(`${file}.proof.json`, "utf8")) as {
+          anchor: { transactionHash: string };
+        };
+        expect(dataPackage.anchor.transactionHash).to.equal(transactionHash);
+        expect((await run("verify", file, "--json")).json.status).to.equal("valid");
+      }
+      expect(existsSync(journal), "journal removed once every package is written").to.equal(false);
     });
 
     it("refuses a package that points at a registry other than this chain's", async function () {

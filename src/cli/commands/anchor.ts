@@ -1,29 +1,42 @@
 import { existsSync } from "node:fs";
+import { rm } from "node:fs/promises";
 
 import type { Hex } from "viem";
 
 import { anchorBatch, anchorFingerprint, anchorFingerprints } from "../../sdk/fingerprints/actions.ts";
+import { findAnchorTransactions, type AnchorLocation } from "../../sdk/fingerprints/events.ts";
 import { merkleProof, merkleRoot } from "../../sdk/fingerprints/merkle.ts";
 import { createDataPackage, type DataPackage } from "../../sdk/fingerprints/package.ts";
 import { computeFingerprint, randomSalt } from "../../sdk/fingerprints/spec.ts";
 import { hexToBytes } from "../../sdk/hex.ts";
 import { buildMerkleTreeFast } from "../../sdk/node/merkle-builder.ts";
-import { connect, signer } from "../context.ts";
+import { connect, signer, type ChainContext } from "../context.ts";
 import { ExitCode, UsageError } from "../errors.ts";
 import { expandInputs, hashFile, PACKAGE_SUFFIX, writeFileAtomic } from "../files.ts";
+import {
+  journalPathFor,
+  readJournal,
+  writeJournal,
+  type JournalHeader,
+  type JournalItem,
+} from "../journal.ts";
 import type { Command } from "../main.ts";
 import { printJson, printLine, progress } from "../output.ts";
 import { parseExpiry, parseSchemaReference, requireSchema } from "./shared.ts";
 
 /** Fingerprints per `anchorMany` transaction (~23,000 gas each keeps a chunk near 12M gas). */
 const ANCHOR_MANY_CHUNK = 500;
+/** Files hashed at once. */
+const HASH_CONCURRENCY = 16;
+/** Packages listed in --json output. */
+const JSON_LIST_LIMIT = 1000;
 
-type Prepared = { file: string; salt: Hex; fingerprint: Hex };
+type Written = { file: string; dataPackage: DataPackage };
 
 export const anchorCommand: Command = {
   summary: "Anchor documents' fingerprints and write a <file>.proof.json data package beside each.",
-  usage:
-    "anchor <file|dir...> --schema <id|name@version> [--expires <date>] [--batch] [--list <file>] [--uri <uri>] [--force]",
+  usage: `anchor <file|dir...> --schema <id|name@version> [--expires <date>] [--batch] [--list <file>] [--uri <uri>] [--force]
+       crossproof anchor --resume <journal>   (finish an anchor that was interrupted)`,
   options: {
     schema: { type: "string" },
     expires: { type: "string" },
@@ -31,124 +44,227 @@ export const anchorCommand: Command = {
     list: { type: "string" },
     uri: { type: "string" },
     force: { type: "boolean", default: false },
+    resume: { type: "string" },
   },
   async run(positionals, values, global) {
-    const schemaId = parseSchemaReference(values.schema);
-    const expiresAt = parseExpiry(values.expires);
-    const batch = values.batch === true;
-    if (values.uri !== undefined && !batch) throw new UsageError("--uri applies to --batch anchors only.");
-    const files = await expandInputs(positionals, values.list as string | undefined);
-    if (values.force !== true) {
-      const existing = files.find((file) => existsSync(file + PACKAGE_SUFFIX));
-      if (existing) {
-        throw new UsageError(`${existing}${PACKAGE_SUFFIX} exists already; pass --force to replace it.`);
-      }
-    }
-
+    const resumePath = values.resume as string | undefined;
+    let header: JournalHeader;
+    let items: JournalItem[];
+    let journalPath: string;
     const context = await connect(global);
     const wallet = signer(global, context);
-    const { SchemaRegistry: schemaRegistry, FingerprintRegistry: fingerprintRegistry } =
-      context.manifest.contracts;
-    const schema = await requireSchema(context.publicClient, schemaRegistry as Hex, schemaId);
+    const contracts = context.manifest.contracts;
 
-    const prepared = await prepare(files, !global.json);
-    const base = {
-      chainId: context.chainId,
-      registry: fingerprintRegistry as Hex,
-      schemaId,
-      issuer: wallet.account.address,
-      expiresAt,
-    };
-    const packages: { file: string; dataPackage: DataPackage }[] = [];
-
-    if (batch) {
-      const flat = new Uint8Array(prepared.length * 32);
-      prepared.forEach((item, i) => { flat.set(hexToBytes(item.fingerprint), i * 32); });
-      const tree = await buildMerkleTreeFast({ fingerprints: flat });
-      const root = merkleRoot(tree);
-      const { transactionHash, receipt } = await anchorBatch(wallet, {
-        fingerprintRegistry: fingerprintRegistry as Hex,
-        root,
-        leafCount: prepared.length,
-        schemaIndex: schema.index,
-        expiresAt,
-        uri: values.uri as string | undefined,
-      });
-      const bar = progress("Writing packages", prepared.length, !global.json);
-      for (const [i, item] of prepared.entries()) {
-        const dataPackage = createDataPackage({
-          ...base,
-          salt: item.salt,
-          fingerprint: item.fingerprint,
-          anchor: {
-            kind: "batch",
-            root,
-            leafIndex: i,
-            leafCount: prepared.length,
-            proof: merkleProof(tree, i),
-            transactionHash,
-            blockNumber: Number(receipt.blockNumber),
-          },
-        });
-        await writeFileAtomic(item.file + PACKAGE_SUFFIX, `${JSON.stringify(dataPackage, null, 2)}\n`);
-        if (prepared.length <= 1000) packages.push({ file: item.file, dataPackage });
-        bar.tick(i + 1);
+    if (resumePath) {
+      if (positionals.length > 0)
+        throw new UsageError("--resume takes no documents: they are in the journal.");
+      ({ header, items } = await readJournal(resumePath));
+      journalPath = resumePath;
+      if (header.chainId !== context.chainId || header.registry !== contracts.FingerprintRegistry) {
+        throw new UsageError(
+          `The journal is for chain ${header.chainId}, registry ${header.registry}: point --rpc there.`,
+        );
       }
-      bar.end();
-      if (global.json)
-        printJson({ root, leafCount: prepared.length, transactionHash, packages: summarize(packages) });
-      else printLine(`Anchored a batch of ${prepared.length} under root ${root} in ${transactionHash}.`);
-      return ExitCode.ok;
-    }
-
-    for (let start = 0; start < prepared.length; start += ANCHOR_MANY_CHUNK) {
-      const chunk = prepared.slice(start, start + ANCHOR_MANY_CHUNK);
-      const parameters = {
-        fingerprintRegistry: fingerprintRegistry as Hex,
-        schemaIndex: schema.index,
+      if (header.issuer.toLowerCase() !== wallet.account.address.toLowerCase()) {
+        throw new UsageError(`The journal was written by issuer ${header.issuer}; resume with that key.`);
+      }
+    } else {
+      const schemaId = parseSchemaReference(values.schema);
+      const expiresAt = parseExpiry(values.expires);
+      const batch = values.batch === true;
+      if (values.uri !== undefined && !batch) throw new UsageError("--uri applies to --batch anchors only.");
+      const files = await expandInputs(positionals, values.list as string | undefined);
+      if (values.force !== true) {
+        const existing = files.find((file) => existsSync(file + PACKAGE_SUFFIX));
+        if (existing)
+          throw new UsageError(`${existing}${PACKAGE_SUFFIX} exists already; pass --force to replace it.`);
+      }
+      header = {
+        type: "crossproof.anchor-journal",
+        version: 1,
+        chainId: context.chainId,
+        registry: contracts.FingerprintRegistry as Hex,
+        issuer: wallet.account.address,
+        schemaId,
         expiresAt,
+        batch,
+        ...(typeof values.uri === "string" ? { uri: values.uri } : {}),
+        createdAt: new Date().toISOString(),
       };
-      const { transactionHash, receipt } =
-        chunk.length === 1
-          ? await anchorFingerprint(wallet, { ...parameters, fingerprint: chunk[0]!.fingerprint })
-          : await anchorFingerprints(wallet, {
-              ...parameters,
-              fingerprints: chunk.map((item) => item.fingerprint),
-            });
-      for (const item of chunk) {
-        const dataPackage = createDataPackage({
-          ...base,
-          salt: item.salt,
-          fingerprint: item.fingerprint,
-          anchor: { kind: "single", transactionHash, blockNumber: Number(receipt.blockNumber) },
-        });
-        await writeFileAtomic(item.file + PACKAGE_SUFFIX, `${JSON.stringify(dataPackage, null, 2)}\n`);
-        packages.push({ file: item.file, dataPackage });
-        if (!global.json) printLine(`Anchored ${item.file} as ${item.fingerprint} (${transactionHash}).`);
-      }
+      await requireSchema(context.publicClient, contracts.SchemaRegistry as Hex, schemaId);
+      items = await fingerprintFiles(files, !global.json);
+      journalPath = journalPathFor();
+      await writeJournal(journalPath, header, items);
     }
-    if (global.json) printJson({ packages: summarize(packages) });
+
+    const schema = await requireSchema(
+      context.publicClient,
+      contracts.SchemaRegistry as Hex,
+      header.schemaId,
+    );
+    const anchored = resumePath
+      ? await findAnchorTransactions(context.publicClient, {
+          fingerprintRegistry: header.registry,
+          issuer: header.issuer,
+          fromBlock: BigInt(context.manifest.startBlock),
+        })
+      : { fingerprints: new Map<Hex, AnchorLocation>(), batches: new Map<Hex, AnchorLocation>() };
+    const job = { context, header, items, schemaIndex: schema.index, showProgress: !global.json };
+    const written = header.batch
+      ? await anchorAsBatch(job, wallet, anchored.batches)
+      : await anchorAsSingles(job, wallet, anchored.fingerprints);
+    await rm(journalPath, { force: true });
+
+    if (global.json) {
+      printJson({
+        ...(header.batch && written[0]?.dataPackage.anchor.kind === "batch"
+          ? { root: written[0].dataPackage.anchor.root, leafCount: items.length }
+          : {}),
+        count: items.length,
+        packages: written.map(({ file, dataPackage }) => ({
+          file,
+          package: file + PACKAGE_SUFFIX,
+          fingerprint: dataPackage.fingerprint,
+          transactionHash: dataPackage.anchor.transactionHash,
+        })),
+      });
+    } else if (header.batch) {
+      const first = written[0]?.dataPackage.anchor;
+      printLine(
+        `Anchored a batch of ${items.length} under root ${first?.kind === "batch" ? first.root : "?"}.`,
+      );
+    }
     return ExitCode.ok;
   },
 };
 
-async function prepare(files: readonly string[], showProgress: boolean): Promise<Prepared[]> {
-  const bar = progress("Fingerprinting", files.length, showProgress);
-  const out: Prepared[] = [];
-  for (const [i, file] of files.entries()) {
-    const salt = randomSalt();
-    out.push({ file, salt, fingerprint: computeFingerprint({ documentHash: await hashFile(file), salt }) });
+type Job = {
+  context: ChainContext;
+  header: JournalHeader;
+  items: JournalItem[];
+  schemaIndex: number;
+  showProgress: boolean;
+};
+
+type Wallet = ReturnType<typeof signer>;
+
+async function anchorAsBatch(
+  job: Job,
+  wallet: Wallet,
+  anchoredBatches: Map<Hex, AnchorLocation>,
+): Promise<Written[]> {
+  const { header, items } = job;
+  const flat = new Uint8Array(items.length * 32);
+  items.forEach((item, i) => { flat.set(hexToBytes(item.fingerprint), i * 32); });
+  const tree = await buildMerkleTreeFast({ fingerprints: flat });
+  const root = merkleRoot(tree);
+  let location = anchoredBatches.get(root);
+  if (!location) {
+    const { transactionHash, receipt } = await anchorBatch(wallet, {
+      fingerprintRegistry: header.registry,
+      root,
+      leafCount: items.length,
+      schemaIndex: job.schemaIndex,
+      expiresAt: header.expiresAt,
+      uri: header.uri,
+    });
+    location = { transactionHash, blockNumber: Number(receipt.blockNumber) };
+  }
+  const bar = progress("Writing packages", items.length, job.showProgress);
+  const written: Written[] = [];
+  for (const [i, item] of items.entries()) {
+    const anchor = {
+      kind: "batch" as const,
+      root,
+      leafIndex: i,
+      leafCount: items.length,
+      proof: merkleProof(tree, i),
+    };
+    keepSample(written, await writePackage(job, item, { ...anchor, ...location }));
     bar.tick(i + 1);
   }
   bar.end();
-  return out;
+  return written;
 }
 
-function summarize(packages: readonly { file: string; dataPackage: DataPackage }[]) {
-  return packages.map(({ file, dataPackage }) => ({
-    file,
-    package: file + PACKAGE_SUFFIX,
-    fingerprint: dataPackage.fingerprint,
-    transactionHash: dataPackage.anchor.transactionHash,
-  }));
+async function anchorAsSingles(
+  job: Job,
+  wallet: Wallet,
+  anchoredFingerprints: Map<Hex, AnchorLocation>,
+): Promise<Written[]> {
+  const { header } = job;
+  const written: Written[] = [];
+  // On --resume, documents whose transaction landed only need their packages.
+  const pending: JournalItem[] = [];
+  for (const item of job.items) {
+    const location = anchoredFingerprints.get(item.fingerprint);
+    if (location) keepSample(written, await writePackage(job, item, { kind: "single", ...location }));
+    else pending.push(item);
+  }
+  for (let start = 0; start < pending.length; start += ANCHOR_MANY_CHUNK) {
+    const chunk = pending.slice(start, start + ANCHOR_MANY_CHUNK);
+    const parameters = {
+      fingerprintRegistry: header.registry,
+      schemaIndex: job.schemaIndex,
+      expiresAt: header.expiresAt,
+    };
+    const { transactionHash, receipt } =
+      chunk.length === 1
+        ? await anchorFingerprint(wallet, { ...parameters, fingerprint: chunk[0]!.fingerprint })
+        : await anchorFingerprints(wallet, {
+            ...parameters,
+            fingerprints: chunk.map((item) => item.fingerprint),
+          });
+    for (const item of chunk) {
+      const location = { transactionHash, blockNumber: Number(receipt.blockNumber) };
+      keepSample(written, await writePackage(job, item, { kind: "single", ...location }));
+      if (job.showProgress) printLine(`Anchored ${item.file} as ${item.fingerprint} (${transactionHash}).`);
+    }
+  }
+  return written;
+}
+
+async function writePackage(job: Job, item: JournalItem, anchor: DataPackage["anchor"]): Promise<Written> {
+  const { header } = job;
+  const dataPackage = createDataPackage({
+    chainId: header.chainId,
+    registry: header.registry,
+    schemaId: header.schemaId,
+    issuer: header.issuer,
+    expiresAt: header.expiresAt,
+    salt: item.salt,
+    fingerprint: item.fingerprint,
+    anchor,
+  });
+  await writeFileAtomic(item.file + PACKAGE_SUFFIX, `${JSON.stringify(dataPackage, null, 2)}\n`);
+  return { file: item.file, dataPackage };
+}
+
+/** Keeps the first packages for --json output; a million in memory would not help anyone. */
+function keepSample(sample: Written[], entry: Written): void {
+  if (sample.length < JSON_LIST_LIMIT) sample.push(entry);
+}
+
+/** Hashes every file (a few at a time) and gives each a fresh salt and its fingerprint. */
+async function fingerprintFiles(files: readonly string[], showProgress: boolean): Promise<JournalItem[]> {
+  const bar = progress("Fingerprinting", files.length, showProgress);
+  const out = new Array<JournalItem>(files.length);
+  let next = 0;
+  let done = 0;
+  const worker = async () => {
+    while (next < files.length) {
+      const index = next++;
+      const file = files[index]!;
+      const salt = randomSalt();
+      out[index] = {
+        file,
+        salt,
+        fingerprint: computeFingerprint({ documentHash: await hashFile(file), salt }),
+      };
+      bar.tick(++done);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(HASH_CONCURRENCY, files.length) }, worker));
+  bar.end();
+  return out;
 }

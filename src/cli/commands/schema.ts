@@ -9,7 +9,6 @@ import type { Command } from "../main.ts";
 import { printJson, printLine } from "../output.ts";
 import { parseSchemaReference, requireSchema } from "./shared.ts";
 
-
 export const schemaCommand: Command = {
   summary: "Register, show, list schemas (document kinds), and accredit issuers for them.",
   usage: `schema register --name <n> --version <v> [--uri <u>] [--definition-hash <hex32>] [--revocable] [--reinstatable]

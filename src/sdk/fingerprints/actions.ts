@@ -121,7 +121,6 @@ export type RevokeFingerprintParameters = RegistryParameter & {
   batch?: { root: Hex; proof: readonly Hex[] };
 };
 
-
 /** Revokes a fingerprint (single anchor, or a leaf of a batch when `batch` is given). Issuer only. */
 export async function revokeFingerprint(
   client: SigningClient,
