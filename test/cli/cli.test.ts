@@ -22,10 +22,10 @@ import {
   DEV_KEYS,
   freePort,
   PROJECT_ROOT,
-  startLocalChain,
+  startDeployedChain,
+  type DeployedChain,
   type Engine,
-  type LocalChain,
-} from "../helpers/local-chain.ts";
+} from "../../scripts/lib/local-chain.ts";
 
 type Result = { code: number; stdout: string; stderr: string; json: Record<string, unknown> };
 
@@ -58,13 +58,13 @@ for (const [engine, chainId] of [
   ["anvil", 31_402],
 ] as [Engine, number][]) {
   describe(`crossproof CLI on ${engine}`, function () {
-    let chain: LocalChain | undefined;
+    let chain: DeployedChain | undefined;
     let dir: string;
     let env: Record<string, string>;
     const run = (...args: string[]) => cli(args, env);
 
     before(async function () {
-      const started = await startLocalChain(engine, chainId);
+      const started = await startDeployedChain(engine, chainId);
       chain = started;
       dir = await mkdtemp(join(tmpdir(), "crossproof-cli-"));
       env = {

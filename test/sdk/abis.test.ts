@@ -3,7 +3,7 @@ import { join } from "node:path";
 
 import { expect } from "chai";
 
-import { PROJECT_ROOT } from "../helpers/local-chain.ts";
+import { PROJECT_ROOT } from "../../scripts/lib/local-chain.ts";
 
 describe("src/sdk/abis.ts", function () {
   it("matches the compiled artifacts (run `npm run generate` after changing a contract)", function () {

@@ -155,7 +155,9 @@ async function anchorAsBatch(
 ): Promise<Written[]> {
   const { header, items } = job;
   const flat = new Uint8Array(items.length * 32);
-  items.forEach((item, i) => { flat.set(hexToBytes(item.fingerprint), i * 32); });
+  items.forEach((item, i) => {
+    flat.set(hexToBytes(item.fingerprint), i * 32);
+  });
   const tree = await buildMerkleTreeFast({ fingerprints: flat });
   const root = merkleRoot(tree);
   let location = anchoredBatches.get(root);

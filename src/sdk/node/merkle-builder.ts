@@ -1,6 +1,6 @@
 /**
  * Fast Merkle batch builder for Node: the same trees as src/sdk/fingerprints/merkle.ts, built on
- * every core with native SHA-256. One SharedArrayBuffer holds all levels (2n × 32 bytes), so a
+ * every core with WebAssembly SHA-256 (@chainsafe/as-sha256). One SharedArrayBuffer holds all levels (2n × 32 bytes), so a
  * million fingerprints need ~100 MB and each proof is read straight out of it.
  */
 import { availableParallelism } from "node:os";
@@ -39,13 +39,7 @@ export async function buildMerkleTreeFast({
   const shared =
     threads === 1 ? new ArrayBuffer(layout.totalBytes) : new SharedArrayBuffer(layout.totalBytes);
   if (threads === 1) {
-    buildShare(
-      Buffer.from(fingerprints.buffer, fingerprints.byteOffset, fingerprints.length),
-      shared,
-      layout,
-      0,
-      1,
-    );
+    buildShare(fingerprints, shared, layout, 0, 1);
   } else {
     const input = new SharedArrayBuffer(fingerprints.length);
     new Uint8Array(input).set(fingerprints);

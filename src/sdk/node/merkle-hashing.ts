@@ -1,9 +1,10 @@
 /**
  * The hashing loops of the fast Merkle builder, shared by the main thread and its workers.
- * Node-only: uses the native one-shot `crypto.hash` (SHA-NI where the CPU has it) on Buffers that
- * view one SharedArrayBuffer holding every level, so nothing is copied between threads.
+ * SHA-256 comes from @chainsafe/as-sha256 (WebAssembly, SIMD where available — built for exactly
+ * this: Ethereum consensus Merkle trees); `hashInto` hashes a whole level of 64-byte pairs in one
+ * call, with no per-node crossing into native code. Every level lives in one SharedArrayBuffer.
  */
-import { hash } from "node:crypto";
+import { digest, hashInto } from "@chainsafe/as-sha256";
 
 /** Where each level lives in the shared buffer. */
 export type TreeLayout = {
@@ -24,39 +25,55 @@ export function layoutFor(sizes: number[]): TreeLayout & { totalBytes: number } 
 }
 
 /** leaf(fp) = SHA-256(SHA-256(fp)) for leaves [from, to). */
-export function hashLeaves(input: Buffer, leaves: Buffer, from: number, to: number): void {
+export function hashLeaves(input: Uint8Array, leaves: Uint8Array, from: number, to: number): void {
   for (let i = from; i < to; i++) {
-    const inner = hash("sha256", input.subarray(i * 32, i * 32 + 32), "buffer");
-    hash("sha256", inner, "buffer").copy(leaves, i * 32);
+    leaves.set(digest(digest(input.subarray(i * 32, i * 32 + 32))), i * 32);
   }
 }
 
-/** Parents [from, to) of a level from the level below (sorted pairs; an odd last node is promoted). */
-export function hashParents(below: Buffer, belowCount: number, out: Buffer, from: number, to: number): void {
-  const pair = Buffer.allocUnsafe(64);
-  for (let parent = from; parent < to; parent++) {
-    const left = parent * 64;
-    if (parent * 2 + 1 >= belowCount) {
-      below.copy(out, parent * 32, left, left + 32);
-      continue;
+/**
+ * Parents [from, to) of a level from the level below: each pair sorted (smaller first) into a
+ * scratch buffer of 64-byte chunks, the whole range hashed in one call; an odd last node is
+ * promoted unchanged.
+ */
+export function hashParents(
+  below: Uint8Array,
+  belowCount: number,
+  out: Uint8Array,
+  from: number,
+  to: number,
+): void {
+  const pairedEnd = Math.min(to, Math.floor(belowCount / 2));
+  if (from < pairedEnd) {
+    // A copy (never a view: Buffer#slice would alias and the swaps would corrupt the level below).
+    const pairs = new Uint8Array((pairedEnd - from) * 64);
+    pairs.set(below.subarray(from * 64, pairedEnd * 64));
+    for (let offset = 0; offset < pairs.length; offset += 64) {
+      if (!leftIsSmaller(pairs, offset)) swapHalves(pairs, offset);
     }
-    if (leftIsSmaller(below, left)) {
-      below.copy(pair, 0, left, left + 64);
-    } else {
-      below.copy(pair, 0, left + 32, left + 64);
-      below.copy(pair, 32, left, left + 32);
-    }
-    hash("sha256", pair, "buffer").copy(out, parent * 32);
+    hashInto(pairs, out.subarray(from * 32, pairedEnd * 32));
+  }
+  if (to > pairedEnd && belowCount % 2 === 1) {
+    const last = belowCount - 1;
+    out.set(below.subarray(last * 32, last * 32 + 32), pairedEnd * 32);
   }
 }
 
-function leftIsSmaller(level: Buffer, left: number): boolean {
+function leftIsSmaller(level: Uint8Array, left: number): boolean {
   for (let i = 0; i < 32; i++) {
     const a = level[left + i]!;
     const b = level[left + 32 + i]!;
     if (a !== b) return a < b;
   }
   return true;
+}
+
+function swapHalves(pairs: Uint8Array, offset: number): void {
+  for (let i = offset; i < offset + 32; i++) {
+    const byte = pairs[i]!;
+    pairs[i] = pairs[i + 32]!;
+    pairs[i + 32] = byte;
+  }
 }
 
 /** The slice [from, to) of `count` items that worker `index` of `workers` handles. */
@@ -70,14 +87,14 @@ export function shareOf(count: number, index: number, workers: number): [number,
  * barrier (an Atomics counter) between levels. With one worker it is a plain loop.
  */
 export function buildShare(
-  input: Buffer,
+  input: Uint8Array,
   shared: SharedArrayBuffer | ArrayBuffer,
   layout: TreeLayout,
   index: number,
   workers: number,
   barrier?: Int32Array,
 ): void {
-  const level = (l: number) => Buffer.from(shared, layout.offsets[l], layout.sizes[l]! * 32);
+  const level = (l: number) => new Uint8Array(shared, layout.offsets[l], layout.sizes[l]! * 32);
   const [leafFrom, leafTo] = shareOf(layout.sizes[0]!, index, workers);
   hashLeaves(input, level(0), leafFrom, leafTo);
   for (let l = 1; l < layout.sizes.length; l++) {

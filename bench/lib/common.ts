@@ -1,0 +1,75 @@
+/**
+ * Shared bits of the benchmark: machine description, small statistics, and writing results to
+ * bench/results/<name>.json. Plain Node (no Hardhat), so every bench part can import it.
+ */
+import { mkdir, writeFile } from "node:fs/promises";
+import { availableParallelism, cpus, freemem, loadavg, platform, release, totalmem } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
+export const RESULTS_DIR = join(PROJECT_ROOT, "bench", "results");
+
+export type MachineInfo = {
+  node: string;
+  v8: string;
+  platform: string;
+  release: string;
+  cpuModel: string;
+  cores: number;
+  availableParallelism: number;
+  totalMemoryMB: number;
+  freeMemoryMB: number;
+  /** 1/5/15-minute load averages when the benchmark started: other work on the machine skews timings. */
+  loadAverage: number[];
+  date: string;
+};
+
+export function machineInfo(): MachineInfo {
+  const list = cpus();
+  return {
+    node: process.version,
+    v8: process.versions.v8,
+    platform: platform(),
+    release: release(),
+    cpuModel: list[0]?.model.trim() ?? "unknown",
+    cores: list.length,
+    availableParallelism: availableParallelism(),
+    totalMemoryMB: Math.round(totalmem() / 2 ** 20),
+    freeMemoryMB: Math.round(freemem() / 2 ** 20),
+    loadAverage: loadavg().map((load) => round(load)),
+    date: new Date().toISOString(),
+  };
+}
+
+/** Median of a non-empty list (mean of the middle two for even lengths). */
+export function median(values: readonly number[]): number {
+  if (values.length === 0) throw new Error("median of an empty list");
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
+
+/** Nearest-rank percentile (p in 0..100) of a non-empty list. */
+export function percentile(values: readonly number[], p: number): number {
+  if (values.length === 0) throw new Error("percentile of an empty list");
+  const sorted = [...values].sort((a, b) => a - b);
+  const rank = Math.max(1, Math.ceil((p / 100) * sorted.length));
+  return sorted[Math.min(rank, sorted.length) - 1]!;
+}
+
+export function round(value: number, digits = 2): number {
+  const factor = 10 ** digits;
+  return Math.round(value * factor) / factor;
+}
+
+/** Writes `bench/results/<name>.json` (pretty, trailing newline) and returns its path. */
+export async function writeResult(name: string, data: unknown): Promise<string> {
+  const path = join(RESULTS_DIR, `${name}.json`);
+  await mkdir(RESULTS_DIR, { recursive: true });
+  await writeFile(
+    path,
+    `${JSON.stringify(data, (_key, value: unknown) => (typeof value === "bigint" ? value.toString() : value), 2)}\n`,
+  );
+  return path;
+}

@@ -1,0 +1,224 @@
+/**
+ * Throwaway local chains for tests and benchmarks: a free 127.0.0.1 port, `scripts/chain.ts` in its
+ * own process group (so stopping it also stops the node it spawns), and the real deploy script
+ * (`scripts/deploy.ts`) against it, with its manifest in a temporary directory.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { closeSync, openSync, readFileSync } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import { createRequire } from "node:module";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import { fileURLToPath } from "node:url";
+
+export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
+
+/** Keys of the well-known development mnemonic (hardhat node and anvil). Public: never use elsewhere. */
+export const DEV_KEYS = [
+  "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80",
+  "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d",
+] as const;
+
+export type Engine = "hardhat" | "anvil";
+
+/** A port nobody listens on right now (the OS picks it). */
+export function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      const port = typeof address === "object" && address ? address.port : 0;
+      server.close(() => {
+        if (port) resolvePort(port);
+        else reject(new Error("Could not get a free port."));
+      });
+    });
+  });
+}
+
+/** One JSON-RPC call. */
+export async function rpc(url: string, method: string, params: unknown[] = []): Promise<unknown> {
+  const response = await fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }),
+  });
+  const body = (await response.json()) as { result?: unknown; error?: { message: string } };
+  if (body.error) throw new Error(`${method}: ${body.error.message}`);
+  return body.result;
+}
+
+export type RunningChain = {
+  url: string;
+  port: number;
+  chainId: number;
+  process: ChildProcess;
+  logFile: string;
+};
+
+/** Starts `node scripts/chain.ts` detached (its own process group) and waits until it answers. */
+export async function startChain(options: {
+  chainId: number;
+  engine: Engine;
+  logFile: string;
+  timeoutMs?: number;
+}): Promise<RunningChain> {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const log = openSync(options.logFile, "a");
+  const script = join(PROJECT_ROOT, "scripts", "chain.ts");
+  const args = [
+    script,
+    "--port",
+    String(port),
+    "--chain-id",
+    String(options.chainId),
+    "--engine",
+    options.engine,
+  ];
+  const child = spawn(process.execPath, args, {
+    cwd: PROJECT_ROOT,
+    detached: true,
+    stdio: ["ignore", log, log],
+    env: { ...process.env, HARDHAT_DISABLE_TELEMETRY: "true" },
+  });
+  closeSync(log);
+  const chain: RunningChain = {
+    url,
+    port,
+    chainId: options.chainId,
+    process: child,
+    logFile: options.logFile,
+  };
+  const deadline = Date.now() + (options.timeoutMs ?? 60_000);
+  for (;;) {
+    if (child.exitCode !== null || child.signalCode !== null) {
+      throw new Error(
+        `The chain exited early (${child.exitCode ?? child.signalCode}):\n${tail(options.logFile)}`,
+      );
+    }
+    let id: number | undefined;
+    try {
+      id = Number(await rpc(url, "eth_chainId"));
+    } catch {
+      // not up yet
+    }
+    if (id !== undefined) {
+      if (id === options.chainId) return chain;
+      await stopChain(chain);
+      throw new Error(`Port ${port} serves chain ${id}, not ${options.chainId}.`);
+    }
+    if (Date.now() > deadline) {
+      await stopChain(chain);
+      throw new Error(`The chain did not answer on ${url} within the timeout:\n${tail(options.logFile)}`);
+    }
+    await sleep(200);
+  }
+}
+
+/** Stops the chain's whole process group: SIGTERM, then SIGKILL after `graceMs`. */
+export async function stopChain(chain: RunningChain, graceMs = 5_000): Promise<void> {
+  const pid = chain.process.pid;
+  if (pid === undefined || chain.process.exitCode !== null || chain.process.signalCode !== null) return;
+  const exited = new Promise<void>((resolveExit) => {
+    chain.process.once("exit", () => {
+      resolveExit();
+    });
+  });
+  signalGroup(pid, "SIGTERM");
+  const timedOut = await Promise.race([exited.then(() => false), sleep(graceMs).then(() => true)]);
+  // chain.ts exits when its node does; SIGKILL whatever is left of the group either way.
+  signalGroup(pid, "SIGKILL");
+  if (timedOut) await Promise.race([exited, sleep(graceMs)]);
+}
+
+function signalGroup(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pid, signal);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "ESRCH") throw error;
+  }
+}
+
+/**
+ * Runs `hardhat run scripts/deploy.ts --network localhost` against `url`, logging to `logFile`;
+ * the manifest goes to `deploymentsDir` (default ./deployments).
+ */
+export async function deploy(
+  url: string,
+  options: { logFile: string; deploymentsDir?: string },
+): Promise<void> {
+  const require = createRequire(import.meta.url);
+  const cli = join(dirname(require.resolve("hardhat/package.json")), "dist", "src", "cli.js");
+  const log = openSync(options.logFile, "a");
+  const child = spawn(process.execPath, [cli, "run", "scripts/deploy.ts", "--network", "localhost"], {
+    cwd: PROJECT_ROOT,
+    stdio: ["ignore", log, log],
+    env: {
+      ...process.env,
+      CROSSPROOF_RPC_URL: url,
+      HARDHAT_DISABLE_TELEMETRY: "true",
+      ...(options.deploymentsDir ? { CROSSPROOF_DEPLOYMENTS_DIR: options.deploymentsDir } : {}),
+    },
+  });
+  closeSync(log);
+  const code = await new Promise<number | null>((resolveExit, reject) => {
+    child.once("error", reject);
+    child.once("exit", (exitCode) => {
+      resolveExit(exitCode);
+    });
+  });
+  if (code !== 0) throw new Error(`scripts/deploy.ts failed (exit ${code}):\n${tail(options.logFile)}`);
+}
+
+export type DeployedChain = {
+  engine: Engine;
+  chainId: number;
+  rpcUrl: string;
+  deploymentsDir: string;
+  rpc(method: string, params?: unknown[]): Promise<unknown>;
+  stop(): Promise<void>;
+};
+
+/** Starts `engine` with `chainId` and deploys Crossproof to it; `stop()` removes every trace. */
+export async function startDeployedChain(engine: Engine, chainId: number): Promise<DeployedChain> {
+  const workDir = await mkdtemp(join(tmpdir(), `crossproof-${engine}-`));
+  const journal = join(PROJECT_ROOT, "ignition", "deployments", `crossproof-${chainId}`);
+  const cleanUp = async () => {
+    await rm(workDir, { recursive: true, force: true });
+    await rm(journal, { recursive: true, force: true });
+  };
+  await rm(journal, { recursive: true, force: true });
+  let chain: RunningChain | undefined;
+  try {
+    chain = await startChain({ chainId, engine, logFile: join(workDir, "chain.log") });
+    await deploy(chain.url, { logFile: join(workDir, "deploy.log"), deploymentsDir: workDir });
+  } catch (error) {
+    if (chain) await stopChain(chain);
+    await cleanUp();
+    throw error;
+  }
+  const running = chain;
+  return {
+    engine,
+    chainId,
+    rpcUrl: running.url,
+    deploymentsDir: workDir,
+    rpc: (method, params) => rpc(running.url, method, params),
+    async stop() {
+      await stopChain(running);
+      await cleanUp();
+    },
+  };
+}
+
+function tail(file: string, lines = 30): string {
+  try {
+    return readFileSync(file, "utf8").split("\n").slice(-lines).join("\n");
+  } catch {
+    return "(no log)";
+  }
+}
