@@ -278,7 +278,12 @@ contract FingerprintRegistry is IFingerprintRegistry, AccessManaged {
         bytes32 key = batchRoot == bytes32(0) ? fingerprint : batchRoot;
         if (issuer == address(0)) revert NotAnchored(key);
         if (issuer != msg.sender) revert NotRecordIssuer(key, issuer, msg.sender);
-        return _schemaRegistry.schemaIdAt(record.schemaIndex);
+        // A withdrawn (possibly stolen) key may neither revoke genuine records nor reinstate revoked ones.
+        uint32 schemaIndex = record.schemaIndex;
+        if (!_accreditations[_accreditationKey(issuer, schemaIndex)].active) {
+            revert IssuerNotAccredited(issuer, schemaIndex);
+        }
+        return _schemaRegistry.schemaIdAt(schemaIndex);
     }
 
     function _requireLeaf(bytes32 root, bytes32 fingerprint, bytes32[] calldata proof) private view {

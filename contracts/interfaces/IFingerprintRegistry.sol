@@ -138,7 +138,8 @@ interface IFingerprintRegistry is IIssuerAccreditation {
         string calldata uri
     ) external;
 
-    /// @notice Revokes a single anchored fingerprint. Only its issuer may.
+    /// @notice Revokes a single anchored fingerprint. Only its issuer may, and only while it is
+    /// accredited for the record's schema (a withdrawn key can change nothing).
     /// @param reason Reason code, non-zero.
     /// @param supersededBy Fingerprint of the replacing document, or zero.
     function revoke(bytes32 fingerprint, uint16 reason, bytes32 supersededBy) external;

@@ -138,7 +138,9 @@ describe("FingerprintRegistry (through the Ignition module)", function () {
       // 40,000 leaves: above the builder's threshold, so the tree really is built by two workers.
       const fingerprints = Array.from({ length: 40_000 }, () => bytesToHex(randomBytes(32)));
       const flat = new Uint8Array(fingerprints.length * 32);
-      fingerprints.forEach((fp, i) => { flat.set(hexToBytes(fp), i * 32); });
+      fingerprints.forEach((fp, i) => {
+        flat.set(hexToBytes(fp), i * 32);
+      });
       const tree = await buildMerkleTreeFast({ fingerprints: flat, workers: 2 });
       const root = merkleRoot(tree);
       await expect(registry.connect(issuer).anchorBatch(root, fingerprints.length, 1, 0))
@@ -160,7 +162,9 @@ describe("FingerprintRegistry (through the Ignition module)", function () {
       const { registry, issuer } = await networkHelpers.loadFixture(deployCrossproof);
       const fingerprints = Array.from({ length: 7 }, (_, i) => documentFingerprint(`record ${i}`));
       const flat = new Uint8Array(fingerprints.length * 32);
-      fingerprints.forEach((fp, i) => { flat.set(hexToBytes(fp), i * 32); });
+      fingerprints.forEach((fp, i) => {
+        flat.set(hexToBytes(fp), i * 32);
+      });
       const tree = await buildMerkleTreeFast({ fingerprints: flat });
       const root = merkleRoot(tree);
       await (await registry.connect(issuer).anchorBatch(root, 7, 1, 0)).wait();
