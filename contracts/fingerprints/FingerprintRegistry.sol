@@ -19,6 +19,8 @@ contract FingerprintRegistry is IFingerprintRegistry, AccessManaged {
 
     /// @dev Keyed by `_accreditationKey(issuer, schemaIndex)`: one hash instead of two on the hot path.
     mapping(bytes32 issuerAndSchemaIndex => Accreditation accreditation) private _accreditations;
+    /// @dev Same keys as `_accreditations`; read only by verification views, never on the anchor path.
+    mapping(bytes32 issuerAndSchemaIndex => UntrustedWindow[] windows) private _untrustedWindows;
     mapping(bytes32 fingerprint => AnchorRecord record) private _anchors;
     mapping(bytes32 root => AnchorRecord record) private _batches;
     /// @dev Keyed by batch root first (zero for single anchors), so an issuer who puts someone
@@ -34,29 +36,34 @@ contract FingerprintRegistry is IFingerprintRegistry, AccessManaged {
     /// @inheritdoc IIssuerAccreditation
     function accredit(address issuer, bytes32 schemaId) external restricted {
         if (issuer == address(0)) revert InvalidIssuer();
-        // Reverts with SchemaNotFound for unknown schemas.
-        Accreditation storage current = _accreditations[
-            _accreditationKey(issuer, _schemaRegistry.schema(schemaId).index)
-        ];
+        bytes32 key = _accreditationKey(issuer, _schemaIndexOf(schemaId));
+        Accreditation storage current = _accreditations[key];
         if (current.active) revert AlreadyAccredited(issuer, schemaId);
         uint32 now32 = _now32();
+        if (current.withdrawals != 0) {
+            // A re-accreditation closes the window the latest withdrawal opened.
+            UntrustedWindow storage window = _untrustedWindows[key][current.withdrawals - 1];
+            if (now32 <= window.from) revert ReaccreditationTooEarly(issuer, schemaId, uint64(window.from) + 1);
+            window.until = now32;
+        }
         current.active = true;
         current.accreditedAt = now32;
-        // A re-accreditation closes the window opened by the previous withdrawal.
-        if (current.untrustedFrom != 0) current.untrustedUntil = now32;
         emit IssuerAccredited(issuer, schemaId);
     }
 
     /// @inheritdoc IIssuerAccreditation
     function withdrawAccreditation(address issuer, bytes32 schemaId, uint64 effectiveFrom) external restricted {
-        Accreditation storage current = _accreditations[_accreditationKey(issuer, _schemaIndexOf(schemaId))];
+        bytes32 key = _accreditationKey(issuer, _schemaIndexOf(schemaId));
+        Accreditation storage current = _accreditations[key];
         if (!current.active) revert NotAccredited(issuer, schemaId);
-        if (effectiveFrom > _now32() || effectiveFrom < current.accreditedAt)
+        // Not before the current accreditation began: windows never overlap and stay in order.
+        if (effectiveFrom > _now32() || effectiveFrom < current.accreditedAt) {
             revert InvalidWithdrawalTime(effectiveFrom);
+        }
         current.active = false;
-        // Fits 32 bits: effectiveFrom <= _now32().
-        current.untrustedFrom = uint32(effectiveFrom);
-        current.untrustedUntil = 0;
+        // Fits 32 bits: effectiveFrom <= _now32(). Cannot overflow: one withdrawal per transaction.
+        _untrustedWindows[key].push(UntrustedWindow({from: uint32(effectiveFrom), until: 0}));
+        ++current.withdrawals;
         emit AccreditationWithdrawn(issuer, schemaId, effectiveFrom);
     }
 
@@ -179,6 +186,11 @@ contract FingerprintRegistry is IFingerprintRegistry, AccessManaged {
     }
 
     /// @inheritdoc IIssuerAccreditation
+    function untrustedWindows(address issuer, bytes32 schemaId) external view returns (UntrustedWindow[] memory) {
+        return _untrustedWindows[_accreditationKey(issuer, _schemaIndexOf(schemaId))];
+    }
+
+    /// @inheritdoc IIssuerAccreditation
     function isAccredited(address issuer, bytes32 schemaId) external view returns (bool) {
         return _accreditations[_accreditationKey(issuer, _schemaIndexOf(schemaId))].active;
     }
@@ -239,7 +251,7 @@ contract FingerprintRegistry is IFingerprintRegistry, AccessManaged {
 
     /// @dev The compact index of a registered schema; reverts with SchemaNotFound otherwise.
     function _schemaIndexOf(bytes32 schemaId) private view returns (uint32) {
-        return _schemaRegistry.schema(schemaId).index;
+        return _schemaRegistry.indexOf(schemaId);
     }
 
     function _revoke(
@@ -249,8 +261,8 @@ contract FingerprintRegistry is IFingerprintRegistry, AccessManaged {
         uint16 reason,
         bytes32 supersededBy
     ) private {
-        bytes32 schemaId = _requireIssuer(record, batchRoot, fingerprint);
-        if (!_schemaRegistry.schema(schemaId).revocable) revert SchemaNotRevocable(schemaId);
+        (bytes32 schemaId, bool revocable, ) = _requireIssuer(record, batchRoot, fingerprint);
+        if (!revocable) revert SchemaNotRevocable(schemaId);
         if (reason == 0) revert InvalidRevocationReason();
         Revocation storage revocation = _revocations[batchRoot][fingerprint];
         if (revocation.revokedAt != 0) revert AlreadyRevoked(fingerprint);
@@ -261,19 +273,20 @@ contract FingerprintRegistry is IFingerprintRegistry, AccessManaged {
     }
 
     function _reinstate(AnchorRecord storage record, bytes32 batchRoot, bytes32 fingerprint) private {
-        bytes32 schemaId = _requireIssuer(record, batchRoot, fingerprint);
-        if (!_schemaRegistry.schema(schemaId).reinstatable) revert SchemaNotReinstatable(schemaId);
+        (bytes32 schemaId, , bool reinstatable) = _requireIssuer(record, batchRoot, fingerprint);
+        if (!reinstatable) revert SchemaNotReinstatable(schemaId);
         if (_revocations[batchRoot][fingerprint].revokedAt == 0) revert NotRevoked(fingerprint);
         delete _revocations[batchRoot][fingerprint];
         emit Reinstated(fingerprint, msg.sender, batchRoot);
     }
 
-    /// @dev Reverts unless the caller anchored `record`; returns the record's schema id.
+    /// @dev Reverts unless the caller anchored `record` and is still accredited for its schema;
+    /// returns the schema's id and revocation policy.
     function _requireIssuer(
         AnchorRecord storage record,
         bytes32 batchRoot,
         bytes32 fingerprint
-    ) private view returns (bytes32 schemaId) {
+    ) private view returns (bytes32 schemaId, bool revocable, bool reinstatable) {
         address issuer = record.issuer;
         bytes32 key = batchRoot == bytes32(0) ? fingerprint : batchRoot;
         if (issuer == address(0)) revert NotAnchored(key);
@@ -283,7 +296,7 @@ contract FingerprintRegistry is IFingerprintRegistry, AccessManaged {
         if (!_accreditations[_accreditationKey(issuer, schemaIndex)].active) {
             revert IssuerNotAccredited(issuer, schemaIndex);
         }
-        return _schemaRegistry.schemaIdAt(schemaIndex);
+        return _schemaRegistry.policyAt(schemaIndex);
     }
 
     function _requireLeaf(bytes32 root, bytes32 fingerprint, bytes32[] calldata proof) private view {
@@ -309,18 +322,24 @@ contract FingerprintRegistry is IFingerprintRegistry, AccessManaged {
             revocationReason: revocation.reason,
             supersededBy: revocation.supersededBy
         });
-        Accreditation memory granted = _accreditations[_accreditationKey(record.issuer, record.schemaIndex)];
         if (revocation.revokedAt != 0) {
             result.status = VerificationStatus.Revoked;
-        } else if (
-            granted.untrustedFrom != 0 &&
-            record.anchoredAt >= granted.untrustedFrom &&
-            (granted.untrustedUntil == 0 || record.anchoredAt < granted.untrustedUntil)
-        ) {
+        } else if (_anchoredWhileUntrusted(record)) {
             result.status = VerificationStatus.Unaccredited;
         } else if (record.expiresAt != 0 && block.timestamp >= record.expiresAt) {
             result.status = VerificationStatus.Expired;
         }
+    }
+
+    /// @dev Whether `record` was anchored inside one of its issuer's untrusted windows for its schema.
+    /// Windows are disjoint and in order, so the last one starting at or before the anchor decides.
+    function _anchoredWhileUntrusted(AnchorRecord memory record) private view returns (bool) {
+        UntrustedWindow[] storage windows = _untrustedWindows[_accreditationKey(record.issuer, record.schemaIndex)];
+        for (uint256 i = windows.length; i > 0; --i) {
+            UntrustedWindow memory window = windows[i - 1];
+            if (record.anchoredAt >= window.from) return window.until == 0 || record.anchoredAt < window.until;
+        }
+        return false;
     }
 
     /// @dev block.timestamp as 32-bit seconds (good until 2106). A chain reporting milliseconds

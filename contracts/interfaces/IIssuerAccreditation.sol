@@ -5,17 +5,22 @@ pragma solidity ^0.8.24;
 /// @notice Which issuers may anchor which schemas. Kept small on purpose: the identity issue
 /// replaces the source of accreditation with a DID-based issuer registry behind this interface.
 interface IIssuerAccreditation {
-    /// @notice Accreditation of one issuer for one schema.
+    /// @notice Accreditation of one issuer for one schema (one storage slot, read by every anchor).
     /// @param active Whether the issuer may anchor this schema now.
     /// @param accreditedAt When the current (or latest) accreditation began.
-    /// @param untrustedFrom Start of the latest withdrawal window (0 when never withdrawn). Records
-    /// anchored inside the window verify as unaccredited.
-    /// @param untrustedUntil End of that window (0 while still withdrawn).
+    /// @param withdrawals How many times it was withdrawn: the number of untrusted windows.
     struct Accreditation {
         bool active;
         uint32 accreditedAt;
-        uint32 untrustedFrom;
-        uint32 untrustedUntil;
+        uint32 withdrawals;
+    }
+
+    /// @notice A period whose records verify as unaccredited: from a withdrawal's `effectiveFrom`
+    /// (inclusive) to the next re-accreditation (exclusive; 0 while still withdrawn). Windows of one
+    /// issuer and schema never overlap and are kept in order, every one of them, forever.
+    struct UntrustedWindow {
+        uint32 from;
+        uint32 until;
     }
 
     /// @notice Emitted when an issuer is accredited (or re-accredited) for a schema.
@@ -33,6 +38,9 @@ interface IIssuerAccreditation {
     error InvalidWithdrawalTime(uint64 effectiveFrom);
     /// @notice The zero address cannot be accredited.
     error InvalidIssuer();
+    /// @notice A re-accreditation must come after the second its untrusted window began, or the
+    /// window would be empty and records anchored in that second would turn valid.
+    error ReaccreditationTooEarly(address issuer, bytes32 schemaId, uint64 notBefore);
 
     /// @notice Accredits `issuer` to anchor records of `schemaId`. Restricted to the consortium.
     function accredit(address issuer, bytes32 schemaId) external;
@@ -43,6 +51,9 @@ interface IIssuerAccreditation {
 
     /// @notice The accreditation of `issuer` for `schemaId`.
     function accreditation(address issuer, bytes32 schemaId) external view returns (Accreditation memory);
+
+    /// @notice Every untrusted window of `issuer` for `schemaId`, oldest first.
+    function untrustedWindows(address issuer, bytes32 schemaId) external view returns (UntrustedWindow[] memory);
 
     /// @notice Whether `issuer` may anchor records of `schemaId` now.
     function isAccredited(address issuer, bytes32 schemaId) external view returns (bool);

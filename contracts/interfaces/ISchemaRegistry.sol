@@ -79,6 +79,13 @@ interface ISchemaRegistry {
     /// @notice Whether a schema with this id is registered.
     function exists(bytes32 schemaId) external view returns (bool);
 
+    /// @notice The compact index of a schema; reverts with {SchemaNotFound} when unknown. One slot
+    /// read, unlike {schema}, which copies the strings.
+    function indexOf(bytes32 schemaId) external view returns (uint32);
+
+    /// @notice A schema's id and revocation policy by compact index; reverts with {SchemaIndexNotFound}.
+    function policyAt(uint32 index) external view returns (bytes32 schemaId, bool revocable, bool reinstatable);
+
     /// @notice The id of the schema with this compact index; reverts with {SchemaIndexNotFound}.
     function schemaIdAt(uint32 index) external view returns (bytes32);
 

@@ -68,7 +68,20 @@ contract SchemaRegistry is ISchemaRegistry, AccessManaged {
     }
 
     /// @inheritdoc ISchemaRegistry
-    function schemaIdAt(uint32 index) external view returns (bytes32) {
+    function indexOf(bytes32 schemaId) external view returns (uint32 index) {
+        index = _schemas[schemaId].index;
+        if (index == 0) revert SchemaNotFound(schemaId);
+    }
+
+    /// @inheritdoc ISchemaRegistry
+    function policyAt(uint32 index) external view returns (bytes32 schemaId, bool revocable, bool reinstatable) {
+        schemaId = schemaIdAt(index);
+        Schema storage stored = _schemas[schemaId];
+        return (schemaId, stored.revocable, stored.reinstatable);
+    }
+
+    /// @inheritdoc ISchemaRegistry
+    function schemaIdAt(uint32 index) public view returns (bytes32) {
         if (index == 0 || index > _schemaIds.length) revert SchemaIndexNotFound(index);
         return _schemaIds[index - 1];
     }

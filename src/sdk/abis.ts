@@ -1385,6 +1385,25 @@ export const schemaRegistryAbi = [
     "type": "function"
   },
   {
+    "inputs": [
+      {
+        "internalType": "bytes32",
+        "name": "schemaId",
+        "type": "bytes32"
+      }
+    ],
+    "name": "indexOf",
+    "outputs": [
+      {
+        "internalType": "uint32",
+        "name": "index",
+        "type": "uint32"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
     "inputs": [],
     "name": "isConsumingScheduledOp",
     "outputs": [
@@ -1392,6 +1411,35 @@ export const schemaRegistryAbi = [
         "internalType": "bytes4",
         "name": "",
         "type": "bytes4"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint32",
+        "name": "index",
+        "type": "uint32"
+      }
+    ],
+    "name": "policyAt",
+    "outputs": [
+      {
+        "internalType": "bytes32",
+        "name": "schemaId",
+        "type": "bytes32"
+      },
+      {
+        "internalType": "bool",
+        "name": "revocable",
+        "type": "bool"
+      },
+      {
+        "internalType": "bool",
+        "name": "reinstatable",
+        "type": "bool"
       }
     ],
     "stateMutability": "view",
@@ -1856,6 +1904,27 @@ export const fingerprintRegistryAbi = [
   {
     "inputs": [
       {
+        "internalType": "address",
+        "name": "issuer",
+        "type": "address"
+      },
+      {
+        "internalType": "bytes32",
+        "name": "schemaId",
+        "type": "bytes32"
+      },
+      {
+        "internalType": "uint64",
+        "name": "notBefore",
+        "type": "uint64"
+      }
+    ],
+    "name": "ReaccreditationTooEarly",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
         "internalType": "bytes32",
         "name": "schemaId",
         "type": "bytes32"
@@ -2175,12 +2244,7 @@ export const fingerprintRegistryAbi = [
           },
           {
             "internalType": "uint32",
-            "name": "untrustedFrom",
-            "type": "uint32"
-          },
-          {
-            "internalType": "uint32",
-            "name": "untrustedUntil",
+            "name": "withdrawals",
             "type": "uint32"
           }
         ],
@@ -2221,12 +2285,7 @@ export const fingerprintRegistryAbi = [
           },
           {
             "internalType": "uint32",
-            "name": "untrustedFrom",
-            "type": "uint32"
-          },
-          {
-            "internalType": "uint32",
-            "name": "untrustedUntil",
+            "name": "withdrawals",
             "type": "uint32"
           }
         ],
@@ -2634,6 +2693,42 @@ export const fingerprintRegistryAbi = [
     "name": "setAuthority",
     "outputs": [],
     "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "issuer",
+        "type": "address"
+      },
+      {
+        "internalType": "bytes32",
+        "name": "schemaId",
+        "type": "bytes32"
+      }
+    ],
+    "name": "untrustedWindows",
+    "outputs": [
+      {
+        "components": [
+          {
+            "internalType": "uint32",
+            "name": "from",
+            "type": "uint32"
+          },
+          {
+            "internalType": "uint32",
+            "name": "until",
+            "type": "uint32"
+          }
+        ],
+        "internalType": "struct IIssuerAccreditation.UntrustedWindow[]",
+        "name": "",
+        "type": "tuple[]"
+      }
+    ],
+    "stateMutability": "view",
     "type": "function"
   },
   {

@@ -1058,10 +1058,13 @@ contract FingerprintRegistryTest is FingerprintRegistryFixture {
         IIssuerAccreditation.Accreditation memory a = registry.accreditation(issuerA, reinstatableSchema);
         assertTrue(a.active, "active");
         assertEq(a.accreditedAt, T0 + 300, "accreditedAt");
-        assertEq(a.untrustedFrom, T0 + 50, "untrustedFrom");
-        assertEq(a.untrustedUntil, T0 + 300, "untrustedUntil");
+        assertEq(a.withdrawals, 1, "withdrawals");
+        IIssuerAccreditation.UntrustedWindow[] memory windows = registry.untrustedWindows(issuerA, reinstatableSchema);
+        assertEq(windows.length, 1, "one window");
+        assertEq(windows[0].from, T0 + 50, "window.from");
+        assertEq(windows[0].until, T0 + 300, "window.until");
 
-        _anchor(issuerA, later, REINSTATABLE, 0); // at T0 + 300 == untrustedUntil
+        _anchor(issuerA, later, REINSTATABLE, 0); // at T0 + 300 == window.until
         _assertStatus(registry.verify(early), IFingerprintRegistry.VerificationStatus.Valid, "early");
         _assertStatus(registry.verify(compromised), IFingerprintRegistry.VerificationStatus.Unaccredited, "window");
         _assertStatus(registry.verify(later), IFingerprintRegistry.VerificationStatus.Valid, "after window");
@@ -1311,8 +1314,8 @@ contract FingerprintRegistryTest is FingerprintRegistryFixture {
         IIssuerAccreditation.Accreditation memory a = registry.accreditation(issuerC, revocableSchema);
         assertTrue(a.active, "active");
         assertEq(a.accreditedAt, T0 + 42, "accreditedAt");
-        assertEq(a.untrustedFrom, 0, "untrustedFrom");
-        assertEq(a.untrustedUntil, 0, "untrustedUntil");
+        assertEq(a.withdrawals, 0, "withdrawals");
+        assertEq(registry.untrustedWindows(issuerC, revocableSchema).length, 0, "no window");
         IIssuerAccreditation.Accreditation memory byIndex = registry.accreditationByIndex(issuerC, REVOCABLE);
         assertTrue(byIndex.active, "byIndex.active");
         assertEq(byIndex.accreditedAt, T0 + 42, "byIndex.accreditedAt");
@@ -1373,11 +1376,29 @@ contract FingerprintRegistryTest is FingerprintRegistryFixture {
         registry.accredit(stranger, reinstatableSchema);
     }
 
-    function test_accredit_reaccreditationWithoutWindowLeavesUntrustedUntilZero() public {
-        // A fresh accreditation has no window to close.
+    function test_accredit_firstAccreditationOpensNoWindow() public {
         address issuerC = address(0xC);
         _accredit(issuerC, finalSchema);
-        assertEq(registry.accreditation(issuerC, finalSchema).untrustedUntil, 0, "untrustedUntil");
+        assertEq(registry.untrustedWindows(issuerC, finalSchema).length, 0, "no window");
+        assertEq(registry.accreditation(issuerC, finalSchema).withdrawals, 0, "withdrawals");
+    }
+
+    function test_accredit_revertsWhenReaccreditingInTheSecondTheWindowBegan() public {
+        vm.warp(T0 + 100);
+        _withdraw(issuerA, finalSchema, T0 + 100);
+        vm.prank(operator);
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IIssuerAccreditation.ReaccreditationTooEarly.selector,
+                issuerA,
+                finalSchema,
+                uint64(T0 + 101)
+            )
+        );
+        registry.accredit(issuerA, finalSchema);
+        vm.warp(T0 + 101);
+        _accredit(issuerA, finalSchema);
+        assertTrue(registry.isAccredited(issuerA, finalSchema), "accredited one second later");
     }
 
     // ================================================================== withdrawAccreditation
@@ -1391,8 +1412,11 @@ contract FingerprintRegistryTest is FingerprintRegistryFixture {
         IIssuerAccreditation.Accreditation memory a = registry.accreditation(issuerB, finalSchema);
         assertFalse(a.active, "active");
         assertEq(a.accreditedAt, T0, "accreditedAt kept");
-        assertEq(a.untrustedFrom, T0 + 400, "untrustedFrom");
-        assertEq(a.untrustedUntil, 0, "untrustedUntil");
+        assertEq(a.withdrawals, 1, "withdrawals");
+        IIssuerAccreditation.UntrustedWindow[] memory windows = registry.untrustedWindows(issuerB, finalSchema);
+        assertEq(windows.length, 1, "one window");
+        assertEq(windows[0].from, T0 + 400, "window.from");
+        assertEq(windows[0].until, 0, "window open");
         assertFalse(registry.isAccredited(issuerB, finalSchema), "isAccredited");
         assertTrue(registry.isAccredited(issuerB, revocableSchema), "other schema");
     }
@@ -1400,10 +1424,10 @@ contract FingerprintRegistryTest is FingerprintRegistryFixture {
     function test_withdrawAccreditation_acceptsEffectiveFromAtAccreditedAt() public {
         vm.warp(T0 + 500);
         _withdraw(issuerB, finalSchema, T0);
-        assertEq(registry.accreditation(issuerB, finalSchema).untrustedFrom, T0, "untrustedFrom");
+        assertEq(registry.untrustedWindows(issuerB, finalSchema)[0].from, T0, "window.from");
     }
 
-    function test_withdrawAccreditation_secondWithdrawalReopensWindow() public {
+    function test_withdrawAccreditation_secondWithdrawalKeepsTheFirstWindow() public {
         vm.warp(T0 + 100);
         _withdraw(issuerA, finalSchema, T0 + 100);
         vm.warp(T0 + 200);
@@ -1411,9 +1435,40 @@ contract FingerprintRegistryTest is FingerprintRegistryFixture {
         vm.warp(T0 + 300);
         _withdraw(issuerA, finalSchema, T0 + 250);
         IIssuerAccreditation.Accreditation memory a = registry.accreditation(issuerA, finalSchema);
-        assertEq(a.untrustedFrom, T0 + 250, "untrustedFrom");
-        assertEq(a.untrustedUntil, 0, "untrustedUntil reset");
+        assertEq(a.withdrawals, 2, "withdrawals");
         assertEq(a.accreditedAt, T0 + 200, "accreditedAt");
+        IIssuerAccreditation.UntrustedWindow[] memory windows = registry.untrustedWindows(issuerA, finalSchema);
+        assertEq(windows.length, 2, "two windows");
+        assertEq(windows[0].from, T0 + 100, "first.from");
+        assertEq(windows[0].until, T0 + 200, "first.until");
+        assertEq(windows[1].from, T0 + 250, "second.from");
+        assertEq(windows[1].until, 0, "second open");
+    }
+
+    function test_verify_recordsOfEveryWindowStayUnaccredited() public {
+        // The sequence that used to lose the first window: backdated withdrawal, re-accreditation,
+        // second withdrawal.
+        bytes32 firstCompromise = _fp("first compromise");
+        bytes32 between = _fp("between windows");
+        bytes32 secondCompromise = _fp("second compromise");
+        vm.warp(T0 + 100);
+        _anchor(issuerA, firstCompromise, REINSTATABLE, 0);
+        vm.warp(T0 + 150);
+        _withdraw(issuerA, reinstatableSchema, T0 + 90);
+        vm.warp(T0 + 200);
+        _accredit(issuerA, reinstatableSchema);
+        _anchor(issuerA, between, REINSTATABLE, 0);
+        vm.warp(T0 + 300);
+        _anchor(issuerA, secondCompromise, REINSTATABLE, 0);
+        vm.warp(T0 + 350);
+        _withdraw(issuerA, reinstatableSchema, T0 + 250);
+        _assertStatus(registry.verify(firstCompromise), IFingerprintRegistry.VerificationStatus.Unaccredited, "first");
+        _assertStatus(registry.verify(between), IFingerprintRegistry.VerificationStatus.Valid, "between");
+        _assertStatus(
+            registry.verify(secondCompromise),
+            IFingerprintRegistry.VerificationStatus.Unaccredited,
+            "second"
+        );
     }
 
     function test_withdrawAccreditation_revertsWhenNeverAccredited() public {

@@ -50,6 +50,7 @@ contract FingerprintRegistryHandler is CheatCodes {
 
     mapping(address issuer => mapping(uint32 schemaIndex => bool active)) public ghostAccredited;
     mapping(address issuer => mapping(uint32 schemaIndex => uint256 accreditedAt)) internal _accreditedAt;
+    mapping(address issuer => mapping(uint32 schemaIndex => uint256 from)) internal _windowFrom;
 
     /// Something succeeded that must not have (e.g. a foreign revocation). Must stay 0.
     uint256 public violations;
@@ -358,16 +359,20 @@ contract FingerprintRegistryHandler is CheatCodes {
             vm.prank(operator);
             try registry.withdrawAccreditation(issuer, schemaId, uint64(effectiveFrom)) {
                 ghostAccredited[issuer][schemaIndex] = false;
+                _windowFrom[issuer][schemaIndex] = effectiveFrom;
             } catch {
                 _unexpected("withdrawAccreditation failed");
             }
         } else {
+            // A re-accreditation in the very second its window began would leave an empty window.
+            bool expectSuccess = block.timestamp > _windowFrom[issuer][schemaIndex];
             vm.prank(operator);
             try registry.accredit(issuer, schemaId) {
+                if (!expectSuccess) _violation("re-accreditation inside the window's first second succeeded");
                 ghostAccredited[issuer][schemaIndex] = true;
                 _accreditedAt[issuer][schemaIndex] = block.timestamp;
             } catch {
-                _unexpected("accredit failed");
+                if (expectSuccess) _unexpected("accredit failed");
             }
         }
     }

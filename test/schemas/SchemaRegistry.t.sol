@@ -296,6 +296,45 @@ contract SchemaRegistryTest is CheatCodes, Assertions {
 
     // ------------------------------------------------------------------ schemaIdAt / schemaCount
 
+    function test_indexOf_returnsTheCompactIndex() public {
+        bytes32[] memory ids = _registerNumbered(3);
+        assertEq(registry.indexOf(ids[0]), 1, "first");
+        assertEq(registry.indexOf(ids[2]), 3, "third");
+    }
+
+    function test_indexOf_revertsForUnknownSchema() public {
+        bytes32 unknown = registry.schemaIdOf("nope", "1.0");
+        vm.expectRevert(abi.encodeWithSelector(ISchemaRegistry.SchemaNotFound.selector, unknown));
+        registry.indexOf(unknown);
+    }
+
+    function test_policyAt_returnsIdAndRevocationFlags() public {
+        ISchemaRegistry.SchemaDefinition memory revocableOnly = _definition("revocable-only", "1.0");
+        revocableOnly.revocable = true;
+        revocableOnly.reinstatable = false;
+        bytes32 id = _register(revocableOnly);
+        ISchemaRegistry.SchemaDefinition memory final_ = _definition("final", "1.0");
+        final_.revocable = false;
+        _register(final_);
+        ISchemaRegistry.SchemaDefinition memory reinstatableToo = _definition("reinstatable", "1.0");
+        reinstatableToo.reinstatable = true;
+        _register(reinstatableToo);
+
+        (bytes32 schemaId, bool revocable, bool reinstatable) = registry.policyAt(1);
+        assertEq(schemaId, id, "id");
+        assertTrue(revocable && !reinstatable, "revocable only");
+        (, revocable, reinstatable) = registry.policyAt(2);
+        assertTrue(!revocable && !reinstatable, "final");
+        (, revocable, reinstatable) = registry.policyAt(3);
+        assertTrue(revocable && reinstatable, "reinstatable");
+    }
+
+    function test_policyAt_revertsForUnknownIndex() public {
+        _registerNumbered(1);
+        vm.expectRevert(abi.encodeWithSelector(ISchemaRegistry.SchemaIndexNotFound.selector, uint32(2)));
+        registry.policyAt(2);
+    }
+
     function test_schemaIdAt_revertsForIndexZero() public {
         _registerNumbered(1);
         vm.expectRevert(abi.encodeWithSelector(ISchemaRegistry.SchemaIndexNotFound.selector, uint32(0)));
