@@ -72,7 +72,13 @@ contract FingerprintRegistry is IFingerprintRegistry, AccessManaged {
     /// @inheritdoc IFingerprintRegistry
     function anchor(bytes32 fingerprint, uint32 schemaIndex, uint64 expiresAt) external {
         _store(_anchors, fingerprint, _newRecord(schemaIndex, expiresAt));
-        emit Anchored(fingerprint, msg.sender, schemaIndex, expiresAt);
+        bytes32 topic = Anchored.selector;
+        assembly ("memory-safe") {
+            // emit Anchored(fingerprint, msg.sender, schemaIndex, expiresAt), data in scratch space.
+            mstore(0x00, schemaIndex)
+            mstore(0x20, expiresAt)
+            log3(0x00, 0x40, topic, fingerprint, caller())
+        }
     }
 
     /// @inheritdoc IFingerprintRegistry
@@ -87,14 +93,34 @@ contract FingerprintRegistry is IFingerprintRegistry, AccessManaged {
                 ++i;
             }
         }
-        emit AnchoredMany(msg.sender, schemaIndex, expiresAt, fingerprints);
+        bytes32 topic = AnchoredMany.selector;
+        assembly ("memory-safe") {
+            // emit AnchoredMany(msg.sender, schemaIndex, expiresAt, fingerprints): the ABI encoding
+            // (two words, the array's offset and length, then its items copied from calldata).
+            let data := mload(0x40)
+            mstore(data, schemaIndex)
+            mstore(add(data, 0x20), expiresAt)
+            mstore(add(data, 0x40), 0x60)
+            mstore(add(data, 0x60), count)
+            calldatacopy(add(data, 0x80), fingerprints.offset, shl(5, count))
+            log2(data, add(0x80, shl(5, count)), topic, caller())
+        }
     }
 
     /// @inheritdoc IFingerprintRegistry
     function anchorBatch(bytes32 root, uint32 leafCount, uint32 schemaIndex, uint64 expiresAt) public {
         if (leafCount == 0) revert EmptyBatch();
         _store(_batches, root, _newRecord(schemaIndex, expiresAt));
-        emit BatchAnchored(root, msg.sender, schemaIndex, leafCount, expiresAt);
+        bytes32 topic = BatchAnchored.selector;
+        assembly ("memory-safe") {
+            // emit BatchAnchored(root, msg.sender, schemaIndex, leafCount, expiresAt), data at the
+            // free memory pointer (not advanced: nothing else is allocated before returning).
+            let data := mload(0x40)
+            mstore(data, schemaIndex)
+            mstore(add(data, 0x20), leafCount)
+            mstore(add(data, 0x40), expiresAt)
+            log3(data, 0x60, topic, root, caller())
+        }
     }
 
     /// @inheritdoc IFingerprintRegistry

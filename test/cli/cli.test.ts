@@ -13,7 +13,7 @@ import { createWalletClient, defineChain, http, type Hex } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 
 import { writeJournal } from "../../src/cli/journal.ts";
-import { anchorBatch } from "../../src/sdk/fingerprints/actions.ts";
+import { anchorBatch, anchorFingerprints } from "../../src/sdk/fingerprints/actions.ts";
 import { buildMerkleTree, merkleRoot } from "../../src/sdk/fingerprints/merkle.ts";
 import { computeFingerprint, hashDocument, randomSalt } from "../../src/sdk/fingerprints/spec.ts";
 import { schemaIdOf } from "../../src/sdk/schemas/schemas.ts";
@@ -173,51 +173,67 @@ for (const [engine, chainId] of [
       expect(badProof.json.status).to.equal("bad-proof");
     });
 
-    it("resumes an interrupted batch from its journal without anchoring twice", async function () {
-      const resumeDir = join(dir, "resume");
+    /** Documents, their journal (as `anchor` writes it before sending) and a wallet, as if the CLI had died. */
+    async function interruptedAnchor(name: string, batch: boolean) {
+      const resumeDir = join(dir, name);
       await mkdir(resumeDir);
       const files = [0, 1, 2].map((i) => join(resumeDir, `scan-${i}.txt`));
       const items = await Promise.all(
         files.map(async (file, i) => {
-          await writeFile(file, `scan ${i}`);
+          await writeFile(file, `${name} ${i}`);
           const salt = randomSalt();
-          return {
-            file,
-            salt,
-            fingerprint: computeFingerprint({ documentHash: hashDocument(Buffer.from(`scan ${i}`)), salt }),
-          };
+          const documentHash = hashDocument(Buffer.from(`${name} ${i}`));
+          return { file, salt, fingerprint: computeFingerprint({ documentHash, salt }) };
         }),
       );
       const manifest = JSON.parse(await readFile(join(chain!.deploymentsDir, `${chainId}.json`), "utf8")) as {
         contracts: { FingerprintRegistry: Hex };
       };
-      const header = {
-        type: "crossproof.anchor-journal" as const,
-        version: 1 as const,
-        chainId,
-        registry: manifest.contracts.FingerprintRegistry,
-        issuer: ISSUER as Hex,
-        schemaId: schemaIdOf({ name: "health.test-report", version: "1.0" }),
-        expiresAt: 0,
-        batch: true,
-        createdAt: new Date().toISOString(),
-      };
-      // The process "died" after its transaction landed: the root is on chain, no package exists.
       const journal = join(resumeDir, "interrupted.ndjson");
-      await writeJournal(journal, header, items);
+      await writeJournal(
+        journal,
+        {
+          type: "crossproof.anchor-journal",
+          version: 1,
+          chainId,
+          registry: manifest.contracts.FingerprintRegistry,
+          issuer: ISSUER,
+          schemaId: schemaIdOf({ name: "health.test-report", version: "1.0" }),
+          expiresAt: 0,
+          batch,
+          createdAt: new Date().toISOString(),
+        },
+        items,
+      );
       const wallet = createWalletClient({
         account: privateKeyToAccount(DEV_KEYS[0]),
         transport: http(chain!.rpcUrl),
         chain: defineChain({
           id: chainId,
-          name: "t",
-          nativeCurrency: { name: "E", symbol: "E", decimals: 18 },
+          name: "test chain",
+          nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 },
           rpcUrls: { default: { http: [chain!.rpcUrl] } },
         }),
       });
+      return { files, items, journal, wallet, fingerprintRegistry: manifest.contracts.FingerprintRegistry };
+    }
+
+    async function packageTransaction(file: string): Promise<string> {
+      const dataPackage = JSON.parse(await readFile(`${file}.proof.json`, "utf8")) as {
+        anchor: { transactionHash: string };
+      };
+      return dataPackage.anchor.transactionHash;
+    }
+
+    it("resumes an interrupted batch from its journal without anchoring twice", async function () {
+      const { files, items, journal, wallet, fingerprintRegistry } = await interruptedAnchor(
+        "resume-batch",
+        true,
+      );
+      // The process "died" after its transaction landed: the root is on chain, no package exists.
       const tree = buildMerkleTree(items.map((item) => item.fingerprint));
       const { transactionHash } = await anchorBatch(wallet, {
-        fingerprintRegistry: header.registry,
+        fingerprintRegistry,
         root: merkleRoot(tree),
         leafCount: 3,
         schemaIndex: 1,
@@ -226,13 +242,30 @@ for (const [engine, chainId] of [
       expect(resumed.code, resumed.stderr).to.equal(0);
       expect(resumed.json.root).to.equal(merkleRoot(tree));
       for (const file of files) {
-        const dataPackage = JSON.parse(await readFile(`${file}.proof.json`, "utf8")) as {
-          anchor: { transactionHash: string };
-        };
-        expect(dataPackage.anchor.transactionHash).to.equal(transactionHash);
+        expect(await packageTransaction(file)).to.equal(transactionHash);
         expect((await run("verify", file, "--json")).json.status).to.equal("valid");
       }
       expect(existsSync(journal), "journal removed once every package is written").to.equal(false);
+    });
+
+    it("resumes interrupted single anchors: packages for what landed, anchors for what did not", async function () {
+      const { files, items, journal, wallet, fingerprintRegistry } = await interruptedAnchor(
+        "resume-many",
+        false,
+      );
+      // The first chunk landed (two documents), the third document's transaction never went out.
+      const { transactionHash } = await anchorFingerprints(wallet, {
+        fingerprintRegistry,
+        fingerprints: [items[0]!.fingerprint, items[1]!.fingerprint],
+        schemaIndex: 1,
+      });
+      const resumed = await run("anchor", "--resume", journal, "--json");
+      expect(resumed.code, resumed.stderr).to.equal(0);
+      expect(await packageTransaction(files[0]!)).to.equal(transactionHash);
+      expect(await packageTransaction(files[1]!)).to.equal(transactionHash);
+      expect(await packageTransaction(files[2]!)).not.to.equal(transactionHash);
+      for (const file of files) expect((await run("verify", file, "--json")).json.status).to.equal("valid");
+      expect(existsSync(journal)).to.equal(false);
     });
 
     it("refuses a package that points at a registry other than this chain's", async function () {
