@@ -86,12 +86,30 @@ contract FingerprintRegistry is IFingerprintRegistry, AccessManaged {
         uint256 count = fingerprints.length;
         if (count == 0) revert EmptyFingerprintList();
         uint256 record = _newRecord(schemaIndex, expiresAt);
-        for (uint256 i; i < count;) {
-            _store(_anchors, fingerprints[i], record);
-            // Cannot overflow: i < count, the length of a calldata array.
-            unchecked {
-                ++i;
+        // The per-item loop is what bulk issuers pay for: one hash, one SLOAD, one SSTORE, nothing else.
+        uint256 failedAt = type(uint256).max;
+        assembly ("memory-safe") {
+            mstore(0x20, _anchors.slot)
+            for {
+                let i := 0
+            } lt(i, count) {
+                i := add(i, 1)
+            } {
+                let fingerprint := calldataload(add(fingerprints.offset, shl(5, i)))
+                mstore(0x00, fingerprint)
+                let slot := keccak256(0x00, 0x40)
+                // A zero fingerprint, or a key anchored already (earlier, or earlier in this list).
+                if or(iszero(fingerprint), sload(slot)) {
+                    failedAt := i
+                    break
+                }
+                sstore(slot, record)
             }
+        }
+        if (failedAt != type(uint256).max) {
+            bytes32 fingerprint = fingerprints[failedAt];
+            if (fingerprint == bytes32(0)) revert ZeroFingerprint();
+            revert AlreadyAnchored(fingerprint, _anchors[fingerprint].issuer);
         }
         bytes32 topic = AnchoredMany.selector;
         assembly ("memory-safe") {
