@@ -177,7 +177,7 @@ if (childIndex !== -1) {
     machine,
     method:
       `Each size runs ${REPEATS}× in a fresh child process. Input: n random 32-byte fingerprints in one flat buffer (not timed). ` +
-      "build = buildMerkleTreeFast (native SHA-256, worker threads from 32,768 leaves); proofs = merkleProofInto for every leaf " +
+      "build = buildMerkleTreeFast (WebAssembly SHA-256 from @chainsafe/as-sha256, worker threads from 32,768 leaves); proofs = merkleProofInto for every leaf " +
       "into one reused buffer, folding a checksum; total = build + proofs. Times: median over the runs. Peak memory: " +
       "process.resourceUsage().maxRSS of the child (kernel RSS high-water mark, whole process incl. worker threads and " +
       "the input buffer), worst run. Correctness: first, last and 8 random proofs per run checked with verifyMerkleProof, a " +
