@@ -20,9 +20,11 @@ export function expectBytes32(value: unknown, what: string): Hex {
   return value.toLowerCase() as Hex;
 }
 
+const HEX_BYTES = Array.from({ length: 256 }, (_, byte) => byte.toString(16).padStart(2, "0"));
+
 export function bytesToHex(bytes: Uint8Array): Hex {
   let out = "0x";
-  for (const byte of bytes) out += byte.toString(16).padStart(2, "0");
+  for (const byte of bytes) out += HEX_BYTES[byte]!;
   return out as Hex;
 }
 

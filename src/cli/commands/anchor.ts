@@ -26,8 +26,8 @@ import { parseExpiry, parseSchemaReference, requireSchema } from "./shared.ts";
 
 /** Fingerprints per `anchorMany` transaction (~23,000 gas each keeps a chunk near 12M gas). */
 const ANCHOR_MANY_CHUNK = 500;
-/** Files hashed at once. */
-const HASH_CONCURRENCY = 16;
+/** Files read or written at once. */
+const IO_CONCURRENCY = 16;
 /** Packages listed in --json output. */
 const JSON_LIST_LIMIT = 1000;
 
@@ -172,19 +172,22 @@ async function anchorAsBatch(
     });
     location = { transactionHash, blockNumber: Number(receipt.blockNumber) };
   }
+  const landed = location;
   const bar = progress("Writing packages", items.length, job.showProgress);
   const written: Written[] = [];
-  for (const [i, item] of items.entries()) {
+  let done = 0;
+  await forEachConcurrently(items.length, IO_CONCURRENCY, async (i) => {
     const anchor = {
       kind: "batch" as const,
       root,
       leafIndex: i,
       leafCount: items.length,
       proof: merkleProof(tree, i),
+      ...landed,
     };
-    keepSample(written, await writePackage(job, item, { ...anchor, ...location }));
-    bar.tick(i + 1);
-  }
+    keepSample(written, await writePackage(job, items[i]!, anchor));
+    bar.tick(++done);
+  });
   bar.end();
   return written;
 }
@@ -251,22 +254,30 @@ function keepSample(sample: Written[], entry: Written): void {
 async function fingerprintFiles(files: readonly string[], showProgress: boolean): Promise<JournalItem[]> {
   const bar = progress("Fingerprinting", files.length, showProgress);
   const out = new Array<JournalItem>(files.length);
-  let next = 0;
   let done = 0;
-  const worker = async () => {
-    while (next < files.length) {
-      const index = next++;
-      const file = files[index]!;
-      const salt = randomSalt();
-      out[index] = {
-        file,
-        salt,
-        fingerprint: computeFingerprint({ documentHash: await hashFile(file), salt }),
-      };
-      bar.tick(++done);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(HASH_CONCURRENCY, files.length) }, worker));
+  await forEachConcurrently(files.length, IO_CONCURRENCY, async (index) => {
+    const file = files[index]!;
+    const salt = randomSalt();
+    out[index] = {
+      file,
+      salt,
+      fingerprint: computeFingerprint({ documentHash: await hashFile(file), salt }),
+    };
+    bar.tick(++done);
+  });
   bar.end();
   return out;
+}
+
+/** Runs `task(0..count-1)` with at most `concurrency` in flight; the first failure stops new tasks. */
+async function forEachConcurrently(
+  count: number,
+  concurrency: number,
+  task: (index: number) => Promise<void>,
+): Promise<void> {
+  let next = 0;
+  const lane = async () => {
+    while (next < count) await task(next++);
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, count) }, lane));
 }
