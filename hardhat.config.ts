@@ -56,6 +56,11 @@ export default defineConfig({
       chainType: "l1",
       url: LOCAL_RPC_URL,
     },
+    anvil: {
+      type: "http",
+      chainType: "l1",
+      url: process.env.CROSSPROOF_ANVIL_URL ?? "http://127.0.0.1:8545",
+    },
     consortium: {
       type: "http",
       chainType: "l1",

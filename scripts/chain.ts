@@ -1,10 +1,13 @@
 /**
  * Starts a local private chain on 127.0.0.1: `npm run chain -- [--port 8545] [--chain-id 1337]
- * [--engine hardhat|anvil]`. Hardhat's EDR by default; anvil (from @foundry-rs/anvil) proves the
- * deployment and clients are not Hardhat-only. Both use the well-known development accounts.
+ * [--engine hardhat|anvil] [--state <file>]`. Hardhat's EDR by default; anvil (from
+ * @foundry-rs/anvil) proves the deployment and clients are not Hardhat-only, and with --state keeps
+ * the chain across restarts (loaded at start, saved every few seconds and on exit). Both use the
+ * well-known development accounts.
  */
 import { spawn } from "node:child_process";
 import { createRequire } from "node:module";
+import { createServer } from "node:net";
 import { dirname, join } from "node:path";
 import { parseArgs } from "node:util";
 
@@ -13,6 +16,7 @@ const { values } = parseArgs({
     port: { type: "string", default: process.env.CROSSPROOF_PORT ?? "8545" },
     "chain-id": { type: "string", default: process.env.CROSSPROOF_CHAIN_ID ?? "1337" },
     engine: { type: "string", default: "hardhat" },
+    state: { type: "string" },
   },
 });
 
@@ -36,6 +40,7 @@ const command =
         String(chainId),
         "--hardfork",
         "cancun",
+        ...(values.state ? ["--state", values.state, "--state-interval", "5"] : []),
       ]
     : values.engine === "hardhat"
       ? [
@@ -50,6 +55,23 @@ const command =
         ]
       : fail(`--engine ${values.engine} is not known; use hardhat or anvil.`);
 
+await new Promise<void>((resolvePort) => {
+  const probe = createServer();
+  probe.once("error", (error: NodeJS.ErrnoException) => {
+    fail(
+      error.code === "EADDRINUSE"
+        ? `port ${port} on 127.0.0.1 is taken (another chain?); pick a free one with --port.`
+        : `cannot listen on 127.0.0.1:${port}: ${error.message}`,
+    );
+  });
+  probe.listen(port, "127.0.0.1", () =>
+    probe.close(() => {
+      resolvePort();
+    }),
+  );
+});
+if (values.state && values.engine !== "anvil")
+  fail("--state needs --engine anvil (hardhat node keeps no state).");
 console.log(`Starting ${values.engine} on http://127.0.0.1:${port} (chain id ${chainId}). Ctrl-C stops it.`);
 const child = spawn(process.execPath, command, {
   stdio: "inherit",

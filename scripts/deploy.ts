@@ -36,6 +36,8 @@ if (existsSync(addressesFile)) {
   }
 }
 
+/** Whether this run continues a deployment whose contracts are live (so "nothing new" may follow). */
+const resumedJournal = existsSync(addressesFile);
 const startBlock = await ethers.provider.getBlockNumber();
 const parametersFile = process.env.CROSSPROOF_IGNITION_PARAMETERS;
 const { accessManager, schemaRegistry, fingerprintRegistry } = await ignition.deploy(CrossproofModule, {
@@ -60,7 +62,7 @@ let manifest: DeploymentManifest = {
   startBlock,
   contracts,
 };
-if (existsSync(manifestPath)) {
+if (resumedJournal && existsSync(manifestPath)) {
   // Keep the original start block and time when nothing was redeployed.
   const previous = parseDeploymentManifest(JSON.parse(await readFile(manifestPath, "utf8")), manifestPath);
   if (JSON.stringify(previous.contracts) === JSON.stringify(contracts)) manifest = previous;

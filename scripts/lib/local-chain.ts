@@ -65,8 +65,12 @@ export async function startChain(options: {
   engine: Engine;
   logFile: string;
   timeoutMs?: number;
+  /** A fixed port (default: a free one). */
+  port?: number;
+  /** anvil only: a state file loaded at start and saved every few seconds and on exit. */
+  state?: string;
 }): Promise<RunningChain> {
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const url = `http://127.0.0.1:${port}`;
   const log = openSync(options.logFile, "a");
   const script = join(PROJECT_ROOT, "scripts", "chain.ts");
@@ -78,6 +82,7 @@ export async function startChain(options: {
     String(options.chainId),
     "--engine",
     options.engine,
+    ...(options.state ? ["--state", options.state] : []),
   ];
   const child = spawn(process.execPath, args, {
     cwd: PROJECT_ROOT,

@@ -1,0 +1,214 @@
+/**
+ * `npm start`: a local private Crossproof chain with the whole system deployed and the seed's
+ * scenarios run, kept running until Ctrl-C.
+ *
+ *   npm start -- [--port 8545] [--chain-id 1337] [--fresh] [--headless] [--state-dir <dir>]
+ *
+ * The chain is anvil with a state file (.crossproof/local-chain/state.json by default), saved every
+ * 5 s and on exit, so anchored data survives restarts and a live deployment is reused, never
+ * redeployed over; --fresh starts over. --headless runs the same steps, prints a JSON summary and
+ * stops (tests use it). The deployment manifest goes to deployments/<chainId>.json (or
+ * CROSSPROOF_DEPLOYMENTS_DIR), where the `crossproof` CLI finds it.
+ */
+import { existsSync } from "node:fs";
+import { mkdir, readFile, rm } from "node:fs/promises";
+import { createServer } from "node:net";
+import { join, resolve } from "node:path";
+import { performance } from "node:perf_hooks";
+import { parseArgs } from "node:util";
+
+import { createPublicClient, defineChain, http, type Hex } from "viem";
+import { getCode } from "viem/actions";
+
+import { consortium } from "../src/demo/consortium.ts";
+import {
+  healthCodeScenario,
+  medicalScenario,
+  seedConsortium,
+  type DemoContext,
+} from "../src/demo/scenarios.ts";
+import { parseDeploymentManifest } from "../src/sdk/deployments.ts";
+import { deploy, PROJECT_ROOT, startChain, stopChain, type RunningChain } from "./lib/local-chain.ts";
+
+const started = performance.now();
+let parsed;
+try {
+  parsed = parseArgs({
+    options: {
+      port: { type: "string", default: process.env.CROSSPROOF_PORT ?? "8545" },
+      "chain-id": { type: "string", default: process.env.CROSSPROOF_CHAIN_ID ?? "1337" },
+      "state-dir": { type: "string", default: join(PROJECT_ROOT, ".crossproof", "local-chain") },
+      fresh: { type: "boolean", default: false },
+      headless: { type: "boolean", default: false },
+    },
+  });
+} catch (error) {
+  fail(
+    `${(error as Error).message.split("\n")[0]} Options: --port, --chain-id, --state-dir, --fresh, --headless.`,
+  );
+}
+const { values } = parsed;
+const port = Number(values.port);
+const chainId = Number(values["chain-id"]);
+if (!Number.isInteger(port) || port < 1 || port > 65_535) fail(`--port ${values.port} is not a port number.`);
+if (!Number.isInteger(chainId) || chainId < 1)
+  fail(`--chain-id ${values["chain-id"]} is not a positive integer.`);
+if (chainId === 31_337)
+  fail("--chain-id 31337 is Hardhat's in-process test chain; pick another (default 1337).");
+const stateDir = resolve(values["state-dir"]);
+const deploymentsDir = process.env.CROSSPROOF_DEPLOYMENTS_DIR ?? join(PROJECT_ROOT, "deployments");
+const manifestPath = join(deploymentsDir, `${chainId}.json`);
+const headless = values.headless;
+const say = headless
+  ? (_line: string) => undefined
+  : (line: string) => {
+      console.log(line);
+    };
+
+if (values.fresh) {
+  await rm(stateDir, { recursive: true, force: true });
+  await rm(manifestPath, { force: true });
+  await rm(join(PROJECT_ROOT, "ignition", "deployments", `crossproof-${chainId}`), {
+    recursive: true,
+    force: true,
+  });
+}
+await mkdir(stateDir, { recursive: true });
+await assertPortFree(port);
+
+let chain: RunningChain | undefined;
+const shutdown = async (code: number) => {
+  if (chain) await stopChain(chain, 10_000);
+  process.exit(code);
+};
+process.once("SIGINT", () => void shutdown(0));
+process.once("SIGTERM", () => void shutdown(0));
+
+try {
+  const statePath = join(stateDir, "state.json");
+  const restored = existsSync(statePath);
+  say(
+    `Starting the local Crossproof chain (anvil, chain id ${chainId}) on 127.0.0.1:${port}${restored ? `, restoring ${statePath}` : ""}…`,
+  );
+  chain = await startChain({
+    chainId,
+    engine: "anvil",
+    port,
+    state: statePath,
+    logFile: join(stateDir, "chain.log"),
+  });
+  const rpcUrl = chain.url;
+  const viemChain = defineChain({
+    id: chainId,
+    name: `Crossproof local ${chainId}`,
+    nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 },
+    rpcUrls: { default: { http: [rpcUrl] } },
+  });
+  const publicClient = createPublicClient({ chain: viemChain, transport: http(rpcUrl) });
+
+  let reused = false;
+  if (existsSync(manifestPath)) {
+    const previous = parseDeploymentManifest(JSON.parse(await readFile(manifestPath, "utf8")), manifestPath);
+    const code = await getCode(publicClient, { address: previous.contracts.FingerprintRegistry as Hex });
+    reused = previous.chainId === chainId && code !== undefined && code !== "0x";
+  }
+  if (reused) {
+    say(`Reusing the live deployment in ${manifestPath}.`);
+  } else {
+    say("Deploying Crossproof with Ignition…");
+    await deploy(rpcUrl, { logFile: join(stateDir, "deploy.log"), deploymentsDir });
+  }
+  const manifest = parseDeploymentManifest(JSON.parse(await readFile(manifestPath, "utf8")), manifestPath);
+
+  const context: DemoContext = {
+    chain: viemChain,
+    rpcUrl,
+    publicClient,
+    manifest,
+    documentsDir: join(stateDir, "documents"),
+    log: say,
+  };
+  const seeded = await seedConsortium(context);
+  say(
+    `Consortium seeded: ${seeded.registered} schemas registered, ${seeded.accredited} issuers accredited (the rest already on chain).`,
+  );
+  say("");
+  const stamp = new Date().toISOString().replace(/[:.]/g, "-");
+  const healthCode = await healthCodeScenario(context, stamp);
+  say("");
+  const medical = await medicalScenario(context, stamp);
+  say("");
+  say(
+    "Scenario 3 — credit: arrives with the consent and credit-order issue (consent, orders, regulator timeline).",
+  );
+
+  const expected = [
+    ["health code: genuine report", healthCode.genuine.status, "valid"],
+    ["health code: tampered copy", healthCode.tampered.status, "mismatch"],
+    ["health code: after revocation", healthCode.afterRevocation.status, "revoked"],
+    ["medical record in Zhuhai", medical.record.status, "valid"],
+    ["medical bill at the insurer", medical.bill.status, "valid"],
+  ] as const;
+  const wrong = expected.filter(([, actual, wanted]) => actual !== wanted);
+  const readyMs = Math.round(performance.now() - started);
+
+  if (headless) {
+    console.log(
+      JSON.stringify({
+        chainId,
+        rpcUrl,
+        manifestPath,
+        reusedDeployment: reused,
+        restoredState: restored,
+        readyMs,
+        healthCode,
+        medical,
+        failures: wrong.map(([what, actual, wanted]) => `${what}: ${actual}, expected ${wanted}`),
+      }),
+    );
+    await shutdown(wrong.length === 0 ? 0 : 1);
+  }
+  for (const [what, actual, wanted] of wrong)
+    console.error(`Unexpected outcome — ${what}: ${actual}, expected ${wanted}.`);
+  say("");
+  say(`Ready in ${(readyMs / 1000).toFixed(1)} s.`);
+  say(`  RPC URL      ${rpcUrl}   (chain id ${chainId})`);
+  say(`  manifest     ${manifestPath}`);
+  say(`  documents    ${context.documentsDir}`);
+  say(`  chain state  ${statePath} (kept across restarts; npm start -- --fresh starts over)`);
+  say("  members      (well-known development keys — public, for this local chain only)");
+  for (const member of Object.values(consortium))
+    say(`    ${member.account.address}  ${member.name}: ${member.role}`);
+  say("");
+  say(
+    `Try: CROSSPROOF_RPC_URL=${rpcUrl} npx crossproof verify ${join(context.documentsDir, `medical-bill-${stamp}.txt`)}`,
+  );
+  say("Ctrl-C stops the chain (its state is saved).");
+} catch (error) {
+  console.error(`npm start: ${error instanceof Error ? error.message.split("\n")[0] : String(error)}`);
+  if (chain) console.error(`  chain log: ${chain.logFile}`);
+  await shutdown(1);
+}
+
+async function assertPortFree(wanted: number): Promise<void> {
+  await new Promise<void>((resolvePort) => {
+    const probe = createServer();
+    probe.once("error", (error: NodeJS.ErrnoException) => {
+      fail(
+        error.code === "EADDRINUSE"
+          ? `port ${wanted} on 127.0.0.1 is taken (another chain?); pick a free one: npm start -- --port 8546`
+          : `cannot listen on 127.0.0.1:${wanted}: ${error.message}`,
+      );
+    });
+    probe.listen(wanted, "127.0.0.1", () =>
+      probe.close(() => {
+        resolvePort();
+      }),
+    );
+  });
+}
+
+function fail(message: string): never {
+  console.error(`npm start: ${message}`);
+  process.exit(2);
+}

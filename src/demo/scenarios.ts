@@ -1,0 +1,214 @@
+/**
+ * The seed's scenarios, run against a deployed Crossproof chain with the SDK — the same calls a
+ * lab, a hospital, a border agency or an insurer would make. Used by `npm start` (printed) and by
+ * test/start (asserted). Each document is a file the person carries, with its data package beside it.
+ */
+import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { performance } from "node:perf_hooks";
+
+import { createWalletClient, http, type Chain, type Hex, type PublicClient } from "viem";
+import { readContract } from "viem/actions";
+
+import { fingerprintRegistryAbi, schemaRegistryAbi } from "../sdk/abis.ts";
+import type { SigningClient } from "../sdk/actions/transact.ts";
+import type { DeploymentManifest } from "../sdk/deployments.ts";
+import { accreditIssuer, anchorFingerprint, revokeFingerprint } from "../sdk/fingerprints/actions.ts";
+import { createDataPackage, type DataPackage } from "../sdk/fingerprints/package.ts";
+import { revocationReasons } from "../sdk/fingerprints/reasons.ts";
+import { computeFingerprint, hashDocument, randomSalt } from "../sdk/fingerprints/spec.ts";
+import { verifyDataPackage, type DocumentVerification } from "../sdk/fingerprints/verify-package.ts";
+import { registerSchema, schemaIdOf } from "../sdk/schemas/schemas.ts";
+import { consortium, demoSchemas, type Member } from "./consortium.ts";
+
+export type DemoContext = {
+  chain: Chain;
+  rpcUrl: string;
+  publicClient: PublicClient;
+  manifest: DeploymentManifest;
+  /** Where the person's documents and packages are written. */
+  documentsDir: string;
+  log: (line: string) => void;
+};
+
+function wallet(context: DemoContext, member: Member): SigningClient {
+  return createWalletClient({
+    account: member.account,
+    chain: context.chain,
+    transport: http(context.rpcUrl),
+  });
+}
+
+/** Registers the demo schemas and accredits their issuers; skips whatever is already on chain. */
+export async function seedConsortium(
+  context: DemoContext,
+): Promise<{ registered: number; accredited: number }> {
+  const { SchemaRegistry, FingerprintRegistry } = context.manifest.contracts;
+  const operator = wallet(context, consortium.operator);
+  let registered = 0;
+  let accredited = 0;
+  for (const { definition, issuers } of demoSchemas) {
+    const schemaId = schemaIdOf(definition);
+    const exists = await readContract(context.publicClient, {
+      address: SchemaRegistry as Hex,
+      abi: schemaRegistryAbi,
+      functionName: "exists",
+      args: [schemaId],
+    });
+    if (!exists) {
+      await registerSchema(operator, { schemaRegistry: SchemaRegistry as Hex, definition });
+      registered++;
+    }
+    for (const key of issuers) {
+      const issuer = consortium[key].account.address;
+      const active = await readContract(context.publicClient, {
+        address: FingerprintRegistry as Hex,
+        abi: fingerprintRegistryAbi,
+        functionName: "isAccredited",
+        args: [issuer, schemaId],
+      });
+      if (!active) {
+        await accreditIssuer(operator, { fingerprintRegistry: FingerprintRegistry as Hex, issuer, schemaId });
+        accredited++;
+      }
+    }
+  }
+  return { registered, accredited };
+}
+
+type Issued = { file: string; dataPackage: DataPackage };
+
+/** An issuer anchors `content` as a document file and writes its data package beside it. */
+async function issue(
+  context: DemoContext,
+  issuer: Member,
+  schemaName: string,
+  fileName: string,
+  content: string,
+  expiresAt = 0,
+): Promise<Issued> {
+  await mkdir(context.documentsDir, { recursive: true });
+  const file = join(context.documentsDir, fileName);
+  await writeFile(file, content);
+  const schemaId = schemaIdOf({ name: schemaName, version: "1.0" });
+  const schemaIndex = await readContract(context.publicClient, {
+    address: context.manifest.contracts.SchemaRegistry as Hex,
+    abi: schemaRegistryAbi,
+    functionName: "indexOf",
+    args: [schemaId],
+  });
+  const salt = randomSalt();
+  const fingerprint = computeFingerprint({ documentHash: hashDocument(Buffer.from(content)), salt });
+  const fingerprintRegistry = context.manifest.contracts.FingerprintRegistry as Hex;
+  const { transactionHash, receipt } = await anchorFingerprint(wallet(context, issuer), {
+    fingerprintRegistry,
+    fingerprint,
+    schemaIndex,
+    expiresAt,
+  });
+  const dataPackage = createDataPackage({
+    chainId: context.chain.id,
+    registry: fingerprintRegistry,
+    schemaId,
+    issuer: issuer.account.address,
+    salt,
+    fingerprint,
+    expiresAt,
+    anchor: { kind: "single", transactionHash, blockNumber: Number(receipt.blockNumber) },
+  });
+  await writeFile(`${file}.proof.json`, `${JSON.stringify(dataPackage, null, 2)}\n`);
+  context.log(
+    `  ${issuer.name} anchors ${fileName} (${fingerprint.slice(0, 18)}…) in block ${receipt.blockNumber}`,
+  );
+  return { file, dataPackage };
+}
+
+export type Check = DocumentVerification & { by: string; document: string; latencyMs: number };
+
+/** A verifier checks a file (as received) against the package it came with: one hash, one chain read. */
+async function check(
+  context: DemoContext,
+  verifier: Member,
+  file: string,
+  dataPackage: DataPackage,
+): Promise<Check> {
+  const started = performance.now();
+  const documentHash = hashDocument(await readFile(file));
+  const report = await verifyDataPackage(context.publicClient, {
+    documentHash,
+    dataPackage,
+    trustedRegistry: context.manifest.contracts.FingerprintRegistry as Hex,
+  });
+  const latencyMs = Math.round((performance.now() - started) * 100) / 100;
+  const name = file.slice(context.documentsDir.length + 1);
+  context.log(`  ${verifier.name} verifies ${name}: ${report.status.toUpperCase()} in ${latencyMs} ms`);
+  return { ...report, by: verifier.name, document: name, latencyMs };
+}
+
+export type HealthCodeOutcome = { fingerprint: Hex; genuine: Check; tampered: Check; afterRevocation: Check };
+
+/**
+ * Scenario 1, health-code mutual recognition: a Macao lab anchors a test report for a traveller; at
+ * the border the agency verifies the traveller's copy (valid), a tampered copy (mismatch), and the
+ * same report after the lab revokes it (revoked).
+ */
+export async function healthCodeScenario(context: DemoContext, stamp: string): Promise<HealthCodeOutcome> {
+  context.log("Scenario 1 — health code: a lab report checked at the Macao border");
+  const content = `Macao Public Health Laboratory\nTest: SARS-CoV-2 RT-PCR\nResult: NEGATIVE\nSample: ${stamp}\nHolder: traveller #A-1043 (pairwise id)\n`;
+  const week = Math.floor(Date.now() / 1000) + 7 * 86_400;
+  const report = await issue(
+    context,
+    consortium.macaoLab,
+    "health.test-report",
+    `test-report-${stamp}.txt`,
+    content,
+    week,
+  );
+  const genuine = await check(context, consortium.macaoBorder, report.file, report.dataPackage);
+
+  const tamperedFile = report.file.replace(".txt", "-tampered.txt");
+  await writeFile(tamperedFile, content.replace("NEGATIVE", "NEGATIVE (valid 30 days)"));
+  const tampered = await check(context, consortium.macaoBorder, tamperedFile, report.dataPackage);
+
+  await revokeFingerprint(wallet(context, consortium.macaoLab), {
+    fingerprintRegistry: report.dataPackage.registry,
+    fingerprint: report.dataPackage.fingerprint,
+    reason: revocationReasons["issued-in-error"],
+  });
+  context.log("  Macao Public Health Laboratory revokes the report (issued in error)");
+  const afterRevocation = await check(context, consortium.macaoBorder, report.file, report.dataPackage);
+  return { fingerprint: report.dataPackage.fingerprint, genuine, tampered, afterRevocation };
+}
+
+export type MedicalOutcome = { recordFingerprint: Hex; billFingerprint: Hex; record: Check; bill: Check };
+
+/**
+ * Scenario 2, cross-border medical records and bills: a Hong Kong hospital anchors a record the
+ * patient carries to Zhuhai; the Zhuhai hospital verifies it without receiving any data from Hong
+ * Kong, treats the patient and anchors the bill; the insurer verifies the bill.
+ */
+export async function medicalScenario(context: DemoContext, stamp: string): Promise<MedicalOutcome> {
+  context.log("Scenario 2 — medical record from Hong Kong, treatment in Zhuhai, bill to the insurer");
+  const record = await issue(
+    context,
+    consortium.hongKongHospital,
+    "medical.record",
+    `medical-record-${stamp}.txt`,
+    `Queen Mary Hospital, Hong Kong\nDischarge summary ${stamp}\nDiagnosis: type 2 diabetes, stable\nMedication: metformin 500 mg\n`,
+  );
+  const recordCheck = await check(context, consortium.zhuhaiHospital, record.file, record.dataPackage);
+  const bill = await issue(
+    context,
+    consortium.zhuhaiHospital,
+    "medical.bill",
+    `medical-bill-${stamp}.txt`,
+    `Zhuhai People's Hospital\nInvoice ${stamp}\nConsultation and HbA1c test: CNY 680.00\n`,
+  );
+  const billCheck = await check(context, consortium.insurer, bill.file, bill.dataPackage);
+  return {
+    recordFingerprint: record.dataPackage.fingerprint,
+    billFingerprint: bill.dataPackage.fingerprint,
+    record: recordCheck,
+    bill: billCheck,
+  };
+}

@@ -1,0 +1,183 @@
+/**
+ * `npm start`'s own code path, headless: the local chain comes up, Crossproof is deployed, the
+ * seed's scenarios run with the expected outcomes, and a restart keeps every anchored record and
+ * reuses the deployment instead of redeploying.
+ */
+import { spawn } from "node:child_process";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { createServer, type Server } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+import { expect } from "chai";
+import { createPublicClient, http, type Hex } from "viem";
+
+import { freePort, PROJECT_ROOT } from "../../scripts/lib/local-chain.ts";
+import { verifyFingerprint } from "../../src/sdk/fingerprints/actions.ts";
+
+const CHAIN_ID = 31_404;
+
+type Summary = {
+  rpcUrl: string;
+  reusedDeployment: boolean;
+  restoredState: boolean;
+  readyMs: number;
+  failures: string[];
+  manifestPath: string;
+  healthCode: Record<"genuine" | "tampered" | "afterRevocation", { status: string; latencyMs: number }> & {
+    fingerprint: Hex;
+  };
+  medical: { record: { status: string }; bill: { status: string }; recordFingerprint: Hex };
+};
+
+type Run = { code: number; stdout: string; stderr: string };
+
+/** Starts scripts/start.ts; `output()` waits until stdout contains `text`. */
+function launch(args: string[], env: Record<string, string>) {
+  const child = spawn(process.execPath, [join(PROJECT_ROOT, "scripts", "start.ts"), ...args], {
+    cwd: PROJECT_ROOT,
+    env: { ...process.env, ...env },
+  });
+  let stdout = "";
+  let stderr = "";
+  const listeners: (() => void)[] = [];
+  child.stdout.on("data", (chunk: Buffer) => {
+    stdout += chunk.toString();
+    for (const listener of listeners) listener();
+  });
+  child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+  const done = new Promise<Run>((resolve) => {
+    child.on("close", (code) => {
+      resolve({ code: code ?? -1, stdout, stderr });
+    });
+  });
+  const output = (text: string) =>
+    new Promise<void>((resolve, reject) => {
+      const check = () => {
+        if (stdout.includes(text)) resolve();
+      };
+      listeners.push(check);
+      check();
+      void done.then(() => {
+        reject(new Error(`start exited before printing "${text}":\n${stdout}${stderr}`));
+      });
+    });
+  return { child, done, output };
+}
+
+const start = (args: string[], env: Record<string, string>) => launch(args, env).done;
+
+describe("npm start (headless)", function () {
+  let stateDir: string;
+  let env: Record<string, string>;
+  let port: number;
+  const journal = join(PROJECT_ROOT, "ignition", "deployments", `crossproof-${CHAIN_ID}`);
+
+  before(async function () {
+    stateDir = await mkdtemp(join(tmpdir(), "crossproof-start-"));
+    env = { CROSSPROOF_DEPLOYMENTS_DIR: join(stateDir, "deployments") };
+    port = await freePort();
+  });
+
+  after(async function () {
+    await rm(stateDir, { recursive: true, force: true });
+    await rm(journal, { recursive: true, force: true });
+  });
+
+  const args = () => [
+    "--headless",
+    "--port",
+    String(port),
+    "--chain-id",
+    String(CHAIN_ID),
+    "--state-dir",
+    join(stateDir, "chain"),
+  ];
+  let first: Summary;
+
+  it("deploys and runs the health-code and medical scenarios with the expected outcomes", async function () {
+    const result = await start(args(), env);
+    expect(result.code, result.stderr).to.equal(0);
+    first = JSON.parse(result.stdout) as Summary;
+    expect(first.failures).to.deep.equal([]);
+    expect(first.reusedDeployment).to.equal(false);
+    expect(first.healthCode.genuine.status).to.equal("valid");
+    expect(first.healthCode.tampered.status).to.equal("mismatch");
+    expect(first.healthCode.afterRevocation.status).to.equal("revoked");
+    expect(first.medical.record.status).to.equal("valid");
+    expect(first.medical.bill.status).to.equal("valid");
+    expect(first.manifestPath).to.equal(join(stateDir, "deployments", `${CHAIN_ID}.json`));
+  });
+
+  it("restarts from its saved state: same deployment, earlier records still there", async function () {
+    const result = await start(args(), env);
+    expect(result.code, result.stderr).to.equal(0);
+    const second = JSON.parse(result.stdout) as Summary;
+    expect(second.restoredState).to.equal(true);
+    expect(second.reusedDeployment).to.equal(true);
+    expect(second.failures).to.deep.equal([]);
+
+    // The first run's records, read back while a third start of the same chain keeps running.
+    const third = launch(
+      ["--port", String(port), "--chain-id", String(CHAIN_ID), "--state-dir", join(stateDir, "chain")],
+      env,
+    );
+    try {
+      await third.output("Ctrl-C stops the chain");
+      const client = createPublicClient({ transport: http(`http://127.0.0.1:${port}`) });
+      const manifest = JSON.parse(await readFile(first.manifestPath, "utf8")) as {
+        contracts: { FingerprintRegistry: Hex };
+      };
+      const fingerprintRegistry = manifest.contracts.FingerprintRegistry;
+      const report = await verifyFingerprint(client, {
+        fingerprintRegistry,
+        fingerprint: first.healthCode.fingerprint,
+      });
+      const record = await verifyFingerprint(client, {
+        fingerprintRegistry,
+        fingerprint: first.medical.recordFingerprint,
+      });
+      expect(report.status).to.equal("revoked");
+      expect(record.status).to.equal("valid");
+    } finally {
+      third.child.kill("SIGINT");
+      expect((await third.done).code).to.equal(0);
+    }
+  });
+
+  it("starts over with --fresh", async function () {
+    const result = await start([...args(), "--fresh"], env);
+    expect(result.code, result.stderr).to.equal(0);
+    const summary = JSON.parse(result.stdout) as Summary;
+    expect(summary.restoredState).to.equal(false);
+    expect(summary.reusedDeployment).to.equal(false);
+  });
+
+  it("says in one line what to do when the port is taken", async function () {
+    const blocker: Server = createServer();
+    const taken = await freePort();
+    await new Promise<void>((r) =>
+      blocker.listen(taken, "127.0.0.1", () => {
+        r();
+      }),
+    );
+    try {
+      const result = await start(
+        ["--headless", "--port", String(taken), "--state-dir", join(stateDir, "other")],
+        env,
+      );
+      expect(result.code).to.equal(2);
+      expect(result.stderr.trim()).to.equal(
+        `npm start: port ${taken} on 127.0.0.1 is taken (another chain?); pick a free one: npm start -- --port 8546`,
+      );
+    } finally {
+      blocker.close();
+    }
+  });
+
+  it("refuses Hardhat's test chain id", async function () {
+    const result = await start(["--headless", "--chain-id", "31337"], env);
+    expect(result.code).to.equal(2);
+    expect(result.stderr).to.contain("--chain-id 31337 is Hardhat's in-process test chain");
+  });
+});
