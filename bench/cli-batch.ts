@@ -7,7 +7,6 @@
  * Usage: node bench/cli-batch.ts [--documents 100000]   (1,000,000 takes ~4 minutes and ~8 GB of disk)
  * Writes bench/results/cli-batch-<N>.json. Not part of `npm run bench`, which stays under a minute.
  */
-import { spawn } from "node:child_process";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { createWriteStream } from "node:fs";
 import { once } from "node:events";
@@ -22,6 +21,7 @@ import {
   startDeployedChain,
   type DeployedChain,
 } from "../scripts/lib/local-chain.ts";
+import { runScript } from "../scripts/lib/run.ts";
 import { machineInfo, round, writeResult } from "./lib/common.ts";
 
 const { values } = parseArgs({ options: { documents: { type: "string", default: "100000" } } });
@@ -33,25 +33,8 @@ const workDir = await mkdtemp(join(tmpdir(), "crossproof-cli-batch-"));
 let chain: DeployedChain | undefined;
 
 /** Runs the CLI in the work directory and measures its wall time. */
-function crossproof(
-  args: string[],
-  env: NodeJS.ProcessEnv,
-): Promise<{ code: number; ms: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const started = performance.now();
-    const child = spawn(process.execPath, [join(PROJECT_ROOT, "bin", "crossproof.js"), ...args], {
-      cwd: workDir,
-      env: { ...process.env, ...env },
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on("close", (code) => {
-      resolve({ code: code ?? -1, ms: performance.now() - started, stdout, stderr });
-    });
-  });
-}
+const crossproof = (args: string[], env: Record<string, string>) =>
+  runScript(join(PROJECT_ROOT, "bin", "crossproof.js"), args, { cwd: workDir, env });
 
 try {
   const createStarted = performance.now();

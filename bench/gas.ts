@@ -13,7 +13,7 @@ import CrossproofModule from "../ignition/modules/Crossproof.ts";
 import { merkleProof, merkleRoot, verifyMerkleProof } from "../src/sdk/fingerprints/merkle.ts";
 import type { Hex } from "../src/sdk/hex.ts";
 import { buildMerkleTreeFast } from "../src/sdk/node/merkle-builder.ts";
-import { machineInfo, median, writeResult } from "./lib/common.ts";
+import { machineInfo, median, writeResult, type GasMeasurement } from "./lib/common.ts";
 
 /** Transactions per measurement (the brief asks for at least 5). */
 const RUNS = 7;
@@ -25,23 +25,6 @@ const REASON_ISSUED_IN_ERROR = 2;
 const BATCH_URI = "ipfs://bafybeigdyrzt5sfp7udm7hu76uh7y26nf3efuylqabf3oclgtqy55fbzdi";
 /** Verification status enum of the contract: Valid. */
 const STATUS_VALID = 5n;
-
-type Measurement = {
-  id: string;
-  operation: string;
-  method: "receipt.gasUsed" | "eth_estimateGas";
-  /** Gas of each run (per transaction or per call). */
-  runs: number[];
-  median: number;
-  /** For multi-item transactions: items per transaction and the median gas per item. */
-  itemsPerTx?: number;
-  perItemMedian?: number;
-  /** The figure compared with the target (median, or per-item median). */
-  value: number;
-  target?: number;
-  pass?: boolean;
-  notes?: string;
-};
 
 const randomFingerprint = (): Hex => `0x${randomBytes(32).toString("hex")}`;
 const randomFingerprints = (count: number): Hex[] => Array.from({ length: count }, randomFingerprint);
@@ -73,19 +56,19 @@ async function gasUsed(sending: Promise<Sent>): Promise<{ gas: number; data: str
   return { gas: Number(receipt.gasUsed), data: tx.data };
 }
 
-const measurements: Measurement[] = [];
+const measurements: GasMeasurement[] = [];
 
 function record(
   id: string,
   operation: string,
-  method: Measurement["method"],
+  method: GasMeasurement["method"],
   runs: number[],
   options: { itemsPerTx?: number; target?: number; notes?: string } = {},
-): Measurement {
+): GasMeasurement {
   const mid = median(runs);
   const perItem = options.itemsPerTx ? median(runs.map((gas) => gas / options.itemsPerTx!)) : undefined;
   const value = Math.round(perItem ?? mid);
-  const measurement: Measurement = {
+  const measurement: GasMeasurement = {
     id,
     operation,
     method,
@@ -154,7 +137,7 @@ const anchorRuns = await series(RUNS, async () => {
   anchorCalldata.set(gas, data);
   return gas;
 });
-const anchorMeasurement = record("anchor", "anchor (no expiry)", "receipt.gasUsed", anchorRuns, {
+const anchorGasMeasurement = record("anchor", "anchor (no expiry)", "receipt.gasUsed", anchorRuns, {
   target: 49_000,
 });
 
@@ -340,7 +323,9 @@ function calldataGas(data: string): { gas: number; bytes: number; zeroBytes: num
   return { gas: zeroBytes * 4 + (bytes.length - zeroBytes) * 16, bytes: bytes.length, zeroBytes };
 }
 // The floor of the run whose gas is the median (calldata varies with the zero bytes of the fingerprint).
-const calldata = calldataGas(anchorCalldata.get(anchorMeasurement.value) ?? [...anchorCalldata.values()][0]!);
+const calldata = calldataGas(
+  anchorCalldata.get(anchorGasMeasurement.value) ?? [...anchorCalldata.values()][0]!,
+);
 // Anchored(bytes32 indexed, address indexed, uint32, uint64): LOG3 with 64 data bytes.
 const logGas = 375 + 3 * 375 + 8 * 64;
 const floorParts = {
@@ -377,15 +362,15 @@ await writeResult("gas", {
     hardfork: "cancun",
     compiler: solidity ?? "see hardhat.config.ts",
   },
-  runsPerMeasurement: RUNS,
+  runsPerGasMeasurement: RUNS,
   method:
     "Writes: receipt gasUsed (includes the 21,000 intrinsic gas, calldata and refunds), fresh random fingerprints per run, median of the runs. Reads: eth_estimateGas of the call (what it would cost inside a transaction; an eth_call is free).",
   measurements,
   anchorFloor: {
     parts: floorParts,
     total: floor,
-    measured: anchorMeasurement.value,
-    overhead: anchorMeasurement.value - floor,
+    measured: anchorGasMeasurement.value,
+    overhead: anchorGasMeasurement.value - floor,
     calldataBytes: calldata.bytes,
     calldataZeroBytes: calldata.zeroBytes,
     note: "Floor of one anchor: 21,000 base + calldata (16 gas per non-zero byte, 4 per zero byte; expiresAt 0 and a small schemaIndex are mostly zero bytes) + 22,100 for writing a new slot (20,000 SSTORE + 2,100 cold access) + 2,100 for the cold accreditation read + the Anchored LOG3 (375 + 3×375 topics + 8×64 data bytes). Everything above it is dispatch, ABI decoding, checks and memory.",
@@ -400,7 +385,7 @@ await writeResult("gas", {
   durationMs: Math.round(performance.now() - started),
 });
 console.log(
-  `anchor floor ${floor} (measured ${anchorMeasurement.value}, overhead ${anchorMeasurement.value - floor})`,
+  `anchor floor ${floor} (measured ${anchorGasMeasurement.value}, overhead ${anchorGasMeasurement.value - floor})`,
 );
 console.log("wrote bench/results/gas.json");
 await connection.close();

@@ -5,21 +5,8 @@
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 
-import { RESULTS_DIR, type MachineInfo } from "./lib/common.ts";
+import { RESULTS_DIR, type GasMeasurement, type MachineInfo } from "./lib/common.ts";
 
-type GasMeasurement = {
-  id: string;
-  operation: string;
-  method: string;
-  runs: number[];
-  median: number;
-  itemsPerTx?: number;
-  perItemMedian?: number;
-  value: number;
-  target?: number;
-  pass?: boolean;
-  notes?: string;
-};
 type GasResult = {
   machine: MachineInfo;
   chain: { engine: string; hardfork: string; compiler: unknown };

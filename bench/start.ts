@@ -3,13 +3,12 @@
  * seed, scenarios) and a restart from the saved state (deployment reused). Runs scripts/start.ts
  * headless on a free port with throwaway state. Writes bench/results/start.json. Target: ≤ 60 s.
  */
-import { spawnSync } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { performance } from "node:perf_hooks";
 
 import { freePort, PROJECT_ROOT } from "../scripts/lib/local-chain.ts";
+import { runScript } from "../scripts/lib/run.ts";
 import { machineInfo, writeResult } from "./lib/common.ts";
 
 const CHAIN_ID = 31_997;
@@ -18,15 +17,10 @@ const machine = machineInfo();
 const stateDir = await mkdtemp(join(tmpdir(), "crossproof-bench-start-"));
 const journal = join(PROJECT_ROOT, "ignition", "deployments", `crossproof-${CHAIN_ID}`);
 
-function run(
-  label: string,
-  port: number,
-): { label: string; wallMs: number; readyMs: number; reusedDeployment: boolean } {
-  const started = performance.now();
-  const result = spawnSync(
-    process.execPath,
+async function run(label: string, port: number) {
+  const result = await runScript(
+    join(PROJECT_ROOT, "scripts", "start.ts"),
     [
-      join(PROJECT_ROOT, "scripts", "start.ts"),
       "--headless",
       "--port",
       String(port),
@@ -35,14 +29,10 @@ function run(
       "--state-dir",
       join(stateDir, "chain"),
     ],
-    {
-      cwd: PROJECT_ROOT,
-      encoding: "utf8",
-      env: { ...process.env, CROSSPROOF_DEPLOYMENTS_DIR: join(stateDir, "deployments") },
-    },
+    { cwd: PROJECT_ROOT, env: { CROSSPROOF_DEPLOYMENTS_DIR: join(stateDir, "deployments") } },
   );
-  const wallMs = Math.round(performance.now() - started);
-  if (result.status !== 0) throw new Error(`npm start (${label}) failed:\n${result.stdout}${result.stderr}`);
+  const wallMs = Math.round(result.ms);
+  if (result.code !== 0) throw new Error(`npm start (${label}) failed:\n${result.stdout}${result.stderr}`);
   const summary = JSON.parse(result.stdout) as {
     readyMs: number;
     reusedDeployment: boolean;
@@ -56,8 +46,8 @@ function run(
 try {
   await rm(journal, { recursive: true, force: true });
   const port = await freePort();
-  const fresh = run("fresh start", port);
-  const restart = run("restart from saved state", port);
+  const fresh = await run("fresh start", port);
+  const restart = await run("restart from saved state", port);
   await writeResult("start", {
     machine,
     target: { readyMs: TARGET_MS },

@@ -73,3 +73,21 @@ export async function writeResult(name: string, data: unknown): Promise<string> 
   );
   return path;
 }
+
+/** One gas figure of bench/gas.ts, as bench/report.ts reads it back. */
+export type GasMeasurement = {
+  id: string;
+  operation: string;
+  method: "receipt.gasUsed" | "eth_estimateGas";
+  /** Gas of each run (per transaction or per call). */
+  runs: number[];
+  median: number;
+  /** For multi-item transactions: items per transaction and the median gas per item. */
+  itemsPerTx?: number;
+  perItemMedian?: number;
+  /** The figure compared with the target (median, or per-item median). */
+  value: number;
+  target?: number;
+  pass?: boolean;
+  notes?: string;
+};

@@ -2,7 +2,6 @@
  * The real `crossproof` bin against real local chains — Hardhat's EDR node and anvil — deployed
  * with the real deploy script: the same commands a user types, asserted on exit codes and output.
  */
-import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -26,31 +25,22 @@ import {
   type DeployedChain,
   type Engine,
 } from "../../scripts/lib/local-chain.ts";
+import { runScript } from "../../scripts/lib/run.ts";
 
 type Result = { code: number; stdout: string; stderr: string; json: Record<string, unknown> };
 
 const ISSUER = "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266";
 const SCHEMA = "health.test-report@1.0";
 
-function cli(args: string[], env: Record<string, string | undefined> = {}): Promise<Result> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [join(PROJECT_ROOT, "bin", "crossproof.js"), ...args], {
-      env: { ...process.env, ...env },
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on("close", (code) => {
-      let json: Record<string, unknown> = {};
-      try {
-        json = JSON.parse(stdout) as Record<string, unknown>;
-      } catch {
-        // not JSON output
-      }
-      resolve({ code: code ?? -1, stdout, stderr, json });
-    });
-  });
+async function cli(args: string[], env: Record<string, string | undefined> = {}): Promise<Result> {
+  const run = await runScript(join(PROJECT_ROOT, "bin", "crossproof.js"), args, { env });
+  let json: Record<string, unknown> = {};
+  try {
+    json = JSON.parse(run.stdout) as Record<string, unknown>;
+  } catch {
+    // not JSON output
+  }
+  return { code: run.code, stdout: run.stdout, stderr: run.stderr, json };
 }
 
 for (const [engine, chainId] of [

@@ -43,6 +43,8 @@ export async function transact<
   functionName extends ContractFunctionName<abi, "nonpayable" | "payable">,
 >(client: SigningClient, parameters: TransactParameters<abi, functionName>): Promise<TransactReturnType> {
   try {
+    // The casts: viem cannot narrow its generic parameter types through a wrapper that is itself
+    // generic over abi and functionName; `TransactParameters` already checks them at every call site.
     const { request } = await simulateContract(client, {
       ...parameters,
       account: client.account,
