@@ -291,8 +291,8 @@ const MUTANTS: Mutant[] = [
   {
     file: SR,
     find: "if (offset >= total) return new bytes32[](0);",
-    replace: "if (offset > total) return new bytes32[](0);",
-    what: "schemaIds: paging off by one",
+    replace: "",
+    what: "schemaIds: drop the past-the-end guard (underflow)",
   },
   {
     file: SR,
@@ -334,7 +334,7 @@ try {
       const result = runTests();
       const output = `${result.stdout}${result.stderr}`;
       const failing =
-        /\d+\) (\S+)/.exec(output)?.[1] ?? (result.status === 0 ? "" : "compilation or run failure");
+        /^\s+\d+\) (\S+#\S+)/m.exec(output)?.[1] ?? (result.status === 0 ? "" : "compilation or run failure");
       outcomes.push({ id, what: mutant.what, file: mutant.file, killed: result.status !== 0, by: failing });
       console.log(
         `${result.status !== 0 ? "killed  " : "SURVIVED"} #${id} ${mutant.what}${failing ? ` — ${failing}` : ""}`,

@@ -292,6 +292,18 @@ for (const [engine, chainId] of [
       expect(result.stderr).to.match(/is not a valid data package: field "chainId"/);
     });
 
+    it("refuses a manifest written for another chain, in one line", async function () {
+      const manifestPath = join(chain!.deploymentsDir, `${chainId}.json`);
+      const manifest = JSON.parse(await readFile(manifestPath, "utf8")) as { chainId: number };
+      const otherPath = join(dir, "other-chain.json");
+      await writeFile(otherPath, JSON.stringify({ ...manifest, chainId: 4242 }));
+      const result = await run("schema", "list", "--manifest", otherPath);
+      expect(result.code).to.equal(2);
+      expect(result.stderr.trim()).to.equal(
+        `crossproof: ${otherPath} is for chain 4242, but the RPC endpoint serves chain ${chainId}. Use the manifest of chain ${chainId} or point --rpc at chain 4242.`,
+      );
+    });
+
     it("asks for a key when a command must sign", async function () {
       const file = join(dir, "nokey.txt");
       await writeFile(file, "z");
