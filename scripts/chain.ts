@@ -7,9 +7,10 @@
  */
 import { spawn } from "node:child_process";
 import { createRequire } from "node:module";
-import { createServer } from "node:net";
 import { dirname, join } from "node:path";
 import { parseArgs } from "node:util";
+
+import { portProblem } from "./lib/local-chain.ts";
 
 const { values } = parseArgs({
   options: {
@@ -55,21 +56,8 @@ const command =
         ]
       : fail(`--engine ${values.engine} is not known; use hardhat or anvil.`);
 
-await new Promise<void>((resolvePort) => {
-  const probe = createServer();
-  probe.once("error", (error: NodeJS.ErrnoException) => {
-    fail(
-      error.code === "EADDRINUSE"
-        ? `port ${port} on 127.0.0.1 is taken (another chain?); pick a free one with --port.`
-        : `cannot listen on 127.0.0.1:${port}: ${error.message}`,
-    );
-  });
-  probe.listen(port, "127.0.0.1", () =>
-    probe.close(() => {
-      resolvePort();
-    }),
-  );
-});
+const problem = await portProblem(port);
+if (problem) fail(`${problem}; pick a free one with --port.`);
 if (values.state && values.engine !== "anvil")
   fail("--state needs --engine anvil (hardhat node keeps no state).");
 console.log(`Starting ${values.engine} on http://127.0.0.1:${port} (chain id ${chainId}). Ctrl-C stops it.`);

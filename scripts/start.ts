@@ -12,7 +12,6 @@
  */
 import { existsSync } from "node:fs";
 import { mkdir, readFile, rm } from "node:fs/promises";
-import { createServer } from "node:net";
 import { join, resolve } from "node:path";
 import { performance } from "node:perf_hooks";
 import { parseArgs } from "node:util";
@@ -28,7 +27,14 @@ import {
   type DemoContext,
 } from "../src/demo/scenarios.ts";
 import { parseDeploymentManifest } from "../src/sdk/deployments.ts";
-import { deploy, PROJECT_ROOT, startChain, stopChain, type RunningChain } from "./lib/local-chain.ts";
+import {
+  deploy,
+  portProblem,
+  PROJECT_ROOT,
+  startChain,
+  stopChain,
+  type RunningChain,
+} from "./lib/local-chain.ts";
 
 const started = performance.now();
 let parsed;
@@ -74,7 +80,8 @@ if (values.fresh) {
   });
 }
 await mkdir(stateDir, { recursive: true });
-await assertPortFree(port);
+const problem = await portProblem(port);
+if (problem) fail(`${problem}; pick a free one: npm start -- --port 8546`);
 
 let chain: RunningChain | undefined;
 const shutdown = async (code: number) => {
@@ -188,24 +195,6 @@ try {
   console.error(`npm start: ${error instanceof Error ? error.message.split("\n")[0] : String(error)}`);
   if (chain) console.error(`  chain log: ${chain.logFile}`);
   await shutdown(1);
-}
-
-async function assertPortFree(wanted: number): Promise<void> {
-  await new Promise<void>((resolvePort) => {
-    const probe = createServer();
-    probe.once("error", (error: NodeJS.ErrnoException) => {
-      fail(
-        error.code === "EADDRINUSE"
-          ? `port ${wanted} on 127.0.0.1 is taken (another chain?); pick a free one: npm start -- --port 8546`
-          : `cannot listen on 127.0.0.1:${wanted}: ${error.message}`,
-      );
-    });
-    probe.listen(wanted, "127.0.0.1", () =>
-      probe.close(() => {
-        resolvePort();
-      }),
-    );
-  });
 }
 
 function fail(message: string): never {

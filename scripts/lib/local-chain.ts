@@ -39,6 +39,27 @@ export function freePort(): Promise<number> {
   });
 }
 
+/**
+ * Why `port` on 127.0.0.1 cannot be listened on (taken, or not allowed), or undefined when it is free.
+ */
+export function portProblem(port: number): Promise<string | undefined> {
+  return new Promise((resolveProblem) => {
+    const probe = createServer();
+    probe.once("error", (error: NodeJS.ErrnoException) => {
+      resolveProblem(
+        error.code === "EADDRINUSE"
+          ? `port ${port} on 127.0.0.1 is taken (another chain?)`
+          : `cannot listen on 127.0.0.1:${port}: ${error.message}`,
+      );
+    });
+    probe.listen(port, "127.0.0.1", () => {
+      probe.close(() => {
+        resolveProblem(undefined);
+      });
+    });
+  });
+}
+
 /** One JSON-RPC call. */
 export async function rpc(url: string, method: string, params: unknown[] = []): Promise<unknown> {
   const response = await fetch(url, {
