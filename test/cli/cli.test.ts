@@ -271,6 +271,21 @@ for (const [engine, chainId] of [
       expect(result.stderr).to.contain("which is not this chain's Crossproof registry");
     });
 
+    it("refuses a package made for another chain", async function () {
+      const file = join(dir, "other-chain.txt");
+      await writeFile(file, "made elsewhere");
+      expect((await run("anchor", file, "--schema", SCHEMA)).code).to.equal(0);
+      const packagePath = `${file}.proof.json`;
+      const dataPackage = JSON.parse(await readFile(packagePath, "utf8")) as { chainId: number };
+      dataPackage.chainId = 4242;
+      await writeFile(packagePath, JSON.stringify(dataPackage));
+      const result = await run("verify", file);
+      expect(result.code).to.equal(2);
+      expect(result.stderr.trim()).to.equal(
+        `crossproof: The data package is for chain 4242, but the RPC endpoint serves chain ${chainId}.`,
+      );
+    });
+
     it("refuses an unknown schema with exit 2 and a hint", async function () {
       const file = join(dir, "unknown-schema.txt");
       await writeFile(file, "x");

@@ -7,6 +7,7 @@ import { anchorBatch, anchorFingerprint, anchorFingerprints } from "../../sdk/fi
 import { findAnchorTransactions, type AnchorLocation } from "../../sdk/fingerprints/events.ts";
 import { merkleProof, merkleRoot } from "../../sdk/fingerprints/merkle.ts";
 import { createDataPackage, type DataPackage } from "../../sdk/fingerprints/package.ts";
+import type { Schema } from "../../sdk/schemas/schemas.ts";
 import { computeFingerprint, randomSalt } from "../../sdk/fingerprints/spec.ts";
 import { hexToBytes } from "../../sdk/hex.ts";
 import { buildMerkleTreeFast } from "../../sdk/node/merkle-builder.ts";
@@ -51,6 +52,7 @@ export const anchorCommand: Command = {
     let header: JournalHeader;
     let items: JournalItem[];
     let journalPath: string;
+    let schema: Schema;
     const context = await connect(global);
     const wallet = signer(global, context);
     const contracts = context.manifest.contracts;
@@ -68,6 +70,7 @@ export const anchorCommand: Command = {
       if (header.issuer.toLowerCase() !== wallet.account.address.toLowerCase()) {
         throw new UsageError(`The journal was written by issuer ${header.issuer}; resume with that key.`);
       }
+      schema = await requireSchema(context.publicClient, contracts.SchemaRegistry as Hex, header.schemaId);
     } else {
       const schemaId = parseSchemaReference(values.schema);
       const expiresAt = parseExpiry(values.expires);
@@ -91,17 +94,13 @@ export const anchorCommand: Command = {
         ...(typeof values.uri === "string" ? { uri: values.uri } : {}),
         createdAt: new Date().toISOString(),
       };
-      await requireSchema(context.publicClient, contracts.SchemaRegistry as Hex, schemaId);
+      // Before hashing anything: an unknown schema should fail in a second, not after a million files.
+      schema = await requireSchema(context.publicClient, contracts.SchemaRegistry as Hex, schemaId);
       items = await fingerprintFiles(files, !global.json);
       journalPath = journalPathFor();
       await writeJournal(journalPath, header, items);
     }
 
-    const schema = await requireSchema(
-      context.publicClient,
-      contracts.SchemaRegistry as Hex,
-      header.schemaId,
-    );
     const anchored = resumePath
       ? await findAnchorTransactions(context.publicClient, {
           fingerprintRegistry: header.registry,

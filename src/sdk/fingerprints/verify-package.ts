@@ -51,7 +51,8 @@ export async function verifyDataPackage(
       `The data package names registry ${dataPackage.registry}, which is not this chain's Crossproof registry (${trustedRegistry}). Refusing to trust it.`,
     );
   }
-  const chainId = await getChainId(client);
+  // A client configured with a chain knows its id; otherwise ask the endpoint (one extra RPC).
+  const chainId = client.chain?.id ?? (await getChainId(client));
   if (chainId !== dataPackage.chainId) {
     throw new InvalidInputError(
       `The data package is for chain ${dataPackage.chainId}, but the RPC endpoint serves chain ${chainId}.`,
