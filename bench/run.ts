@@ -1,8 +1,8 @@
 /**
- * Runs the whole benchmark, one part after another, each in its own process (the same steps as
- * `npm run bench`): gas (Hardhat, in-process EDR), Merkle batches, verification latency against a
- * local node, then the report. `node bench/run.ts [gas|merkle|verify-latency|report ...]` runs only
- * the named parts; the report is rebuilt from whatever results exist.
+ * `npm run bench`: the whole benchmark, one part after another, each in its own process: gas
+ * (Hardhat, in-process EDR), Merkle batches, verification latency against a local node, `npm start`
+ * readiness, then the report. `npm run bench -- merkle start` runs only the named parts; the report
+ * is rebuilt from whatever results exist. (bench/cli-batch.ts takes minutes and runs by hand.)
  */
 import { spawn } from "node:child_process";
 import { createRequire } from "node:module";
@@ -18,6 +18,7 @@ const PARTS: Record<string, string[]> = {
   gas: [hardhatCli, "run", "bench/gas.ts"],
   merkle: ["bench/merkle.ts"],
   "verify-latency": ["bench/verify-latency.ts"],
+  start: ["bench/start.ts"],
   report: ["bench/report.ts"],
 };
 
