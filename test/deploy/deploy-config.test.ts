@@ -13,7 +13,9 @@ const HARDHAT = join(PROJECT_ROOT, "node_modules", "hardhat", "dist", "src", "cl
 const deploy = (env: Record<string, string | undefined>) =>
   runScript(HARDHAT, ["run", "scripts/deploy.ts", "--network", "consortium"], {
     cwd: PROJECT_ROOT,
+    // As a person runs it: Hardhat prints stack traces on its own when it detects CI.
     env: {
+      CI: undefined,
       HARDHAT_DISABLE_TELEMETRY: "true",
       CONSORTIUM_RPC_URL: undefined,
       CONSORTIUM_DEPLOYER_KEY: undefined,
