@@ -5,9 +5,9 @@
  * verifications of it: read the file + SHA-256 (the SDK's browser-safe hashDocument) + fingerprint
  * + verifyDataPackage over JSON-RPC. Writes bench/results/verify-latency.json.
  *
- * Chain id 31999 is reserved for this benchmark: scripts/deploy.ts always writes
- * deployments/<chainId>.json and ignition/deployments/crossproof-<chainId>, so both are removed
- * before and after the run. Run: `node bench/verify-latency.ts` (Node >= 22.18).
+ * Chain id 31999 is reserved for this benchmark: the manifest goes to a temporary directory, and
+ * the Ignition journal ignition/deployments/crossproof-31999 is removed before and after the run.
+ * Run: `node bench/verify-latency.ts` (Node >= 22.18).
  */
 import { randomBytes } from "node:crypto";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
@@ -26,15 +26,13 @@ import { computeFingerprint, hashDocument, randomSalt } from "../src/sdk/fingerp
 import { verifyDataPackage } from "../src/sdk/fingerprints/verify-package.ts";
 import { registerSchema } from "../src/sdk/schemas/schemas.ts";
 import { machineInfo, median, percentile, PROJECT_ROOT, round, writeResult } from "./lib/common.ts";
-import { deploy, startChain, stopChain, type RunningChain } from "../scripts/lib/local-chain.ts";
+import { deploy, DEV_KEYS, startChain, stopChain, type RunningChain } from "../scripts/lib/local-chain.ts";
 
 const CHAIN_ID = 31_999;
 const ITERATIONS = 200;
 const WARMUP = 5;
 const DOCUMENT_BYTES = 1024 * 1024;
 const TARGET_MS = 100;
-/** Account 0 of the well-known development mnemonic (Hardhat and anvil): the deployer and operator. */
-const DEV_ACCOUNT_0_KEY = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
 
 const { values } = parseArgs({ options: { engine: { type: "string", default: "hardhat" } } });
 const engine = values.engine === "anvil" ? "anvil" : "hardhat";
@@ -43,14 +41,12 @@ if (values.engine !== engine)
 
 const machine = machineInfo();
 const started = performance.now();
-const manifestPath = join(PROJECT_ROOT, "deployments", `${CHAIN_ID}.json`);
 const journalDir = join(PROJECT_ROOT, "ignition", "deployments", `crossproof-${CHAIN_ID}`);
-const cleanDeployments = async () => {
-  await rm(manifestPath, { force: true });
-  await rm(journalDir, { recursive: true, force: true });
-};
+const cleanDeployments = () => rm(journalDir, { recursive: true, force: true });
 
 const workDir = await mkdtemp(join(tmpdir(), "crossproof-bench-"));
+// The manifest goes to the work directory, never into the repository's deployments/.
+const manifestPath = join(workDir, `${CHAIN_ID}.json`);
 let chain: RunningChain | undefined;
 const onSignal = (signal: NodeJS.Signals) => {
   if (chain?.process.pid !== undefined) {
@@ -75,7 +71,7 @@ try {
   );
 
   const deployStarted = performance.now();
-  await deploy(chain.url, { logFile: join(workDir, "deploy.log") });
+  await deploy(chain.url, { logFile: join(workDir, "deploy.log"), deploymentsDir: workDir });
   const manifest = parseDeploymentManifest(JSON.parse(await readFile(manifestPath, "utf8")), manifestPath);
   console.log(`deployed in ${Math.round(performance.now() - deployStarted)} ms`);
 
@@ -85,7 +81,7 @@ try {
     nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 },
     rpcUrls: { default: { http: [chain.url] } },
   });
-  const account = privateKeyToAccount(DEV_ACCOUNT_0_KEY);
+  const account = privateKeyToAccount(DEV_KEYS[0]);
   const wallet = createWalletClient({ account, chain: viemChain, transport: http(chain.url) });
   const publicClient = createPublicClient({ chain: viemChain, transport: http(chain.url) });
   const fingerprintRegistry = manifest.contracts.FingerprintRegistry as Hex;

@@ -28,9 +28,10 @@ export const schemaCommand: Command = {
   },
   async run(positionals, values, global) {
     const [action, ...rest] = positionals;
-    const context = await (action && ["register", "show", "list", "accredit"].includes(action)
-      ? connect(global)
-      : Promise.reject(new UsageError("Use: crossproof schema register|show|list|accredit (see --help).")));
+    if (!action || !["register", "show", "list", "accredit"].includes(action)) {
+      throw new UsageError("Use: crossproof schema register|show|list|accredit (see --help).");
+    }
+    const context = await connect(global);
     const schemaRegistry = context.manifest.contracts.SchemaRegistry as Hex;
 
     if (action === "register") {
