@@ -5,6 +5,12 @@ pragma solidity ^0.8.24;
 /// @notice The few Foundry-compatible cheatcodes Crossproof's Solidity tests use (Hardhat's EDR
 /// test runner implements them at the well-known cheatcode address). There is no forge-std here.
 interface Vm {
+    struct Log {
+        bytes32[] topics;
+        bytes data;
+        address emitter;
+    }
+
     function prank(address msgSender) external;
     function startPrank(address msgSender) external;
     function stopPrank() external;
@@ -17,6 +23,11 @@ interface Vm {
     function assume(bool condition) external pure;
     function addr(uint256 privateKey) external pure returns (address);
     function label(address account, string calldata newLabel) external;
+    function sign(uint256 privateKey, bytes32 digest) external pure returns (uint8 v, bytes32 r, bytes32 s);
+    function roll(uint256 newHeight) external;
+    function chainId(uint256 newChainId) external;
+    function recordLogs() external;
+    function getRecordedLogs() external returns (Log[] memory logs);
 }
 
 /// @notice Gives a test contract the `vm` handle and a few common helpers.
