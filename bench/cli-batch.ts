@@ -17,6 +17,7 @@ import { parseArgs } from "node:util";
 
 import {
   DEV_KEYS,
+  devKey,
   PROJECT_ROOT,
   startDeployedChain,
   type DeployedChain,
@@ -57,10 +58,17 @@ try {
     CROSSPROOF_DEPLOYMENTS_DIR: chain.deploymentsDir,
     CROSSPROOF_PRIVATE_KEY: DEV_KEYS[0],
   };
-  const setup = [
+  // The committee (development accounts 10 and 11) registers the schema and accredits account 0.
+  const proposer = { ...env, CROSSPROOF_PRIVATE_KEY: devKey(10) };
+  const executor = { ...env, CROSSPROOF_PRIVATE_KEY: devKey(11) };
+  const applied = await crossproof(
+    ["issuer", "apply", "--type", "data-source", "--name", "Batch benchmark", "--jurisdiction", "MO"],
+    env,
+  );
+  if (applied.code !== 0) throw new Error(`crossproof issuer apply failed:\n${applied.stderr}`);
+  const proposals = [
     [
-      "schema",
-      "register",
+      "schema-register",
       "--name",
       "bench.document",
       "--version",
@@ -68,11 +76,16 @@ try {
       "--uri",
       "https://schemas.example/b.json",
     ],
-    ["schema", "accredit", "bench.document@1", "--issuer", "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266"],
+    ["issuer-recognize", "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266"],
+    ["schema-grant", "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266", "bench.document@1"],
   ];
-  for (const args of setup) {
-    const result = await crossproof(args, env);
-    if (result.code !== 0) throw new Error(`crossproof ${args.join(" ")} failed:\n${result.stderr}`);
+  for (const proposal of proposals) {
+    const proposed = await crossproof(["gov", "propose", ...proposal, "--json"], proposer);
+    if (proposed.code !== 0)
+      throw new Error(`crossproof gov propose ${proposal.join(" ")} failed:\n${proposed.stderr}`);
+    const { proposalId } = JSON.parse(proposed.stdout) as { proposalId: string };
+    const executed = await crossproof(["gov", "execute", proposalId], executor);
+    if (executed.code !== 0) throw new Error(`crossproof gov execute failed:\n${executed.stderr}`);
   }
 
   const anchored = await crossproof(

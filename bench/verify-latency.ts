@@ -1,7 +1,7 @@
 /**
  * Verification latency, end to end against a real node: start a local chain (scripts/chain.ts,
  * Hardhat EDR by default, `--engine anvil` for anvil) on a free port, deploy with scripts/deploy.ts,
- * register a schema, accredit account 0, anchor a 1 MiB random document, then time ITERATIONS
+ * set account 0 up as an issuer through the committee, anchor a 1 MiB random document, then time ITERATIONS
  * verifications of it: read the file + SHA-256 (the SDK's browser-safe hashDocument) + fingerprint
  * + verifyDataPackage over JSON-RPC. Writes bench/results/verify-latency.json.
  *
@@ -20,12 +20,12 @@ import { createPublicClient, createWalletClient, defineChain, http, type Hex } f
 import { privateKeyToAccount } from "viem/accounts";
 
 import { parseDeploymentManifest } from "../src/sdk/deployments.ts";
-import { accreditIssuer, anchorFingerprint, getSchemaIndex } from "../src/sdk/fingerprints/actions.ts";
+import { anchorFingerprint, getSchemaIndex } from "../src/sdk/fingerprints/actions.ts";
 import { createDataPackage, parseDataPackage } from "../src/sdk/fingerprints/package.ts";
 import { computeFingerprint, hashDocument, randomSalt } from "../src/sdk/fingerprints/spec.ts";
 import { verifyDataPackage } from "../src/sdk/fingerprints/verify-package.ts";
-import { registerSchema } from "../src/sdk/schemas/schemas.ts";
 import { machineInfo, median, percentile, PROJECT_ROOT, round, writeResult } from "./lib/common.ts";
+import { setUpIssuer } from "../scripts/lib/committee.ts";
 import { deploy, DEV_KEYS, startChain, stopChain, type RunningChain } from "../scripts/lib/local-chain.ts";
 
 const CHAIN_ID = 31_999;
@@ -87,8 +87,11 @@ try {
   const fingerprintRegistry = manifest.contracts.FingerprintRegistry as Hex;
   const schemaRegistry = manifest.contracts.SchemaRegistry as Hex;
 
-  const { schemaId } = await registerSchema(wallet, {
-    schemaRegistry,
+  const { schemaId } = await setUpIssuer({
+    chain: viemChain,
+    rpcUrl: chain.url,
+    manifest,
+    issuer: account,
     definition: {
       name: "bench.document",
       version: "1.0",
@@ -98,7 +101,6 @@ try {
       reinstatable: true,
     },
   });
-  await accreditIssuer(wallet, { fingerprintRegistry, issuer: account.address, schemaId });
   const schemaIndex = await getSchemaIndex(publicClient, { schemaRegistry, schemaId });
 
   const documentPath = join(workDir, "document.bin");

@@ -41,6 +41,9 @@ const command =
         String(chainId),
         "--hardfork",
         "cancun",
+        // As many funded development accounts as `hardhat node` (the demo consortium uses 15).
+        "--accounts",
+        "20",
         ...(values.state ? ["--state", values.state, "--state-interval", "5"] : []),
       ]
     : values.engine === "hardhat"

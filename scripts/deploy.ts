@@ -1,8 +1,9 @@
 /**
  * Deploys the whole Crossproof system with Ignition and writes `deployments/<chainId>.json`, the
  * manifest the CLI finds by chain id. Usage: `npm run deploy -- --network <localhost|anvil|consortium>`.
- * Ignition parameters (e.g. the operator that receives the admin roles) come from
- * CROSSPROOF_IGNITION_PARAMETERS (a JSON file), see docs/deploy.md. CROSSPROOF_DEPLOYMENTS_DIR
+ * Ignition parameters (the committee's members and threshold) come from
+ * CROSSPROOF_IGNITION_PARAMETERS (a JSON file), see docs/deploy.md; on a local chain without that
+ * file, the demo committee (development accounts 10–12, 2-of-3) is used. CROSSPROOF_DEPLOYMENTS_DIR
  * moves the manifest out of ./deployments (the CLI reads the same variable).
  */
 import { existsSync } from "node:fs";
@@ -10,10 +11,12 @@ import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
+import type { DeploymentParameters } from "@nomicfoundation/ignition-core";
 import { network } from "hardhat";
 
 import CrossproofModule from "../ignition/modules/Crossproof.ts";
-import { parseDeploymentManifest, type DeploymentManifest } from "../src/sdk/deployments.ts";
+import { DEMO_COMMITTEE_THRESHOLD, demoCommittee } from "../src/demo/consortium.ts";
+import { deploymentManifestSchema, type DeploymentManifest } from "../src/sdk/deployments.ts";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const connection = await network.getOrCreate();
@@ -40,22 +43,52 @@ if (existsSync(addressesFile)) {
 const resumedJournal = existsSync(addressesFile);
 const startBlock = await ethers.provider.getBlockNumber();
 const parametersFile = process.env.CROSSPROOF_IGNITION_PARAMETERS;
-const { accessManager, schemaRegistry, fingerprintRegistry } = await ignition.deploy(CrossproofModule, {
+let parameters: DeploymentParameters = {};
+if (parametersFile) {
+  try {
+    parameters = JSON.parse(await readFile(resolve(parametersFile), "utf8")) as typeof parameters;
+  } catch (error) {
+    fail(
+      `CROSSPROOF_IGNITION_PARAMETERS=${parametersFile} could not be read as JSON (${(error as Error).message}).`,
+    );
+  }
+}
+if (!parameters.Committee) {
+  if (networkName === "consortium") {
+    fail(
+      "The committee is not configured. Set CROSSPROOF_IGNITION_PARAMETERS to a JSON file with " +
+        '{"Committee": {"members": ["0x…", "0x…", "0x…"], "threshold": 2}} (see docs/deploy.md).',
+    );
+  }
+  parameters.Committee = {
+    members: demoCommittee.map((member) => member.account.address),
+    threshold: DEMO_COMMITTEE_THRESHOLD,
+  };
+  console.log(
+    `Committee: the demo members (development accounts 10-12), ${DEMO_COMMITTEE_THRESHOLD}-of-${demoCommittee.length}. ` +
+      "Set CROSSPROOF_IGNITION_PARAMETERS to name real members.",
+  );
+}
+const deployed = await ignition.deploy(CrossproofModule, {
   deploymentId,
   displayUi: true,
-  ...(parametersFile ? { parameters: resolve(parametersFile) } : {}),
+  parameters,
 });
 
 const deploymentsDir = process.env.CROSSPROOF_DEPLOYMENTS_DIR ?? join(root, "deployments");
 const manifestPath = resolve(deploymentsDir, `${chainId}.json`);
 const contracts = {
-  AccessManager: await accessManager.getAddress(),
-  SchemaRegistry: await schemaRegistry.getAddress(),
-  FingerprintRegistry: await fingerprintRegistry.getAddress(),
+  AccessManager: await deployed.accessManager.getAddress(),
+  SchemaRegistry: await deployed.schemaRegistry.getAddress(),
+  FingerprintRegistry: await deployed.fingerprintRegistry.getAddress(),
+  DIDRegistry: await deployed.didRegistry.getAddress(),
+  IssuerRegistry: await deployed.issuerRegistry.getAddress(),
+  Committee: await deployed.committee.getAddress(),
+  CommitteeProposals: await deployed.committeeProposals.getAddress(),
 };
 let manifest: DeploymentManifest = {
   type: "crossproof.deployment",
-  version: 1,
+  version: 2,
   chainId,
   network: networkName,
   deployedAt: new Date().toISOString(),
@@ -64,11 +97,18 @@ let manifest: DeploymentManifest = {
 };
 if (resumedJournal && existsSync(manifestPath)) {
   // Keep the original start block and time when nothing was redeployed.
-  const previous = parseDeploymentManifest(JSON.parse(await readFile(manifestPath, "utf8")), manifestPath);
-  if (JSON.stringify(previous.contracts) === JSON.stringify(contracts)) manifest = previous;
+  const previous = deploymentManifestSchema.safeParse(JSON.parse(await readFile(manifestPath, "utf8")));
+  if (previous.success && JSON.stringify(previous.data.contracts) === JSON.stringify(contracts)) {
+    manifest = previous.data;
+  }
 }
 await mkdir(dirname(manifestPath), { recursive: true });
 await writeFile(manifestPath, `${JSON.stringify(manifest, null, 2)}\n`);
 console.log(`Crossproof deployed on chain ${chainId}; manifest: ${manifestPath}`);
 for (const [name, address] of Object.entries(contracts)) console.log(`  ${name.padEnd(20)} ${address}`);
 await connection.close();
+
+function fail(message: string): never {
+  console.error(message);
+  process.exit(1);
+}

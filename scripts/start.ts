@@ -19,10 +19,12 @@ import { parseArgs } from "node:util";
 import { createPublicClient, defineChain, http, type Hex } from "viem";
 import { getCode } from "viem/actions";
 
-import { consortium } from "../src/demo/consortium.ts";
+import { consortium, demoCommittee } from "../src/demo/consortium.ts";
+import { didNetworkOf } from "../src/sdk/identity/did.ts";
 import {
   healthCodeScenario,
   medicalScenario,
+  identityScenario,
   seedConsortium,
   type DemoContext,
 } from "../src/demo/scenarios.ts";
@@ -137,8 +139,12 @@ try {
   };
   const seeded = await seedConsortium(context);
   say(
-    `Consortium seeded: ${seeded.registered} schemas registered, ${seeded.accredited} issuers accredited (the rest already on chain).`,
+    `Consortium seeded by ${seeded.decisions} committee decisions (2-of-3 Safe ${manifest.contracts.Committee}): ` +
+      `${seeded.registered} schemas registered, ${seeded.recognized} institutions recognised, ` +
+      `${seeded.granted} schema grants (the rest already on chain).`,
   );
+  say("");
+  const identity = await identityScenario(context);
   say("");
   const stamp = new Date().toISOString().replace(/[:.]/g, "-");
   const healthCode = await healthCodeScenario(context, stamp);
@@ -155,6 +161,14 @@ try {
     ["health code: after revocation", healthCode.afterRevocation.status, "revoked"],
     ["medical record in Zhuhai", medical.record.status, "valid"],
     ["medical bill at the insurer", medical.bill.status, "valid"],
+    ...identity.pairwise.map(
+      (entry) =>
+        [
+          `pairwise DID with ${entry.relationship}`,
+          entry.serviceEndpoint ? "resolved" : "unresolved",
+          "resolved",
+        ] as const,
+    ),
   ] as const;
   const wrong = expected.filter(([, actual, wanted]) => actual !== wanted);
   const readyMs = Math.round(performance.now() - started);
@@ -168,6 +182,7 @@ try {
         reusedDeployment: reused,
         restoredState: restored,
         readyMs,
+        identity,
         healthCode,
         medical,
         failures: wrong.map(([what, actual, wanted]) => `${what}: ${actual}, expected ${wanted}`),
@@ -184,8 +199,11 @@ try {
   say(`  documents    ${context.documentsDir}`);
   say(`  chain state  ${statePath} (kept across restarts; npm start -- --fresh starts over)`);
   say("  members      (well-known development keys — public, for this local chain only)");
-  for (const member of Object.values(consortium))
+  for (const member of [...Object.values(consortium), ...demoCommittee])
     say(`    ${member.account.address}  ${member.name}: ${member.role}`);
+  say(
+    `  DIDs         did:ethr:${didNetworkOf(chainId)}:<address> (try: npx crossproof did resolve ${identity.pairwise[0]?.did ?? ""})`,
+  );
   say("");
   say(
     `Try: CROSSPROOF_RPC_URL=${rpcUrl} npx crossproof verify ${join(context.documentsDir, `medical-bill-${stamp}.txt`)}`,

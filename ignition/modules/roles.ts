@@ -1,12 +1,16 @@
 import { toFunctionSelector } from "viem";
 
 /**
- * AccessManager role ids. Mirrored by `roles` in src/sdk/roles.ts; test/sdk/roles.test.ts checks
+ * AccessManager role ids. Mirrored by `roles` in src/sdk/roles.ts; test/governance/Committee.test.ts checks
  * they agree.
  */
 export const ROLE_IDS = {
+  /** Registers claim schemas: the committee. */
   schemaAdmin: 1n,
+  /** Changes the FingerprintRegistry's accreditations: the IssuerRegistry contract, nobody else. */
   accreditationAdmin: 2n,
+  /** Recognises, suspends, reinstates and removes issuers and grants them schemas: the committee. */
+  issuerAdmin: 3n,
 } as const;
 
 /** Selectors of the administrative functions each role may call. */
@@ -16,4 +20,12 @@ export const SCHEMA_ADMIN_SELECTORS = [
 export const ACCREDITATION_ADMIN_SELECTORS = [
   toFunctionSelector("accredit(address,bytes32)"),
   toFunctionSelector("withdrawAccreditation(address,bytes32,uint64)"),
+];
+export const ISSUER_ADMIN_SELECTORS = [
+  toFunctionSelector("recognize(address)"),
+  toFunctionSelector("suspend(address,uint64)"),
+  toFunctionSelector("reinstate(address)"),
+  toFunctionSelector("remove(address,uint64)"),
+  toFunctionSelector("grantSchema(address,bytes32)"),
+  toFunctionSelector("revokeSchema(address,bytes32,uint64)"),
 ];

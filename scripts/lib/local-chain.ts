@@ -13,6 +13,11 @@ import { dirname, join, resolve } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
 
+import { toHex, type Hex } from "viem";
+import { mnemonicToAccount } from "viem/accounts";
+
+import { DEV_MNEMONIC } from "../../src/demo/consortium.ts";
+
 export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
 
 /** Keys of the well-known development mnemonic (hardhat node and anvil). Public: never use elsewhere. */
@@ -20,6 +25,13 @@ export const DEV_KEYS = [
   "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80",
   "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d",
 ] as const;
+
+/** The private key of development account `addressIndex` (the committee of the demo is 10–12). */
+export function devKey(addressIndex: number): Hex {
+  const key = mnemonicToAccount(DEV_MNEMONIC, { addressIndex }).getHdKey().privateKey;
+  if (!key) throw new Error(`No private key for development account ${addressIndex}.`);
+  return toHex(key);
+}
 
 export type Engine = "hardhat" | "anvil";
 

@@ -2,7 +2,10 @@
 import { parseArgs, type ParseArgsConfig } from "node:util";
 
 import { anchorCommand } from "./commands/anchor.ts";
+import { didCommand } from "./commands/did.ts";
 import { fingerprintCommand } from "./commands/fingerprint.ts";
+import { govCommand } from "./commands/gov.ts";
+import { issuerCommand } from "./commands/issuer.ts";
 import { revokeCommand } from "./commands/revoke.ts";
 import { schemaCommand } from "./commands/schema.ts";
 import { verifyCommand } from "./commands/verify.ts";
@@ -37,6 +40,9 @@ const COMMANDS: Record<string, Command> = {
   verify: verifyCommand,
   revoke: revokeCommand,
   schema: schemaCommand,
+  did: didCommand,
+  issuer: issuerCommand,
+  gov: govCommand,
 };
 
 const GLOBAL_HELP = `Common options:

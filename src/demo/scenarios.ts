@@ -7,19 +7,41 @@ import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 
-import { createWalletClient, http, type Chain, type Hex, type PublicClient } from "viem";
+import {
+  createWalletClient,
+  encodeFunctionData,
+  http,
+  type Chain,
+  type Hex,
+  type LocalAccount,
+  type PublicClient,
+} from "viem";
 import { readContract } from "viem/actions";
 
-import { fingerprintRegistryAbi, schemaRegistryAbi } from "../sdk/abis.ts";
+import { schemaRegistryAbi } from "../sdk/abis.ts";
 import type { SigningClient } from "../sdk/actions/transact.ts";
 import type { DeploymentManifest } from "../sdk/deployments.ts";
-import { accreditIssuer, anchorFingerprint, revokeFingerprint } from "../sdk/fingerprints/actions.ts";
+import { anchorFingerprint, revokeFingerprint } from "../sdk/fingerprints/actions.ts";
 import { createDataPackage, type DataPackage } from "../sdk/fingerprints/package.ts";
 import { revocationReasons } from "../sdk/fingerprints/reasons.ts";
 import { computeFingerprint, hashDocument, randomSalt } from "../sdk/fingerprints/spec.ts";
 import { verifyDataPackage, type DocumentVerification } from "../sdk/fingerprints/verify-package.ts";
-import { registerSchema, schemaIdOf } from "../sdk/schemas/schemas.ts";
-import { consortium, demoSchemas, type Member } from "./consortium.ts";
+import { committeeDecision, type ProposalCall } from "../sdk/governance/committee.ts";
+import { getDidChanged, submitSignedDidRequest } from "../sdk/identity/actions.ts";
+import { serviceAttribute } from "../sdk/identity/attributes.ts";
+import { didOf } from "../sdk/identity/did.ts";
+import { createDidResolver } from "../sdk/identity/resolver.ts";
+import { signDidChange } from "../sdk/identity/typed-data.ts";
+import { applyForRecognition, getIssuer, issuerCalls } from "../sdk/issuers/issuers.ts";
+import { schemaIdOf } from "../sdk/schemas/schemas.ts";
+import {
+  consortium,
+  DEMO_COMMITTEE_THRESHOLD,
+  demoCommittee,
+  demoSchemas,
+  person,
+  type Member,
+} from "./consortium.ts";
 
 export type DemoContext = {
   chain: Chain;
@@ -39,41 +61,148 @@ function wallet(context: DemoContext, member: Member): SigningClient {
   });
 }
 
-/** Registers the demo schemas and accredits their issuers; skips whatever is already on chain. */
-export async function seedConsortium(
-  context: DemoContext,
-): Promise<{ registered: number; accredited: number }> {
-  const { SchemaRegistry, FingerprintRegistry } = context.manifest.contracts;
-  const operator = wallet(context, consortium.operator);
-  let registered = 0;
-  let accredited = 0;
-  for (const { definition, issuers } of demoSchemas) {
-    const schemaId = schemaIdOf(definition);
+export type SeedSummary = { registered: number; recognized: number; granted: number; decisions: number };
+
+/**
+ * Sets the consortium up the way its committee would: every institution applies to the
+ * IssuerRegistry with its DID, and the committee (2 of its 3 members) registers the schemas,
+ * recognises the institutions and grants each issuer its schemas — each a proposal submitted,
+ * approved and executed by the committee Safe. Skips whatever is already on chain.
+ */
+export async function seedConsortium(context: DemoContext): Promise<SeedSummary> {
+  const { SchemaRegistry, IssuerRegistry, Committee, CommitteeProposals } = context.manifest.contracts;
+  const issuerRegistry = IssuerRegistry as Hex;
+  const members = demoCommittee.slice(0, DEMO_COMMITTEE_THRESHOLD).map((member) => wallet(context, member));
+  const committee = { committee: Committee as Hex, committeeProposals: CommitteeProposals as Hex, members };
+  const summary: SeedSummary = { registered: 0, recognized: 0, granted: 0, decisions: 0 };
+  const decide = async (description: string, call: ProposalCall) => {
+    await committeeDecision({ ...committee, ...call, description });
+    summary.decisions++;
+  };
+
+  for (const { definition } of demoSchemas) {
     const exists = await readContract(context.publicClient, {
       address: SchemaRegistry as Hex,
       abi: schemaRegistryAbi,
       functionName: "exists",
-      args: [schemaId],
+      args: [schemaIdOf(definition)],
     });
-    if (!exists) {
-      await registerSchema(operator, { schemaRegistry: SchemaRegistry as Hex, definition });
-      registered++;
-    }
-    for (const key of issuers) {
-      const issuer = consortium[key].account.address;
-      const active = await readContract(context.publicClient, {
-        address: FingerprintRegistry as Hex,
-        abi: fingerprintRegistryAbi,
-        functionName: "isAccredited",
-        args: [issuer, schemaId],
+    if (exists) continue;
+    await decide(`Register schema ${definition.name} ${definition.version}`, {
+      to: SchemaRegistry as Hex,
+      data: encodeFunctionData({ abi: schemaRegistryAbi, functionName: "register", args: [definition] }),
+    });
+    summary.registered++;
+  }
+
+  for (const member of Object.values(consortium)) {
+    if (!member.institution) continue;
+    const account = member.account.address;
+    let issuer = await getIssuer(context.publicClient, { issuerRegistry, account });
+    if (issuer.status === "none") {
+      await applyForRecognition(wallet(context, member), {
+        issuerRegistry,
+        did: account,
+        type: member.institution.type,
+        name: member.name,
+        jurisdiction: member.institution.jurisdiction,
       });
-      if (!active) {
-        await accreditIssuer(operator, { fingerprintRegistry: FingerprintRegistry as Hex, issuer, schemaId });
-        accredited++;
-      }
+      issuer = await getIssuer(context.publicClient, { issuerRegistry, account });
+    }
+    if (issuer.status === "applied") {
+      await decide(`Recognise ${member.name}`, issuerCalls.recognize(issuerRegistry, account));
+      summary.recognized++;
     }
   }
-  return { registered, accredited };
+
+  for (const { definition, issuers } of demoSchemas) {
+    const schemaId = schemaIdOf(definition);
+    for (const key of issuers) {
+      const member = consortium[key];
+      const issuer = await getIssuer(context.publicClient, {
+        issuerRegistry,
+        account: member.account.address,
+      });
+      if (issuer.schemaIds.includes(schemaId)) continue;
+      await decide(
+        `Grant ${definition.name} ${definition.version} to ${member.name}`,
+        issuerCalls.grantSchema(issuerRegistry, member.account.address, schemaId),
+      );
+      summary.granted++;
+    }
+  }
+  return summary;
+}
+
+export type PairwiseDid = {
+  relationship: string;
+  did: string;
+  /** The service endpoint the resolved DID document lists (what the institution reaches the person by). */
+  serviceEndpoint: string | undefined;
+  /** Whether this run published it (false when an earlier run had). */
+  published: boolean;
+};
+
+export type IdentityOutcome = { institutions: { name: string; did: string }[]; pairwise: PairwiseDid[] };
+
+/**
+ * DIDs: each institution's DID is its account's `did:ethr`; the person holds one pairwise DID per
+ * institution, so that no two institutions can link their records by identifier. The person's keys
+ * never hold funds: each publishes a private inbox endpoint with a signed request that the
+ * institution relays (and pays for). Every DID is then resolved by the stock ethr-did-resolver.
+ */
+export async function identityScenario(context: DemoContext): Promise<IdentityOutcome> {
+  const chainId = context.chain.id;
+  const didRegistry = context.manifest.contracts.DIDRegistry as Hex;
+  const resolver = createDidResolver({ chainId, rpcUrl: context.rpcUrl, didRegistry });
+  try {
+    const institutions = Object.values(consortium)
+      .filter((member) => member.institution)
+      .map((member) => ({ name: member.name, did: didOf({ chainId, address: member.account.address }) }));
+    context.log(
+      "Identity — every institution is a did:ethr DID; the person holds one pairwise DID per institution.",
+    );
+    const pairwise: PairwiseDid[] = [];
+    for (const [key, account] of Object.entries(person.pairwise) as [
+      keyof typeof person.pairwise,
+      LocalAccount,
+    ][]) {
+      const institution = consortium[key];
+      const did = didOf({ chainId, address: account.address });
+      const published =
+        (await getDidChanged(context.publicClient, { didRegistry, identity: account.address })) === 0n;
+      if (published) {
+        const holder = createWalletClient({ account, chain: context.chain, transport: http(context.rpcUrl) });
+        const request = await signDidChange(holder, {
+          didRegistry,
+          change: {
+            action: "setAttribute",
+            identity: account.address,
+            ...serviceAttribute({
+              type: "MessagingService",
+              endpoint: `https://wallet.crossproof.example/inbox/${randomSalt().slice(2, 18)}`,
+            }),
+            validity: 365n * 86_400n,
+          },
+        });
+        await submitSignedDidRequest(wallet(context, institution), { didRegistry, request });
+      }
+      const { didDocument } = await resolver.resolve(did);
+      const service = didDocument?.service?.[0]?.serviceEndpoint;
+      pairwise.push({
+        relationship: institution.name,
+        did,
+        serviceEndpoint: typeof service === "string" ? service : undefined,
+        published,
+      });
+      context.log(
+        `  with ${institution.name}: ${did}${published ? " (published by a signed request the institution relayed)" : ""}`,
+      );
+    }
+    return { institutions, pairwise };
+  } finally {
+    resolver.destroy();
+  }
 }
 
 type Issued = { file: string; dataPackage: DataPackage };

@@ -10,7 +10,7 @@ const address = z.string().regex(/^0x[0-9a-fA-F]{40}$/, "must be a 0x-prefixed 2
 
 export const deploymentManifestSchema = z.object({
   type: z.literal("crossproof.deployment"),
-  version: z.literal(1),
+  version: z.literal(2),
   chainId: z.number().int().positive(),
   network: z.string(),
   deployedAt: z.string(),
@@ -19,6 +19,11 @@ export const deploymentManifestSchema = z.object({
     AccessManager: address,
     SchemaRegistry: address,
     FingerprintRegistry: address,
+    DIDRegistry: address,
+    IssuerRegistry: address,
+    /** The committee's Safe: ADMIN_ROLE of the AccessManager. */
+    Committee: address,
+    CommitteeProposals: address,
   }),
 });
 
@@ -27,6 +32,16 @@ export type DeploymentManifest = z.infer<typeof deploymentManifestSchema>;
 /** Validates a parsed manifest; `source` names the file in error messages. */
 export function parseDeploymentManifest(value: unknown, source: string): DeploymentManifest {
   const result = deploymentManifestSchema.safeParse(value);
+  if (
+    result.error &&
+    typeof value === "object" &&
+    value !== null &&
+    (value as { version?: unknown }).version === 1
+  ) {
+    throw new InvalidInputError(
+      `${source} describes a deployment from an older Crossproof (manifest version 1, before DIDs and the committee). Deploy again (\`npm run deploy\`, or \`npm start -- --fresh\` for the local chain).`,
+    );
+  }
   if (!result.success) {
     const issue = result.error.issues[0]!;
     throw new InvalidInputError(

@@ -13,3 +13,4 @@ export * from "./fingerprints/actions.ts";
 export * from "./fingerprints/verify-package.ts";
 export * from "./fingerprints/reasons.ts";
 export * from "./fingerprints/events.ts";
+export * from "./identity/index.ts";

@@ -19,6 +19,7 @@ import { schemaIdOf } from "../../src/sdk/schemas/schemas.ts";
 
 import {
   DEV_KEYS,
+  devKey,
   freePort,
   PROJECT_ROOT,
   startDeployedChain,
@@ -62,22 +63,43 @@ for (const [engine, chainId] of [
         CROSSPROOF_DEPLOYMENTS_DIR: started.deploymentsDir,
         CROSSPROOF_PRIVATE_KEY: DEV_KEYS[0],
       };
-      const registered = await run(
-        "schema",
-        "register",
+      // The deployer holds no power: the issuer applies, and the committee (2 of 3) registers the
+      // schema, recognises the issuer and grants it the schema — proposed by one member (whose
+      // proposal counts as its approval) and executed by a second.
+      const applied = await run(
+        "issuer",
+        "apply",
+        "--type",
+        "laboratory",
         "--name",
-        "health.test-report",
-        "--version",
-        "1.0",
-        "--uri",
-        "https://schemas.example/health-test-report.json",
-        "--revocable",
-        "--json",
+        "CLI Test Laboratory",
+        "--jurisdiction",
+        "MO",
       );
-      expect(registered.code, registered.stderr).to.equal(0);
-      expect(registered.json.index).to.equal(1);
-      const accredited = await run("schema", "accredit", SCHEMA, "--issuer", ISSUER);
-      expect(accredited.code, accredited.stderr).to.equal(0);
+      expect(applied.code, applied.stderr).to.equal(0);
+      const proposer = { ...env, CROSSPROOF_PRIVATE_KEY: devKey(10) };
+      const executor = { ...env, CROSSPROOF_PRIVATE_KEY: devKey(11) };
+      const proposals = [
+        [
+          "schema-register",
+          "--name",
+          "health.test-report",
+          "--version",
+          "1.0",
+          "--uri",
+          "https://schemas.example/health-test-report.json",
+          "--revocable",
+        ],
+        ["issuer-recognize", ISSUER],
+        ["schema-grant", ISSUER, SCHEMA],
+      ];
+      for (const proposal of proposals) {
+        const proposed = await cli(["gov", "propose", ...proposal, "--json"], proposer);
+        expect(proposed.code, proposed.stderr).to.equal(0);
+        const executed = await cli(["gov", "execute", String(proposed.json.proposalId), "--json"], executor);
+        expect(executed.code, executed.stderr).to.equal(0);
+        expect(executed.json.status).to.equal("executed");
+      }
     });
 
     after(async function () {
@@ -91,6 +113,88 @@ for (const [engine, chainId] of [
       expect(JSON.parse(listed.stdout)).to.have.length(1);
       const shown = await run("schema", "show", SCHEMA);
       expect(shown.stdout).to.contain("computed id   matches name@version");
+    });
+
+    it("lists and shows the issuer and the committee's executed proposals", async function () {
+      const issuers = await run("issuer", "list", "--json");
+      expect(issuers.code, issuers.stderr).to.equal(0);
+      const [issuer] = JSON.parse(issuers.stdout) as {
+        account: string;
+        status: string;
+        schemaIds: string[];
+      }[];
+      expect(issuer?.account).to.equal(ISSUER);
+      expect(issuer?.status).to.equal("recognized");
+      expect(issuer?.schemaIds).to.deep.equal([schemaIdOf({ name: "health.test-report", version: "1.0" })]);
+      const shown = await run("issuer", "show", ISSUER);
+      expect(shown.stdout).to.contain("CLI Test Laboratory (laboratory, MO)");
+      expect(shown.stdout).to.contain(`did:ethr:0x${chainId.toString(16)}:${ISSUER.toLowerCase()}`);
+      const proposals = await run("gov", "list", "--json");
+      const listed = JSON.parse(proposals.stdout) as { status: string; approvals: string[] }[];
+      expect(listed.map((proposal) => proposal.status)).to.deep.equal(["executed", "executed", "executed"]);
+      expect(listed.every((proposal) => proposal.approvals.length === 1)).to.equal(true);
+      const members = await run("gov", "members", "--json");
+      expect((JSON.parse(members.stdout) as { threshold: number }).threshold).to.equal(2);
+    });
+
+    it("runs a proposal approved from a proposal file on another member's machine", async function () {
+      const proposalFile = join(dir, "recognise.proposal.json");
+      const applied = await cli(
+        ["issuer", "apply", "--type", "hospital", "--name", "Second Hospital", "--jurisdiction", "HK"],
+        { ...env, CROSSPROOF_PRIVATE_KEY: DEV_KEYS[1] },
+      );
+      expect(applied.code, applied.stderr).to.equal(0);
+      const second = privateKeyToAccount(DEV_KEYS[1]).address;
+      const proposed = await cli(
+        ["gov", "propose", "issuer-recognize", second, "--no-approve", "--out", proposalFile, "--json"],
+        { ...env, CROSSPROOF_PRIVATE_KEY: devKey(10) },
+      );
+      expect(proposed.code, proposed.stderr).to.equal(0);
+      expect(proposed.json.approvals).to.deep.equal([]);
+      // One approval (by file) and an executor who is not a member: not enough.
+      const approved = await cli(["gov", "approve", proposalFile, "--json"], {
+        ...env,
+        CROSSPROOF_PRIVATE_KEY: devKey(12),
+      });
+      expect(approved.code, approved.stderr).to.equal(0);
+      expect((approved.json.approvals as string[]).length).to.equal(1);
+      const early = await cli(["gov", "execute", proposalFile], {
+        ...env,
+        CROSSPROOF_PRIVATE_KEY: DEV_KEYS[1],
+      });
+      expect(early.code).to.equal(2);
+      expect(early.stderr).to.contain("has 1 of the 2 approvals it needs");
+      const executed = await cli(["gov", "execute", proposalFile, "--json"], {
+        ...env,
+        CROSSPROOF_PRIVATE_KEY: devKey(11),
+      });
+      expect(executed.code, executed.stderr).to.equal(0);
+      const shown = await run("gov", "show", String(proposed.json.proposalId));
+      expect(shown.stdout).to.contain("status      executed");
+      const issuer = await run("issuer", "show", second, "--json");
+      expect(issuer.json.status).to.equal("recognized");
+    });
+
+    it("says in one line what is wrong with a proposal, before sending anything", async function () {
+      const member = { ...env, CROSSPROOF_PRIVATE_KEY: devKey(10) };
+      const unknown = await cli(["gov", "propose", "issuer-crown", ISSUER], member);
+      expect(unknown.code).to.equal(2);
+      expect(unknown.stderr).to.contain('Unknown or missing proposal action "issuer-crown"');
+      const badAddress = await cli(["gov", "propose", "issuer-recognize", "0x1234"], member);
+      expect(badAddress.code).to.equal(2);
+      expect(badAddress.stderr).to.contain("<issuer> must be a 0x address");
+      const future = await cli(["gov", "propose", "issuer-suspend", ISSUER, "--from", "2999-01-01"], member);
+      expect(future.code).to.equal(2);
+      expect(future.stderr).to.contain("is in the future");
+      const stranger = await run("gov", "propose", "issuer-suspend", ISSUER);
+      expect(stranger.code).to.equal(1);
+      expect(stranger.stderr).to.contain("NotCommitteeMember");
+      const accredit = await run("schema", "accredit", SCHEMA, "--issuer", ISSUER);
+      expect(accredit.code).to.equal(2);
+      expect(accredit.stderr).to.contain("gov propose schema-grant");
+      for (const result of [unknown, badAddress, future, stranger, accredit]) {
+        expect(result.stderr).not.to.match(/\n\s+at /);
+      }
     });
 
     it("anchors a document, verifies it valid, and reports a flipped byte as mismatch", async function () {

@@ -8,7 +8,7 @@ import { randomBytes } from "node:crypto";
 import { expect } from "chai";
 import { network } from "hardhat";
 
-import CrossproofModule from "../../ignition/modules/Crossproof.ts";
+import FingerprintRegistryModule from "../../ignition/modules/FingerprintRegistry.ts";
 import { ROLE_IDS } from "../../ignition/modules/roles.ts";
 import { computeFingerprint, hashDocument, randomSalt } from "../../src/sdk/fingerprints/spec.ts";
 import { merkleProof, merkleRoot } from "../../src/sdk/fingerprints/merkle.ts";
@@ -37,12 +37,20 @@ const Status = {
   Valid: 5n,
 } as const;
 
+/**
+ * The fingerprint registry's own module, with the schema-admin and accreditation-admin roles given
+ * straight to `admin`: these tests are about the registry. In the whole system those roles belong to
+ * the committee and the IssuerRegistry (test/governance covers that wiring).
+ */
 async function deployCrossproof() {
   const [admin, issuer, otherIssuer, stranger] = await ethers.getSigners();
-  const { accessManager, schemaRegistry, fingerprintRegistry } = await ignition.deploy(CrossproofModule);
+  const { accessManager, schemaRegistry, fingerprintRegistry } =
+    await ignition.deploy(FingerprintRegistryModule);
   const schemas = await ethers.getContractAt("SchemaRegistry", await schemaRegistry.getAddress());
   const registry = await ethers.getContractAt("FingerprintRegistry", await fingerprintRegistry.getAddress());
   const manager = await ethers.getContractAt("AccessManager", await accessManager.getAddress());
+  await (await manager.grantRole(roles.schemaAdmin, admin!.address, 0)).wait();
+  await (await manager.grantRole(roles.accreditationAdmin, admin!.address, 0)).wait();
   await (await schemas.register(DEFINITION)).wait();
   const schemaId = await schemas.schemaIdOf(DEFINITION.name, DEFINITION.version);
   await (await registry.accredit(issuer!.address, schemaId)).wait();
@@ -66,7 +74,7 @@ function documentFingerprint(text: string): Hex {
   });
 }
 
-describe("FingerprintRegistry (through the Ignition module)", function () {
+describe("FingerprintRegistry (through its Ignition module)", function () {
   describe("deployment", function () {
     it("wires the registries to one AccessManager with the SDK's role ids", async function () {
       const { registry, schemas, manager, admin } = await networkHelpers.loadFixture(deployCrossproof);

@@ -28,6 +28,7 @@ type Summary = {
     fingerprint: Hex;
   };
   medical: { record: { status: string }; bill: { status: string }; recordFingerprint: Hex };
+  identity: { pairwise: { did: string; serviceEndpoint?: string; published: boolean }[] };
 };
 
 type Run = { code: number; stdout: string; stderr: string };
@@ -106,6 +107,14 @@ describe("npm start (headless)", function () {
     expect(first.healthCode.afterRevocation.status).to.equal("revoked");
     expect(first.medical.record.status).to.equal("valid");
     expect(first.medical.bill.status).to.equal("valid");
+    // One pairwise DID per institution, distinct, each published gaslessly and resolved.
+    const dids = first.identity.pairwise.map((entry) => entry.did);
+    expect(new Set(dids).size).to.equal(3);
+    for (const entry of first.identity.pairwise) {
+      expect(entry.did).to.match(/^did:ethr:0x[0-9a-f]+:0x[0-9a-f]{40}$/);
+      expect(entry.published).to.equal(true);
+      expect(entry.serviceEndpoint).to.match(/^https:\/\/wallet\.crossproof\.example\/inbox\//);
+    }
     expect(first.manifestPath).to.equal(join(stateDir, "deployments", `${CHAIN_ID}.json`));
   });
 
@@ -116,6 +125,14 @@ describe("npm start (headless)", function () {
     expect(second.restoredState).to.equal(true);
     expect(second.reusedDeployment).to.equal(true);
     expect(second.failures).to.deep.equal([]);
+    // The pairwise DIDs of the first run are still there (nothing republished) and still resolve.
+    expect(second.identity.pairwise.map((entry) => entry.did)).to.deep.equal(
+      first.identity.pairwise.map((entry) => entry.did),
+    );
+    expect(second.identity.pairwise.map((entry) => entry.published)).to.deep.equal([false, false, false]);
+    expect(second.identity.pairwise.map((entry) => entry.serviceEndpoint)).to.deep.equal(
+      first.identity.pairwise.map((entry) => entry.serviceEndpoint),
+    );
 
     // The first run's records, read back while a third start of the same chain keeps running.
     const third = launch(

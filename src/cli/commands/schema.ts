@@ -1,6 +1,5 @@
 import { zeroHash, type Hex } from "viem";
 
-import { accreditIssuer } from "../../sdk/fingerprints/actions.ts";
 import { expectBytes32 } from "../../sdk/hex.ts";
 import { listSchemas, registerSchema, schemaIdOf, type Schema } from "../../sdk/schemas/schemas.ts";
 import { connect, signer } from "../context.ts";
@@ -10,11 +9,13 @@ import { printJson, printLine } from "../output.ts";
 import { parseSchemaReference, requireSchema } from "./shared.ts";
 
 export const schemaCommand: Command = {
-  summary: "Register, show, list schemas (document kinds), and accredit issuers for them.",
-  usage: `schema register --name <n> --version <v> [--uri <u>] [--definition-hash <hex32>] [--revocable] [--reinstatable]
-       crossproof schema show <id|name@version>
+  summary: "Show and list schemas (document kinds); register one where you hold the schema-admin role.",
+  usage: `schema show <id|name@version>
        crossproof schema list [--offset <n>] [--limit <n>]
-       crossproof schema accredit <id|name@version> --issuer <address>`,
+       crossproof schema register --name <n> --version <v> [--uri <u>] [--definition-hash <hex32>] [--revocable] [--reinstatable]
+
+  On a Crossproof consortium the committee holds the schema-admin role: propose a schema with
+  \`crossproof gov propose schema-register …\` and grant it to issuers with \`gov propose schema-grant\`.`,
   options: {
     name: { type: "string" },
     version: { type: "string" },
@@ -24,12 +25,18 @@ export const schemaCommand: Command = {
     reinstatable: { type: "boolean", default: false },
     offset: { type: "string" },
     limit: { type: "string" },
+    // Accepted only to answer the former `schema accredit … --issuer` with where it went.
     issuer: { type: "string" },
   },
   async run(positionals, values, global) {
     const [action, ...rest] = positionals;
-    if (!action || !["register", "show", "list", "accredit"].includes(action)) {
-      throw new UsageError("Use: crossproof schema register|show|list|accredit (see --help).");
+    if (action === "accredit") {
+      throw new UsageError(
+        "Accreditation is a committee decision: `crossproof gov propose schema-grant <issuer> <schema>`.",
+      );
+    }
+    if (!action || !["register", "show", "list"].includes(action)) {
+      throw new UsageError("Use: crossproof schema register|show|list (see --help).");
     }
     const context = await connect(global);
     const schemaRegistry = context.manifest.contracts.SchemaRegistry as Hex;
@@ -57,6 +64,13 @@ export const schemaCommand: Command = {
       const { schemaId, transactionHash } = await registerSchema(signer(global, context), {
         schemaRegistry,
         definition,
+      }).catch((error: unknown) => {
+        if ((error as { errorName?: string }).errorName === "AccessManagedUnauthorized") {
+          throw new UsageError(
+            "This account may not register schemas: the committee does. Propose it with `crossproof gov propose schema-register` (same options).",
+          );
+        }
+        throw error;
       });
       const schema = await requireSchema(context.publicClient, schemaRegistry, schemaId);
       if (global.json) printJson({ ...schema, transactionHash });
@@ -91,21 +105,7 @@ export const schemaCommand: Command = {
       return ExitCode.ok;
     }
 
-    // accredit
-    const [reference] = rest;
-    const schemaId = parseSchemaReference(reference);
-    if (typeof values.issuer !== "string" || !/^0x[0-9a-fA-F]{40}$/.test(values.issuer)) {
-      throw new UsageError("schema accredit needs --issuer <0x address>.");
-    }
-    await requireSchema(context.publicClient, schemaRegistry, schemaId);
-    const { transactionHash } = await accreditIssuer(signer(global, context), {
-      fingerprintRegistry: context.manifest.contracts.FingerprintRegistry as Hex,
-      issuer: values.issuer as Hex,
-      schemaId,
-    });
-    if (global.json) printJson({ schemaId, issuer: values.issuer, transactionHash });
-    else printLine(`Accredited ${values.issuer} for ${schemaId} in ${transactionHash}.`);
-    return ExitCode.ok;
+    throw new UsageError("Use: crossproof schema register|show|list (see --help).");
   },
 };
 

@@ -1,0 +1,480 @@
+import { writeFile } from "node:fs/promises";
+
+import { encodeFunctionData, isAddress, zeroHash, type Hex } from "viem";
+
+import { accessManagerAbi, safeAbi, schemaRegistryAbi } from "../../sdk/abis.ts";
+import {
+  approveProposal,
+  executeProposal,
+  getCommittee,
+  getCommitteeSchedule,
+  getProposalState,
+  listProposals,
+  scheduledCall,
+  submitProposal,
+  type ProposalCall,
+  type ProposalState,
+} from "../../sdk/governance/committee.ts";
+import { expectBytes32, isBytes32 } from "../../sdk/hex.ts";
+import { issuerCalls } from "../../sdk/issuers/issuers.ts";
+import { roles } from "../../sdk/roles.ts";
+import { connect, signer, type ChainContext } from "../context.ts";
+import { ExitCode, UsageError } from "../errors.ts";
+import type { Command } from "../main.ts";
+import { printJson, printLine } from "../output.ts";
+import { parseSchemaReference } from "./shared.ts";
+
+const ACTIONS = `schema-register --name <n> --version <v> [--uri <u>] [--definition-hash <hex32>] [--revocable] [--reinstatable]
+    issuer-recognize <issuer>          issuer-suspend <issuer> [--from <date>]
+    issuer-reinstate <issuer>          issuer-remove <issuer> [--from <date>]
+    schema-grant <issuer> <schema>     schema-revoke <issuer> <schema> [--from <date>]
+    role-grant <role> <account> [--delay <seconds>]    role-revoke <role> <account>
+    member-add <address> [--threshold <m>]             member-remove <address> [--threshold <m>]
+    threshold <m>                      call --to <address> --data <hex>`;
+
+export const govCommand: Command = {
+  summary: "Committee governance: propose, approve and execute consortium changes; list and show proposals.",
+  usage: `gov propose <action> … [--description <text>] [--out <file>] [--no-approve] [--schedule] [--nonce <n>]
+       crossproof gov approve <proposal-id|file>
+       crossproof gov execute <proposal-id|file>
+       crossproof gov list
+       crossproof gov show <proposal-id|file>
+       crossproof gov members
+
+  Actions:
+    ${ACTIONS}
+
+  A proposal is a call the committee's Safe will make. \`propose\` submits it to the public agenda
+  and approves it as the proposer (skip with --no-approve); other members \`approve\` it by id (or
+  with the --out file) from their own machines; once enough have approved, anyone \`execute\`s it.
+  A proposal takes the committee's next free Safe nonce. One that can never execute (its call
+  reverts) holds its nonce: replace it by proposing another change with --nonce <its nonce>.
+  With an execution delay on the committee's roles (deployment parameter executionDelay), propose
+  a change first with --schedule (it schedules the call on the AccessManager), then again without
+  it once the delay has passed.
+  Roles: ${Object.keys(roles).join(", ")} (or a number). Dates: ISO 8601; default now.`,
+  options: {
+    description: { type: "string" },
+    out: { type: "string" },
+    "no-approve": { type: "boolean", default: false },
+    schedule: { type: "boolean", default: false },
+    nonce: { type: "string" },
+    name: { type: "string" },
+    version: { type: "string" },
+    uri: { type: "string" },
+    "definition-hash": { type: "string" },
+    revocable: { type: "boolean", default: false },
+    reinstatable: { type: "boolean", default: false },
+    from: { type: "string" },
+    delay: { type: "string" },
+    threshold: { type: "string" },
+    to: { type: "string" },
+    data: { type: "string" },
+  },
+  async run(positionals, values, global) {
+    const [action, ...rest] = positionals;
+    const actions = ["propose", "approve", "execute", "list", "show", "members"];
+    if (!action || !actions.includes(action)) {
+      throw new UsageError(`Use: crossproof gov ${actions.join("|")} (see --help).`);
+    }
+    if (action === "propose") {
+      // Validate the whole proposal before connecting: bad input never costs a transaction.
+      const [kind, ...args] = rest;
+      const build = proposalBuilder(kind, args, values);
+      if (values.nonce !== undefined && (typeof values.nonce !== "string" || !/^\d+$/.test(values.nonce))) {
+        throw new UsageError("--nonce must be a whole number (a Safe nonce; see `crossproof gov list`).");
+      }
+      const nonce = typeof values.nonce === "string" ? BigInt(values.nonce) : undefined;
+      const context = await connect(global);
+      const built = await build(context);
+      const committee = committeeOf(context);
+      const accessManager = context.manifest.contracts.AccessManager as Hex;
+      const schedule = values.schedule === true;
+      const call = schedule ? scheduledCall(accessManager, built.call) : built.call;
+      const description = schedule ? `Schedule: ${built.description}` : built.description;
+      if (!schedule && built.call.to.toLowerCase() !== committee.committee.toLowerCase()) {
+        const { delaySeconds, executableAt } = await getCommitteeSchedule(context.publicClient, {
+          accessManager,
+          committee: committee.committee,
+          call: built.call,
+        });
+        // Notes, not errors: a member may queue the schedule and the change together.
+        if (delaySeconds > 0 && executableAt === undefined) {
+          printNote(
+            `Note: the committee's role has a ${delaySeconds}-second execution delay and this change is not scheduled: it will revert until a --schedule proposal for it has executed and the delay has passed.`,
+          );
+        } else if (executableAt) {
+          const { timestamp } = await context.publicClient.getBlock();
+          if (executableAt.getTime() > Number(timestamp) * 1000) {
+            printNote(`Note: this change is scheduled; it can execute from ${executableAt.toISOString()}.`);
+          }
+        }
+      }
+      const client = signer(global, context);
+      const submitted = await submitProposal(client, {
+        ...committee,
+        ...call,
+        description: typeof values.description === "string" ? values.description : description,
+        ...(nonce === undefined ? {} : { nonce }),
+      });
+      if (values["no-approve"] !== true) {
+        await approveProposal(client, { committee: committee.committee, proposalId: submitted.proposalId });
+      }
+      const state = await getProposalState(context.publicClient, {
+        ...committee,
+        proposalId: submitted.proposalId,
+      });
+      if (typeof values.out === "string") {
+        await writeFile(values.out, `${JSON.stringify(proposalFile(context, state), null, 2)}\n`);
+      }
+      if (global.json) printJson({ ...serialise(state), transactionHash: submitted.transactionHash });
+      else {
+        printLine(`Proposed ${submitted.proposalId} (nonce ${submitted.nonce}): ${state.description}`);
+        printLine(`  approvals ${state.approvals.length} of ${state.threshold}; members approve with:`);
+        printLine(`  crossproof gov approve ${submitted.proposalId}`);
+      }
+      return ExitCode.ok;
+    }
+
+    const context = await connect(global);
+    const committee = committeeOf(context);
+    const fromBlock = BigInt(context.manifest.startBlock);
+
+    if (action === "members") {
+      const info = await getCommittee(context.publicClient, committee);
+      if (global.json) printJson({ committee: committee.committee, ...info, nonce: info.nonce.toString() });
+      else {
+        printLine(
+          `Committee ${committee.committee}: ${info.threshold}-of-${info.members.length}, nonce ${info.nonce}`,
+        );
+        for (const member of info.members) printLine(`  ${member}`);
+      }
+      return ExitCode.ok;
+    }
+
+    if (action === "list") {
+      const proposals = await listProposals(context.publicClient, committee);
+      const states = await Promise.all(
+        proposals.map((proposal) =>
+          getProposalState(context.publicClient, { ...committee, proposalId: proposal.id, fromBlock }),
+        ),
+      );
+      if (global.json) printJson(states.map(serialise));
+      else if (states.length === 0) printLine("No proposals.");
+      else
+        for (const state of states)
+          printLine(
+            `${state.id}  #${state.nonce}  ${state.status.padEnd(10)} ${state.approvals.length}/${state.threshold}  ${state.description}`,
+          );
+      return ExitCode.ok;
+    }
+
+    const proposalId = await parseProposalId(rest[0]);
+    if (action === "show") {
+      const state = await getProposalState(context.publicClient, { ...committee, proposalId, fromBlock });
+      if (global.json) printJson(serialise(state));
+      else printState(state);
+      return ExitCode.ok;
+    }
+
+    const client = signer(global, context);
+    if (action === "approve") {
+      const state = await getProposalState(context.publicClient, { ...committee, proposalId, fromBlock });
+      if (state.status === "executed" || state.status === "superseded") {
+        throw new UsageError(`Proposal ${proposalId} is ${state.status}; there is nothing to approve.`);
+      }
+      const { transactionHash } = await approveProposal(client, {
+        committee: committee.committee,
+        proposalId,
+      });
+      const after = await getProposalState(context.publicClient, { ...committee, proposalId, fromBlock });
+      if (global.json) printJson({ ...serialise(after), transactionHash });
+      else printLine(`Approved ${proposalId}: ${after.approvals.length} of ${after.threshold} approvals.`);
+      return ExitCode.ok;
+    }
+
+    // execute
+    const { transactionHash } = await executeProposal(client, { ...committee, proposalId });
+    const after = await getProposalState(context.publicClient, { ...committee, proposalId, fromBlock });
+    if (global.json) printJson({ ...serialise(after), transactionHash });
+    else printLine(`Executed ${proposalId} in ${transactionHash}: ${after.description}`);
+    return ExitCode.ok;
+  },
+};
+
+type Built = { call: ProposalCall; description: string };
+
+/** Parses a proposal's action and arguments; the returned function needs the chain only for addresses. */
+function proposalBuilder(
+  kind: string | undefined,
+  args: string[],
+  values: Record<string, string | boolean | undefined>,
+): (context: ChainContext) => Built | Promise<Built> {
+  const address = (value: string | undefined, what: string): Hex => {
+    if (!value || !isAddress(value))
+      throw new UsageError(`gov propose ${kind}: ${what} must be a 0x address.`);
+    return value;
+  };
+  const from = (): Date => {
+    if (typeof values.from !== "string") return new Date();
+    const millis = Date.parse(values.from);
+    if (Number.isNaN(millis)) throw new UsageError(`--from ${values.from} is not a date; use ISO 8601.`);
+    if (millis > Date.now())
+      throw new UsageError(`--from ${values.from} is in the future; it must be now or earlier.`);
+    return new Date(millis);
+  };
+  const count = (value: string | boolean | undefined, flag: string): bigint => {
+    if (typeof value !== "string" || !/^\d+$/.test(value))
+      throw new UsageError(`${flag} must be a whole number.`);
+    return BigInt(value);
+  };
+  const role = (value: string | undefined): bigint => {
+    if (value && /^\d+$/.test(value)) return BigInt(value);
+    const known = roles[value as keyof typeof roles] as bigint | undefined;
+    if (known === undefined) {
+      throw new UsageError(
+        `"${value ?? ""}" is not a role; use one of ${Object.keys(roles).join(", ")} or a role id.`,
+      );
+    }
+    return known;
+  };
+  const issuerRegistry = (context: ChainContext) => context.manifest.contracts.IssuerRegistry as Hex;
+  const safe = (context: ChainContext) => context.manifest.contracts.Committee as Hex;
+  const accessManager = (context: ChainContext) => context.manifest.contracts.AccessManager as Hex;
+
+  switch (kind) {
+    case "schema-register": {
+      if (typeof values.name !== "string" || typeof values.version !== "string") {
+        throw new UsageError("gov propose schema-register needs --name and --version.");
+      }
+      const definition = {
+        name: values.name,
+        version: values.version,
+        definitionURI: typeof values.uri === "string" ? values.uri : "",
+        definitionHash:
+          typeof values["definition-hash"] === "string"
+            ? expectBytes32(values["definition-hash"], "--definition-hash")
+            : zeroHash,
+        revocable: values.revocable === true,
+        reinstatable: values.reinstatable === true,
+      };
+      if (!definition.definitionURI && definition.definitionHash === zeroHash) {
+        throw new UsageError(
+          "A schema needs --uri or --definition-hash (or both) pointing at its JSON schema.",
+        );
+      }
+      return (context) => ({
+        call: {
+          to: context.manifest.contracts.SchemaRegistry as Hex,
+          data: encodeFunctionData({ abi: schemaRegistryAbi, functionName: "register", args: [definition] }),
+        },
+        description: `Register schema ${definition.name}@${definition.version}`,
+      });
+    }
+    case "issuer-recognize": {
+      const issuer = address(args[0], "<issuer>");
+      return (context) => ({
+        call: issuerCalls.recognize(issuerRegistry(context), issuer),
+        description: `Recognise issuer ${issuer}`,
+      });
+    }
+    case "issuer-suspend": {
+      const issuer = address(args[0], "<issuer>");
+      const effectiveFrom = from();
+      return (context) => ({
+        call: issuerCalls.suspend(issuerRegistry(context), issuer, effectiveFrom),
+        description: `Suspend issuer ${issuer} from ${effectiveFrom.toISOString()}`,
+      });
+    }
+    case "issuer-reinstate": {
+      const issuer = address(args[0], "<issuer>");
+      return (context) => ({
+        call: issuerCalls.reinstate(issuerRegistry(context), issuer),
+        description: `Reinstate issuer ${issuer}`,
+      });
+    }
+    case "issuer-remove": {
+      const issuer = address(args[0], "<issuer>");
+      const effectiveFrom = from();
+      return (context) => ({
+        call: issuerCalls.remove(issuerRegistry(context), issuer, effectiveFrom),
+        description: `Remove issuer ${issuer} from ${effectiveFrom.toISOString()}`,
+      });
+    }
+    case "schema-grant":
+    case "schema-revoke": {
+      const issuer = address(args[0], "<issuer>");
+      const schemaId = parseSchemaReference(args[1]);
+      const effectiveFrom = from();
+      return (context) => ({
+        call:
+          kind === "schema-grant"
+            ? issuerCalls.grantSchema(issuerRegistry(context), issuer, schemaId)
+            : issuerCalls.revokeSchema(issuerRegistry(context), issuer, schemaId, effectiveFrom),
+        description:
+          kind === "schema-grant"
+            ? `Grant schema ${args[1] ?? schemaId} to ${issuer}`
+            : `Revoke schema ${args[1] ?? schemaId} from ${issuer} from ${effectiveFrom.toISOString()}`,
+      });
+    }
+    case "role-grant":
+    case "role-revoke": {
+      const roleId = role(args[0]);
+      const account = address(args[1], "<account>");
+      const delay = values.delay === undefined ? 0n : count(values.delay, "--delay");
+      return (context) => ({
+        call: {
+          to: accessManager(context),
+          data:
+            kind === "role-grant"
+              ? encodeFunctionData({
+                  abi: accessManagerAbi,
+                  functionName: "grantRole",
+                  args: [roleId, account, Number(delay)],
+                })
+              : encodeFunctionData({
+                  abi: accessManagerAbi,
+                  functionName: "revokeRole",
+                  args: [roleId, account],
+                }),
+        },
+        description: `${kind === "role-grant" ? "Grant" : "Revoke"} role ${args[0]} ${kind === "role-grant" ? "to" : "from"} ${account}`,
+      });
+    }
+    case "member-add":
+    case "member-remove": {
+      const member = address(args[0], "<address>");
+      const thresholdFlag = values.threshold;
+      return async (context) => {
+        const info = await getCommittee(context.publicClient, { committee: safe(context) });
+        const threshold =
+          thresholdFlag === undefined ? BigInt(info.threshold) : count(thresholdFlag, "--threshold");
+        if (kind === "member-add") {
+          return {
+            call: {
+              to: safe(context),
+              data: encodeFunctionData({
+                abi: safeAbi,
+                functionName: "addOwnerWithThreshold",
+                args: [member, threshold],
+              }),
+            },
+            description: `Add committee member ${member} (threshold ${threshold})`,
+          };
+        }
+        // Safe owners form a linked list: removing needs the previous owner (the sentinel 0x…01 for the first).
+        const index = info.members.findIndex((m) => m.toLowerCase() === member.toLowerCase());
+        if (index < 0) throw new UsageError(`${member} is not a committee member.`);
+        const previous =
+          index === 0 ? "0x0000000000000000000000000000000000000001" : info.members[index - 1]!;
+        return {
+          call: {
+            to: safe(context),
+            data: encodeFunctionData({
+              abi: safeAbi,
+              functionName: "removeOwner",
+              args: [previous, member, threshold],
+            }),
+          },
+          description: `Remove committee member ${member} (threshold ${threshold})`,
+        };
+      };
+    }
+    case "threshold": {
+      const threshold = count(args[0], "<m>");
+      return (context) => ({
+        call: {
+          to: safe(context),
+          data: encodeFunctionData({ abi: safeAbi, functionName: "changeThreshold", args: [threshold] }),
+        },
+        description: `Change the committee threshold to ${threshold}`,
+      });
+    }
+    case "call": {
+      const to = address(typeof values.to === "string" ? values.to : undefined, "--to");
+      if (typeof values.data !== "string" || !/^0x([0-9a-fA-F]{2})*$/.test(values.data)) {
+        throw new UsageError("gov propose call needs --data <0x hex calldata>.");
+      }
+      const data = values.data as Hex;
+      if (typeof values.description !== "string") {
+        throw new UsageError("gov propose call needs --description: say what the call does.");
+      }
+      return () => ({ call: { to, data }, description: `Call ${to}` });
+    }
+    default:
+      throw new UsageError(
+        `Unknown or missing proposal action${kind ? ` "${kind}"` : ""}. Actions:\n    ${ACTIONS}`,
+      );
+  }
+}
+
+/** A remark for the person at the terminal, kept off stdout so --json output stays parseable. */
+function printNote(line: string): void {
+  console.error(line);
+}
+
+function committeeOf(context: ChainContext) {
+  return {
+    committee: context.manifest.contracts.Committee as Hex,
+    committeeProposals: context.manifest.contracts.CommitteeProposals as Hex,
+  };
+}
+
+/** A proposal id given directly, or read from a proposal file written by `gov propose --out`. */
+async function parseProposalId(value: string | undefined): Promise<Hex> {
+  if (!value)
+    throw new UsageError("Give a proposal id (0x…, 32 bytes) or a proposal file; see `crossproof gov list`.");
+  if (isBytes32(value)) return value.toLowerCase() as Hex;
+  const { readFile } = await import("node:fs/promises");
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(await readFile(value, "utf8"));
+  } catch {
+    throw new UsageError(`${value} is neither a proposal id (0x…, 32 bytes) nor a readable proposal file.`);
+  }
+  const id = (parsed as { proposalId?: unknown }).proposalId;
+  if (
+    (parsed as { type?: unknown }).type !== "crossproof.proposal" ||
+    typeof id !== "string" ||
+    !isBytes32(id)
+  ) {
+    throw new UsageError(`${value} is not a proposal file (written by \`crossproof gov propose --out\`).`);
+  }
+  return id.toLowerCase() as Hex;
+}
+
+function proposalFile(context: ChainContext, state: ProposalState) {
+  return {
+    type: "crossproof.proposal",
+    version: 1,
+    chainId: context.chainId,
+    committee: state.committee,
+    proposalId: state.id,
+    nonce: state.nonce.toString(),
+    to: state.to,
+    value: state.value.toString(),
+    data: state.data,
+    description: state.description,
+  };
+}
+
+function serialise(state: ProposalState) {
+  return {
+    ...state,
+    proposalId: state.id,
+    value: state.value.toString(),
+    nonce: state.nonce.toString(),
+    proposedAt: state.proposedAt.toISOString(),
+  };
+}
+
+function printState(state: ProposalState): void {
+  printLine(`Proposal ${state.id}`);
+  printLine(`  ${state.description}`);
+  printLine(`  status      ${state.status}${state.executedIn ? ` (in ${state.executedIn})` : ""}`);
+  printLine(
+    `  approvals   ${state.approvals.length} of ${state.threshold}: ${state.approvals.join(", ") || "none"}`,
+  );
+  printLine(`  proposed    ${state.proposedAt.toISOString()} by ${state.proposer}, nonce ${state.nonce}`);
+  printLine(`  call        ${state.to} value ${state.value} data ${state.data}`);
+}

@@ -1,0 +1,530 @@
+/**
+ * The whole system deployed by the composed Ignition module, and governed by its committee: the
+ * deployer keeps no power, every administrative change is a proposal that the committee's Safe
+ * executes once enough members approved, and every step is an event. Driven through the SDK.
+ */
+import { expect } from "chai";
+import { network } from "hardhat";
+import { encodeFunctionData, getAddress, parseEventLogs, zeroHash, type Hex } from "viem";
+
+import CrossproofModule from "../../ignition/modules/Crossproof.ts";
+import { ISSUER_ADMIN_SELECTORS, ROLE_IDS } from "../../ignition/modules/roles.ts";
+import {
+  accessManagerAbi,
+  committeeProposalsAbi,
+  fingerprintRegistryAbi,
+  safeAbi,
+  schemaRegistryAbi,
+} from "../../src/sdk/abis.ts";
+import { transact, type SigningClient } from "../../src/sdk/actions/transact.ts";
+import { ContractRevertError, InvalidInputError } from "../../src/sdk/errors.ts";
+import {
+  approvedHashSignatures,
+  approveProposal,
+  executeProposal,
+  getCommittee,
+  getCommitteeSchedule,
+  getProposalState,
+  proposalIdOf,
+  scheduledCall,
+  submitProposal,
+} from "../../src/sdk/governance/committee.ts";
+import { applyForRecognition, getIssuer, issuerCalls } from "../../src/sdk/issuers/issuers.ts";
+import { roles } from "../../src/sdk/roles.ts";
+import { schemaIdOf } from "../../src/sdk/schemas/schemas.ts";
+
+const { ignition, viem, networkHelpers } = await network.create();
+
+const DEFINITION = {
+  name: "health.test-report",
+  version: "1.0",
+  definitionURI: "https://schemas.example/health-test-report.json",
+  definitionHash: zeroHash,
+  revocable: true,
+  reinstatable: false,
+} as const;
+
+async function deploySystem() {
+  return deploy(0);
+}
+
+/** The same system with a one-hour execution delay on the committee's roles. */
+async function deploySystemWithDelay() {
+  return deploy(3600);
+}
+
+async function deploy(executionDelay: number) {
+  const wallets = await viem.getWalletClients();
+  const wallet = (index: number): SigningClient => {
+    const found = wallets[index];
+    if (!found) throw new Error(`The in-process chain has no account ${index}.`);
+    return found;
+  };
+  const [deployer, issuer, stranger] = [wallet(0), wallet(1), wallet(2)];
+  const [alice, bob, carol] = [wallet(10), wallet(11), wallet(12)];
+  const deployed = await ignition.deploy(CrossproofModule, {
+    parameters: {
+      Committee: { members: [alice, bob, carol].map((m) => m.account.address), threshold: 2 },
+      Crossproof: { executionDelay },
+    },
+  });
+  // Ignition hands back ethers contracts here (the toolbox's ethers flavour); the SDK wants addresses.
+  const address = async (contract: { getAddress(): Promise<string> }) =>
+    getAddress(await contract.getAddress());
+  const contracts = {
+    accessManager: await address(deployed.accessManager),
+    schemaRegistry: await address(deployed.schemaRegistry),
+    fingerprintRegistry: await address(deployed.fingerprintRegistry),
+    didRegistry: await address(deployed.didRegistry),
+    issuerRegistry: await address(deployed.issuerRegistry),
+    committee: await address(deployed.committee),
+    committeeProposals: await address(deployed.committeeProposals),
+  };
+  const publicClient = await viem.getPublicClient();
+  return {
+    deployer,
+    issuer,
+    stranger,
+    alice,
+    bob,
+    carol,
+    contracts,
+    publicClient,
+    agenda: { committee: contracts.committee, committeeProposals: contracts.committeeProposals },
+  };
+}
+
+async function hasRole(
+  publicClient: Awaited<ReturnType<typeof viem.getPublicClient>>,
+  accessManager: Hex,
+  roleId: bigint,
+  account: Hex,
+): Promise<boolean> {
+  const [member] = await publicClient.readContract({
+    address: accessManager,
+    abi: accessManagerAbi,
+    functionName: "hasRole",
+    args: [roleId, account],
+  });
+  return member;
+}
+
+describe("Committee governance (the composed Ignition module)", function () {
+  describe("deployment ceremony", function () {
+    it("hands every power to the committee: the deployer keeps no role", async function () {
+      const { deployer, contracts, publicClient } = await networkHelpers.loadFixture(deploySystem);
+      for (const roleId of [roles.admin, roles.schemaAdmin, roles.accreditationAdmin, roles.issuerAdmin]) {
+        expect(
+          await hasRole(publicClient, contracts.accessManager, roleId, deployer.account.address),
+        ).to.equal(false, `deployer still holds role ${roleId}`);
+      }
+      expect(await hasRole(publicClient, contracts.accessManager, roles.admin, contracts.committee)).to.equal(
+        true,
+      );
+      expect(
+        await hasRole(publicClient, contracts.accessManager, roles.schemaAdmin, contracts.committee),
+      ).to.equal(true);
+      expect(
+        await hasRole(publicClient, contracts.accessManager, roles.issuerAdmin, contracts.committee),
+      ).to.equal(true);
+      // Only the IssuerRegistry changes accreditations, not even the committee directly.
+      expect(
+        await hasRole(
+          publicClient,
+          contracts.accessManager,
+          roles.accreditationAdmin,
+          contracts.issuerRegistry,
+        ),
+      ).to.equal(true);
+      expect(
+        await hasRole(publicClient, contracts.accessManager, roles.accreditationAdmin, contracts.committee),
+      ).to.equal(false);
+    });
+
+    it("mirrors the Ignition role ids in the SDK", function () {
+      expect(ROLE_IDS.schemaAdmin).to.equal(roles.schemaAdmin);
+      expect(ROLE_IDS.accreditationAdmin).to.equal(roles.accreditationAdmin);
+      expect(ROLE_IDS.issuerAdmin).to.equal(roles.issuerAdmin);
+      expect(ISSUER_ADMIN_SELECTORS).to.have.length(6);
+    });
+
+    it("leaves the deployer unable to grant roles or register schemas", async function () {
+      const { deployer, contracts } = await networkHelpers.loadFixture(deploySystem);
+      const rejected = async (call: Promise<unknown>) => {
+        try {
+          await call;
+        } catch (error) {
+          expect(error).to.be.instanceOf(ContractRevertError);
+          return error as ContractRevertError;
+        }
+        return expect.fail("the deployer's call went through");
+      };
+      const grant = await rejected(
+        transact(deployer, {
+          address: contracts.accessManager,
+          abi: accessManagerAbi,
+          functionName: "grantRole",
+          args: [roles.schemaAdmin, deployer.account.address, 0],
+        }),
+      );
+      expect(grant.errorName).to.equal("AccessManagerUnauthorizedAccount");
+      expect(grant.errorArgs).to.deep.equal([getAddress(deployer.account.address), roles.admin]);
+      const register = await rejected(
+        transact(deployer, {
+          address: contracts.schemaRegistry,
+          abi: schemaRegistryAbi,
+          functionName: "register",
+          args: [DEFINITION],
+        }),
+      );
+      expect(register.errorName).to.equal("AccessManagedUnauthorized");
+    });
+
+    it("sets the committee up as a 2-of-3 Safe", async function () {
+      const { alice, bob, carol, contracts, publicClient } = await networkHelpers.loadFixture(deploySystem);
+      const info = await getCommittee(publicClient, { committee: contracts.committee });
+      expect(info.threshold).to.equal(2);
+      expect(info.nonce).to.equal(0n);
+      expect(info.members.map((m) => m.toLowerCase()).sort()).to.deep.equal(
+        [alice, bob, carol].map((m) => m.account.address.toLowerCase()).sort(),
+      );
+    });
+  });
+
+  describe("propose → approve → execute", function () {
+    it("computes the proposal id the Safe approves and executes", async function () {
+      const { alice, contracts, publicClient, agenda } = await networkHelpers.loadFixture(deploySystem);
+      const data = encodeFunctionData({
+        abi: schemaRegistryAbi,
+        functionName: "register",
+        args: [DEFINITION],
+      });
+      const { proposalId } = await submitProposal(alice, {
+        ...agenda,
+        to: contracts.schemaRegistry,
+        data,
+        description: "Register the test-report schema",
+      });
+      const onChain = await publicClient.readContract({
+        address: contracts.committee,
+        abi: safeAbi,
+        functionName: "getTransactionHash",
+        args: [contracts.schemaRegistry, 0n, data, 0, 0n, 0n, 0n, zeroAddress(), zeroAddress(), 0n],
+      });
+      expect(proposalId).to.equal(onChain);
+      expect(
+        proposalIdOf({
+          chainId: await publicClient.getChainId(),
+          committee: contracts.committee,
+          to: contracts.schemaRegistry,
+          data,
+          nonce: 0n,
+        }),
+      ).to.equal(onChain);
+    });
+
+    it("registers a schema once two of three members approved, every step an event", async function () {
+      const { alice, bob, stranger, contracts, publicClient, agenda } =
+        await networkHelpers.loadFixture(deploySystem);
+      const data = encodeFunctionData({
+        abi: schemaRegistryAbi,
+        functionName: "register",
+        args: [DEFINITION],
+      });
+      const submitted = await submitProposal(alice, {
+        ...agenda,
+        to: contracts.schemaRegistry,
+        data,
+        description: "Register the test-report schema",
+      });
+      const [event] = parseEventLogs({
+        abi: committeeProposalsAbi,
+        logs: submitted.receipt.logs,
+        eventName: "ProposalSubmitted",
+      });
+      expect(event?.args.proposalId).to.equal(submitted.proposalId);
+      expect(event?.args.proposer).to.equal(getAddress(alice.account.address));
+      expect(event?.args.data).to.equal(data);
+
+      // One approval is not enough, even for a member executing: 1 of 2.
+      const approval = await approveProposal(alice, {
+        committee: contracts.committee,
+        proposalId: submitted.proposalId,
+      });
+      const [approved] = parseEventLogs({
+        abi: safeAbi,
+        logs: approval.receipt.logs,
+        eventName: "ApproveHash",
+      });
+      expect(approved?.args.approvedHash).to.equal(submitted.proposalId);
+      try {
+        await executeProposal(stranger, { ...agenda, proposalId: submitted.proposalId });
+        expect.fail("executed with one approval");
+      } catch (error) {
+        expect(error).to.be.instanceOf(InvalidInputError);
+        expect((error as Error).message).to.contain("1 of the 2 approvals");
+      }
+
+      // Bob executes: his own approval counts as the second.
+      const execution = await executeProposal(bob, { ...agenda, proposalId: submitted.proposalId });
+      const [success] = parseEventLogs({
+        abi: safeAbi,
+        logs: execution.receipt.logs,
+        eventName: "ExecutionSuccess",
+      });
+      expect(success?.args.txHash).to.equal(submitted.proposalId);
+      const registered = parseEventLogs({
+        abi: schemaRegistryAbi,
+        logs: execution.receipt.logs,
+        eventName: "SchemaRegistered",
+      });
+      expect(registered[0]?.args.schemaId).to.equal(schemaIdOf(DEFINITION));
+
+      const state = await getProposalState(publicClient, { ...agenda, proposalId: submitted.proposalId });
+      expect(state.status).to.equal("executed");
+      expect(state.executedIn).to.equal(execution.transactionHash);
+      try {
+        await executeProposal(bob, { ...agenda, proposalId: submitted.proposalId });
+        expect.fail("executed twice");
+      } catch (error) {
+        expect((error as Error).message).to.contain("already executed");
+      }
+    });
+
+    it("refuses proposals from non-members and stale nonces", async function () {
+      const { stranger, alice, bob, contracts, agenda } = await networkHelpers.loadFixture(deploySystem);
+      const data = encodeFunctionData({
+        abi: schemaRegistryAbi,
+        functionName: "register",
+        args: [DEFINITION],
+      });
+      try {
+        await submitProposal(stranger, {
+          ...agenda,
+          to: contracts.schemaRegistry,
+          data,
+          description: "Sneak in",
+        });
+        expect.fail("a stranger submitted");
+      } catch (error) {
+        expect(error).to.be.instanceOf(ContractRevertError);
+        expect((error as ContractRevertError).errorName).to.equal("NotCommitteeMember");
+      }
+      const first = await submitProposal(alice, {
+        ...agenda,
+        to: contracts.schemaRegistry,
+        data,
+        description: "First",
+      });
+      await approveProposal(alice, { committee: contracts.committee, proposalId: first.proposalId });
+      await executeProposal(bob, { ...agenda, proposalId: first.proposalId });
+      try {
+        await submitProposal(alice, {
+          ...agenda,
+          to: contracts.schemaRegistry,
+          data,
+          description: "Late",
+          nonce: 0n,
+        });
+        expect.fail("a used nonce was accepted");
+      } catch (error) {
+        expect((error as ContractRevertError).errorName).to.equal("StaleNonce");
+      }
+    });
+
+    it("marks an alternative at the same nonce superseded once the other executes", async function () {
+      const { alice, bob, contracts, publicClient, agenda } = await networkHelpers.loadFixture(deploySystem);
+      const data = encodeFunctionData({
+        abi: schemaRegistryAbi,
+        functionName: "register",
+        args: [DEFINITION],
+      });
+      const other = encodeFunctionData({
+        abi: schemaRegistryAbi,
+        functionName: "register",
+        args: [{ ...DEFINITION, version: "2.0" }],
+      });
+      const a = await submitProposal(alice, {
+        ...agenda,
+        to: contracts.schemaRegistry,
+        data,
+        description: "v1",
+        nonce: 0n,
+      });
+      const b = await submitProposal(bob, {
+        ...agenda,
+        to: contracts.schemaRegistry,
+        data: other,
+        description: "v2",
+        nonce: 0n,
+      });
+      await approveProposal(bob, { committee: contracts.committee, proposalId: b.proposalId });
+      await executeProposal(alice, { ...agenda, proposalId: b.proposalId });
+      expect((await getProposalState(publicClient, { ...agenda, proposalId: a.proposalId })).status).to.equal(
+        "superseded",
+      );
+    });
+
+    it("passes the target's custom error through when the committee's call reverts", async function () {
+      const { alice, bob, contracts, agenda } = await networkHelpers.loadFixture(deploySystem);
+      // Recognising an account that never applied: the IssuerRegistry rejects it.
+      const call = issuerCalls.recognize(contracts.issuerRegistry, alice.account.address);
+      const { proposalId } = await submitProposal(alice, {
+        ...agenda,
+        ...call,
+        description: "Recognise nobody",
+      });
+      await approveProposal(alice, { committee: contracts.committee, proposalId });
+      try {
+        await executeProposal(bob, { ...agenda, proposalId });
+        expect.fail("executed a failing call");
+      } catch (error) {
+        expect(error).to.be.instanceOf(ContractRevertError);
+        expect((error as ContractRevertError).errorName).to.equal("InvalidIssuerStatus");
+      }
+    });
+  });
+
+  describe("issuers through the committee", function () {
+    it("recognises an applicant and grants it a schema, which it can then anchor", async function () {
+      const { alice, bob, issuer, contracts, publicClient, agenda } =
+        await networkHelpers.loadFixture(deploySystem);
+      const decide = async (call: { to: Hex; data: Hex }, description: string) => {
+        const { proposalId } = await submitProposal(alice, { ...agenda, ...call, description });
+        await approveProposal(alice, { committee: contracts.committee, proposalId });
+        await executeProposal(bob, { ...agenda, proposalId });
+      };
+      await decide(
+        {
+          to: contracts.schemaRegistry,
+          data: encodeFunctionData({ abi: schemaRegistryAbi, functionName: "register", args: [DEFINITION] }),
+        },
+        "Register the schema",
+      );
+      await applyForRecognition(issuer, {
+        issuerRegistry: contracts.issuerRegistry,
+        did: issuer.account.address,
+        type: "laboratory",
+        name: "Macao Public Health Laboratory",
+        jurisdiction: "MO",
+      });
+      await decide(
+        issuerCalls.recognize(contracts.issuerRegistry, issuer.account.address),
+        "Recognise the lab",
+      );
+      const schemaId = schemaIdOf(DEFINITION);
+      await decide(
+        issuerCalls.grantSchema(contracts.issuerRegistry, issuer.account.address, schemaId),
+        "Grant the lab test reports",
+      );
+      const record = await getIssuer(publicClient, {
+        issuerRegistry: contracts.issuerRegistry,
+        account: issuer.account.address,
+      });
+      expect(record.status).to.equal("recognized");
+      expect(record.type).to.equal("laboratory");
+      expect(record.schemaIds).to.deep.equal([schemaId]);
+      const accredited = await publicClient.readContract({
+        address: contracts.fingerprintRegistry,
+        abi: fingerprintRegistryAbi,
+        functionName: "isAccredited",
+        args: [issuer.account.address, schemaId],
+      });
+      expect(accredited).to.equal(true);
+    });
+
+    it("adds a committee member by proposal, and the new member can then approve", async function () {
+      const { alice, bob, stranger, contracts, publicClient, agenda } =
+        await networkHelpers.loadFixture(deploySystem);
+      const data = encodeFunctionData({
+        abi: safeAbi,
+        functionName: "addOwnerWithThreshold",
+        args: [stranger.account.address, 2n],
+      });
+      const { proposalId } = await submitProposal(alice, {
+        ...agenda,
+        to: contracts.committee,
+        data,
+        description: "Add a fourth member",
+      });
+      await approveProposal(alice, { committee: contracts.committee, proposalId });
+      await executeProposal(bob, { ...agenda, proposalId });
+      const info = await getCommittee(publicClient, { committee: contracts.committee });
+      expect(info.members.map((m) => m.toLowerCase())).to.include(stranger.account.address.toLowerCase());
+      const next = await submitProposal(stranger, {
+        ...agenda,
+        to: contracts.schemaRegistry,
+        data: encodeFunctionData({ abi: schemaRegistryAbi, functionName: "register", args: [DEFINITION] }),
+        description: "Proposed by the new member",
+      });
+      expect(next.nonce).to.equal(1n);
+    });
+  });
+
+  describe("with an execution delay", function () {
+    it("needs the change scheduled first, then executes it once the delay has passed", async function () {
+      const { alice, bob, contracts, publicClient, agenda } =
+        await networkHelpers.loadFixture(deploySystemWithDelay);
+      const call = {
+        to: contracts.schemaRegistry,
+        data: encodeFunctionData({ abi: schemaRegistryAbi, functionName: "register", args: [DEFINITION] }),
+      };
+      // A proposal whose call reverts holds its Safe nonce: the next one replaces it at that nonce.
+      const decide = async (proposal: { to: Hex; data: Hex }, description: string, nonce: bigint) => {
+        const { proposalId } = await submitProposal(alice, { ...agenda, ...proposal, description, nonce });
+        await approveProposal(alice, { committee: contracts.committee, proposalId });
+        return executeProposal(bob, { ...agenda, proposalId });
+      };
+      try {
+        await decide(call, "Register without scheduling", 0n);
+        expect.fail("executed without the delay");
+      } catch (error) {
+        expect((error as ContractRevertError).errorName).to.equal("AccessManagerNotScheduled");
+      }
+      await decide(scheduledCall(contracts.accessManager, call), "Schedule: register", 0n);
+      const scheduled = await getCommitteeSchedule(publicClient, {
+        accessManager: contracts.accessManager,
+        committee: contracts.committee,
+        call,
+      });
+      expect(scheduled.delaySeconds).to.equal(3600);
+      expect(scheduled.executableAt).to.be.instanceOf(Date);
+      const { proposalId } = await submitProposal(alice, {
+        ...agenda,
+        ...call,
+        description: "Register",
+        nonce: 1n,
+      });
+      await approveProposal(alice, { committee: contracts.committee, proposalId });
+      try {
+        await executeProposal(bob, { ...agenda, proposalId });
+        expect.fail("executed before the delay passed");
+      } catch (error) {
+        expect((error as ContractRevertError).errorName).to.equal("AccessManagerNotReady");
+      }
+      await networkHelpers.time.increase(3600);
+      const execution = await executeProposal(bob, { ...agenda, proposalId });
+      const registered = parseEventLogs({
+        abi: schemaRegistryAbi,
+        logs: execution.receipt.logs,
+        eventName: "SchemaRegistered",
+      });
+      expect(registered[0]?.args.schemaId).to.equal(schemaIdOf(DEFINITION));
+    });
+  });
+
+  describe("approvedHashSignatures", function () {
+    it("encodes v=1 entries sorted by member address", function () {
+      const low = "0x1000000000000000000000000000000000000001";
+      const high = "0xf000000000000000000000000000000000000001";
+      const signatures = approvedHashSignatures([high, low]);
+      expect(signatures.length).to.equal(2 + 2 * 65 * 2);
+      expect(signatures.slice(2 + 24, 2 + 64)).to.equal(low.slice(2));
+      expect(signatures.slice(2 + 128, 2 + 130)).to.equal("01");
+    });
+  });
+});
+
+function zeroAddress(): Hex {
+  return "0x0000000000000000000000000000000000000000";
+}
