@@ -1,9 +1,11 @@
 /**
  * Starts a local private chain on 127.0.0.1: `npm run chain -- [--port 8545] [--chain-id 1337]
- * [--engine hardhat|anvil] [--state <file>]`. Hardhat's EDR by default; anvil (from
- * @foundry-rs/anvil) proves the deployment and clients are not Hardhat-only, and with --state keeps
- * the chain across restarts (loaded at start, saved every few seconds and on exit). Both use the
- * well-known development accounts.
+ * [--engine hardhat|anvil] [--state <file>] [--zero-gas-price]`. Hardhat's EDR by default; anvil
+ * (from @foundry-rs/anvil) proves the deployment and clients are not Hardhat-only, with --state keeps
+ * the chain across restarts (loaded at start, saved every few seconds and on exit), and with
+ * --zero-gas-price behaves like a consortium chain without fees (base fee 0, no minimum priority
+ * fee), where unfunded accounts can send with `crossproof --gas-price 0`. Both use the well-known
+ * development accounts.
  */
 import { spawn } from "node:child_process";
 import { createRequire } from "node:module";
@@ -18,6 +20,7 @@ const { values } = parseArgs({
     "chain-id": { type: "string", default: process.env.CROSSPROOF_CHAIN_ID ?? "1337" },
     engine: { type: "string", default: "hardhat" },
     state: { type: "string" },
+    "zero-gas-price": { type: "boolean", default: false },
   },
 });
 
@@ -45,6 +48,9 @@ const command =
         "--accounts",
         "20",
         ...(values.state ? ["--state", values.state, "--state-interval", "5"] : []),
+        ...(values["zero-gas-price"]
+          ? ["--block-base-fee-per-gas", "0", "--gas-price", "0", "--disable-min-priority-fee"]
+          : []),
       ]
     : values.engine === "hardhat"
       ? [
@@ -61,6 +67,7 @@ const command =
 
 const problem = await portProblem(port);
 if (problem) fail(`${problem}; pick a free one with --port.`);
+if (values["zero-gas-price"] && values.engine !== "anvil") fail("--zero-gas-price needs --engine anvil.");
 if (values.state && values.engine !== "anvil")
   fail("--state needs --engine anvil (hardhat node keeps no state).");
 console.log(`Starting ${values.engine} on http://127.0.0.1:${port} (chain id ${chainId}). Ctrl-C stops it.`);

@@ -102,6 +102,8 @@ export async function startChain(options: {
   port?: number;
   /** anvil only: a state file loaded at start and saved every few seconds and on exit. */
   state?: string;
+  /** anvil only: no fees at all (base fee 0, no minimum priority fee), like a consortium chain. */
+  zeroGasPrice?: boolean;
 }): Promise<RunningChain> {
   const port = options.port ?? (await freePort());
   const url = `http://127.0.0.1:${port}`;
@@ -116,6 +118,7 @@ export async function startChain(options: {
     "--engine",
     options.engine,
     ...(options.state ? ["--state", options.state] : []),
+    ...(options.zeroGasPrice ? ["--zero-gas-price"] : []),
   ];
   const child = spawn(process.execPath, args, {
     cwd: PROJECT_ROOT,
@@ -222,7 +225,11 @@ export type DeployedChain = {
 };
 
 /** Starts `engine` with `chainId` and deploys Crossproof to it; `stop()` removes every trace. */
-export async function startDeployedChain(engine: Engine, chainId: number): Promise<DeployedChain> {
+export async function startDeployedChain(
+  engine: Engine,
+  chainId: number,
+  options: { zeroGasPrice?: boolean } = {},
+): Promise<DeployedChain> {
   const workDir = await mkdtemp(join(tmpdir(), `crossproof-${engine}-`));
   const journal = join(PROJECT_ROOT, "ignition", "deployments", `crossproof-${chainId}`);
   const cleanUp = async () => {
@@ -232,7 +239,7 @@ export async function startDeployedChain(engine: Engine, chainId: number): Promi
   await rm(journal, { recursive: true, force: true });
   let chain: RunningChain | undefined;
   try {
-    chain = await startChain({ chainId, engine, logFile: join(workDir, "chain.log") });
+    chain = await startChain({ chainId, engine, logFile: join(workDir, "chain.log"), ...options });
     await deploy(chain.url, { logFile: join(workDir, "deploy.log"), deploymentsDir: workDir });
   } catch (error) {
     if (chain) await stopChain(chain);

@@ -18,7 +18,7 @@ import {
 } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 
-import type { SigningClient } from "../sdk/actions/transact.ts";
+import { withFixedGasPrice, type SigningClient } from "../sdk/actions/transact.ts";
 import { assertManifestChain, parseDeploymentManifest, type DeploymentManifest } from "../sdk/deployments.ts";
 import { ChainUnreachableError, DeploymentNotFoundError, InvalidInputError } from "../sdk/errors.ts";
 import { UsageError } from "./errors.ts";
@@ -27,6 +27,8 @@ export type GlobalOptions = {
   rpc?: string;
   key?: string;
   manifest?: string;
+  /** Fixed gas price in wei for every transaction (e.g. 0 on a consortium chain without fees). */
+  gasPrice?: string;
   json: boolean;
   verbose: boolean;
 };
@@ -61,7 +63,11 @@ export async function connect(options: GlobalOptions): Promise<ChainContext> {
       { cause: error },
     );
   }
-  const chain = localChain(chainId, url.href);
+  const chain = localChain(
+    chainId,
+    url.href,
+    parseGasPrice(options.gasPrice ?? process.env.CROSSPROOF_GAS_PRICE),
+  );
   const publicClient = createPublicClient({
     chain,
     transport: http(url.href, { retryCount: 2, timeout: 30_000 }),
@@ -87,13 +93,29 @@ export function signer(options: GlobalOptions, context: ChainContext): SigningCl
   });
 }
 
-function localChain(id: number, url: string): Chain {
-  return defineChain({
+function parseGasPrice(value: string | undefined): bigint | undefined {
+  if (value === undefined || value === "") return undefined;
+  if (!/^\d+$/.test(value)) {
+    throw new UsageError(
+      `--gas-price ${value} is not a whole number of wei (use 0 on a chain without fees).`,
+    );
+  }
+  return BigInt(value);
+}
+
+/**
+ * The chain as viem sees it. With a fixed gas price (`withFixedGasPrice`), every transaction offers
+ * exactly that fee instead of the node's or viem's estimate: on a consortium chain whose nodes accept
+ * a zero gas price (Besu `min-gas-price=0`, FISCO BCOS), accounts need no funds.
+ */
+function localChain(id: number, url: string, gasPrice?: bigint): Chain {
+  const chain = defineChain({
     id,
     name: `Crossproof chain ${id}`,
     nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 },
     rpcUrls: { default: { http: [url] } },
   });
+  return gasPrice === undefined ? chain : withFixedGasPrice(chain, gasPrice);
 }
 
 /**

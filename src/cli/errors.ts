@@ -4,6 +4,7 @@ import {
   ChainUnreachableError,
   DeploymentNotFoundError,
   InvalidInputError,
+  TransactionFeeError,
 } from "../sdk/errors.ts";
 
 export const ExitCode = {
@@ -43,6 +44,9 @@ export function describeError(error: unknown, verbose: boolean): string {
     const cause =
       error instanceof Error && error.cause ? `\nCaused by: ${describeError(error.cause, true)}` : "";
     return stack + cause;
+  }
+  if (error instanceof TransactionFeeError) {
+    return `${error.message} Fund the account, or on a chain without fees pass --gas-price 0 (or set CROSSPROOF_GAS_PRICE=0).`;
   }
   if (error instanceof BaseError) return error.message;
   const message = error instanceof Error ? error.message.split("\n")[0] : String(error);

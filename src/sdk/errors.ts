@@ -44,6 +44,17 @@ export class ContractRevertError extends BaseError {
   }
 }
 
+/**
+ * The transaction's fees were refused: the sending account cannot pay for its gas, or the fees the
+ * client offered do not fit the chain (e.g. a tip above the fee cap on a chain without fees).
+ */
+export class TransactionFeeError extends BaseError {
+  override name = "TransactionFeeError";
+  constructor(message: string, options: { cause?: unknown } = {}) {
+    super(message, { code: "transaction-fee", ...options });
+  }
+}
+
 /** No deployment of Crossproof is known for the chain. */
 export class DeploymentNotFoundError extends BaseError {
   override name = "DeploymentNotFoundError";

@@ -9,7 +9,7 @@ import { join } from "node:path";
 
 import { expect } from "chai";
 import { createWalletClient, defineChain, http, type Hex } from "viem";
-import { privateKeyToAccount } from "viem/accounts";
+import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 
 import { writeJournal } from "../../src/cli/journal.ts";
 import { anchorBatch, anchorFingerprints } from "../../src/sdk/fingerprints/actions.ts";
@@ -443,6 +443,51 @@ for (const [engine, chainId] of [
     });
   });
 }
+
+describe("crossproof CLI on a chain without fees (anvil, zero gas price)", function () {
+  let chain: DeployedChain | undefined;
+
+  before(async function () {
+    chain = await startDeployedChain("anvil", 31_403, { zeroGasPrice: true });
+  });
+
+  after(async function () {
+    await chain?.stop();
+  });
+
+  it("sends from an account with no funds with --gas-price 0, and says so when it is missing", async function () {
+    const env = {
+      CROSSPROOF_RPC_URL: chain!.rpcUrl,
+      CROSSPROOF_DEPLOYMENTS_DIR: chain!.deploymentsDir,
+      CROSSPROOF_PRIVATE_KEY: generatePrivateKey(),
+      CROSSPROOF_GAS_PRICE: undefined,
+    };
+    const publish = [
+      "did",
+      "add-service",
+      "--type",
+      "Inbox",
+      "--endpoint",
+      "https://inbox.example/a",
+      "--json",
+    ];
+    const unpaid = await cli(publish, env);
+    expect(unpaid.code).to.equal(1);
+    expect(unpaid.stderr).to.contain("The chain refused");
+    expect(unpaid.stderr).to.contain("--gas-price 0");
+    expect(unpaid.stderr).not.to.match(/\n\s+at /);
+    const free = await cli([...publish, "--gas-price", "0"], env);
+    expect(free.code, free.stderr).to.equal(0);
+    const viaEnv = await cli(
+      ["did", "add-service", "--type", "Inbox", "--endpoint", "https://inbox.example/b"],
+      { ...env, CROSSPROOF_GAS_PRICE: "0" },
+    );
+    expect(viaEnv.code, viaEnv.stderr).to.equal(0);
+    const bad = await cli([...publish, "--gas-price", "cheap"], env);
+    expect(bad.code).to.equal(2);
+    expect(bad.stderr).to.contain("--gas-price cheap is not a whole number of wei");
+  });
+});
 
 describe("crossproof CLI without a chain", function () {
   it("exits 3 when the chain is unreachable", async function () {

@@ -7,6 +7,10 @@ import {
   BaseError as ViemBaseError,
   ContractFunctionRevertedError,
   HttpRequestError,
+  FeeCapTooHighError,
+  FeeCapTooLowError,
+  InsufficientFundsError,
+  TipAboveFeeCapError,
   TimeoutError,
   type Abi,
   type Account,
@@ -20,7 +24,7 @@ import {
 } from "viem";
 import { simulateContract, waitForTransactionReceipt, writeContract } from "viem/actions";
 
-import { ChainUnreachableError, ContractRevertError } from "../errors.ts";
+import { ChainUnreachableError, ContractRevertError, TransactionFeeError } from "../errors.ts";
 
 /** A client that can sign: a wallet client or any viem client with an account. */
 export type SigningClient = Client<Transport, Chain | undefined, Account>;
@@ -37,6 +41,29 @@ export type TransactParameters<
 
 export type TransactReturnType = { transactionHash: Hash; receipt: TransactionReceipt };
 
+/** Chains whose transactions offer a fixed gas price (see {@link withFixedGasPrice}). */
+const fixedGasPrices = new WeakMap<Chain, bigint>();
+
+/**
+ * Marks a chain definition so that every transaction {@link transact} sends on it offers exactly
+ * `gasPrice` (as both maxFeePerGas and maxPriorityFeePerGas) instead of the node's or viem's fee
+ * estimate, e.g. 0 on a consortium chain without fees, where accounts hold no funds. Returns the chain.
+ *
+ * @example
+ * const chain = withFixedGasPrice(defineChain({ ... }), 0n);
+ */
+export function withFixedGasPrice<const chain extends Chain>(chain: chain, gasPrice: bigint): chain {
+  fixedGasPrices.set(chain, gasPrice);
+  return chain;
+}
+
+function fixedFees(
+  chain: Chain | undefined,
+): { maxFeePerGas: bigint; maxPriorityFeePerGas: bigint } | undefined {
+  const gasPrice = chain ? fixedGasPrices.get(chain) : undefined;
+  return gasPrice === undefined ? undefined : { maxFeePerGas: gasPrice, maxPriorityFeePerGas: gasPrice };
+}
+
 /** Simulates, sends and waits for one contract call. */
 export async function transact<
   const abi extends Abi,
@@ -47,6 +74,7 @@ export async function transact<
     // generic over abi and functionName; `TransactParameters` already checks them at every call site.
     const { request } = await simulateContract(client, {
       ...parameters,
+      ...fixedFees(client.chain),
       account: client.account,
       chain: client.chain,
     } as never);
@@ -63,8 +91,28 @@ export async function transact<
 
 /** Maps viem errors to Crossproof errors (reverts with their custom error, network failures). */
 export function toCrossproofError(error: unknown, action: string): unknown {
-  if (error instanceof ContractRevertError || error instanceof ChainUnreachableError) return error;
+  if (
+    error instanceof ContractRevertError ||
+    error instanceof ChainUnreachableError ||
+    error instanceof TransactionFeeError
+  ) {
+    return error;
+  }
   if (error instanceof ViemBaseError) {
+    const feeProblem = error.walk(
+      (e) =>
+        e instanceof InsufficientFundsError ||
+        e instanceof TipAboveFeeCapError ||
+        e instanceof FeeCapTooLowError ||
+        e instanceof FeeCapTooHighError,
+    );
+    if (feeProblem) {
+      const reason =
+        feeProblem instanceof InsufficientFundsError
+          ? "the sending account cannot pay for its gas"
+          : `its fees do not fit the chain (${feeProblem instanceof ViemBaseError ? feeProblem.shortMessage : String(feeProblem)})`;
+      return new TransactionFeeError(`The chain refused ${action}: ${reason}.`, { cause: error });
+    }
     const reverted = error.walk((e) => e instanceof ContractFunctionRevertedError);
     if (reverted instanceof ContractFunctionRevertedError) {
       const name = reverted.data?.errorName;
