@@ -1,9 +1,9 @@
 /**
  * `npm run bench`: the whole benchmark, one part after another, each in its own process: gas
- * (Hardhat, in-process EDR), DID registry gas side by side with the stock ERC-1056 registry, Merkle
- * batches, verification latency against a local node, `npm start` readiness, then the report.
- * `npm run bench -- merkle start` runs only the named parts; the report is rebuilt from whatever
- * results exist. (bench/cli-batch.ts takes minutes and runs by hand.)
+ * (Hardhat, in-process EDR), DID registry gas side by side with the stock ERC-1056 registry, consent
+ * and credit-order gas, Merkle batches, verification latency against a local node, `npm start`
+ * readiness, then the report. `npm run bench -- merkle start` runs only the named parts; the report
+ * is rebuilt from whatever results exist. (bench/cli-batch.ts takes minutes and runs by hand.)
  */
 import { spawn } from "node:child_process";
 import { createRequire } from "node:module";
@@ -18,6 +18,7 @@ const hardhatCli = join(dirname(require.resolve("hardhat/package.json")), "dist"
 const PARTS: Record<string, string[]> = {
   gas: [hardhatCli, "run", "bench/gas.ts"],
   "did-gas": [hardhatCli, "run", "bench/did-gas.ts"],
+  "credit-gas": [hardhatCli, "run", "bench/credit-gas.ts"],
   merkle: ["bench/merkle.ts"],
   "verify-latency": ["bench/verify-latency.ts"],
   start: ["bench/start.ts"],

@@ -85,10 +85,12 @@ const contracts = {
   IssuerRegistry: await deployed.issuerRegistry.getAddress(),
   Committee: await deployed.committee.getAddress(),
   CommitteeProposals: await deployed.committeeProposals.getAddress(),
+  ConsentRegistry: await deployed.consentRegistry.getAddress(),
+  CreditOrderBook: await deployed.creditOrderBook.getAddress(),
 };
 let manifest: DeploymentManifest = {
   type: "crossproof.deployment",
-  version: 2,
+  version: 3,
   chainId,
   network: networkName,
   deployedAt: new Date().toISOString(),

@@ -13,6 +13,8 @@ const CONTRACTS = {
   didRegistryAbi: "contracts/identity/DIDRegistry.sol/DIDRegistry.json",
   issuerRegistryAbi: "contracts/identity/IssuerRegistry.sol/IssuerRegistry.json",
   committeeProposalsAbi: "contracts/governance/CommitteeProposals.sol/CommitteeProposals.json",
+  consentRegistryAbi: "contracts/consent/ConsentRegistry.sol/ConsentRegistry.json",
+  creditOrderBookAbi: "contracts/credit/CreditOrderBook.sol/CreditOrderBook.json",
   /** The committee's Safe (safe-smart-account 1.5.0, shipped compiled by its package). */
   safeAbi: "node_modules/@safe-global/safe-smart-account/build/artifacts/contracts/SafeL2.sol/SafeL2.json",
 } as const;

@@ -24,6 +24,7 @@ import { didNetworkOf } from "../src/sdk/identity/did.ts";
 import {
   healthCodeScenario,
   medicalScenario,
+  creditScenario,
   identityScenario,
   seedConsortium,
   type DemoContext,
@@ -151,9 +152,7 @@ try {
   say("");
   const medical = await medicalScenario(context, stamp);
   say("");
-  say(
-    "Scenario 3 — credit: arrives with the consent and credit-order issue (consent, orders, regulator timeline).",
-  );
+  const credit = await creditScenario(context, stamp);
 
   const expected = [
     ["health code: genuine report", healthCode.genuine.status, "valid"],
@@ -161,6 +160,8 @@ try {
     ["health code: after revocation", healthCode.afterRevocation.status, "revoked"],
     ["medical record in Zhuhai", medical.record.status, "valid"],
     ["medical bill at the insurer", medical.bill.status, "valid"],
+    ["credit report at the bank", credit.report.status, "valid"],
+    ["credit order", credit.finalState, "confirmed"],
     ...identity.pairwise.map(
       (entry) =>
         [
@@ -185,6 +186,7 @@ try {
         identity,
         healthCode,
         medical,
+        credit,
         failures: wrong.map(([what, actual, wanted]) => `${what}: ${actual}, expected ${wanted}`),
       }),
     );

@@ -1,6 +1,7 @@
 import { buildModule } from "@nomicfoundation/hardhat-ignition/modules";
 
 import CommitteeModule from "./Committee.ts";
+import CreditOrderBookModule from "./CreditOrderBook.ts";
 import IssuerRegistryModule from "./IssuerRegistry.ts";
 import { ROLE_IDS } from "./roles.ts";
 
@@ -14,6 +15,7 @@ import { ROLE_IDS } from "./roles.ts";
 export default buildModule("Crossproof", (m) => {
   const registries = m.useModule(IssuerRegistryModule);
   const { committee, committeeProposals } = m.useModule(CommitteeModule);
+  const { consentRegistry, creditOrderBook } = m.useModule(CreditOrderBookModule);
   const { accessManager } = registries;
   // Seconds between a committee decision being scheduled on the AccessManager and its execution
   // (0: immediate). With a delay, every change is first proposed with `--schedule`, then again once
@@ -37,12 +39,12 @@ export default buildModule("Crossproof", (m) => {
   );
   const grantAdmin = m.call(accessManager, "grantRole", [0n, committee, executionDelay], {
     id: "GrantAdminToCommittee",
-    after: [IssuerRegistryModule, grantSchemaAdmin, grantIssuerAdmin],
+    after: [IssuerRegistryModule, CreditOrderBookModule, grantSchemaAdmin, grantIssuerAdmin],
   });
   const deployer = m.getAccount(0);
   m.call(accessManager, "renounceRole", [0n, deployer], {
     id: "DeployerRenouncesAdmin",
     after: [grantAdmin],
   });
-  return { ...registries, committee, committeeProposals };
+  return { ...registries, committee, committeeProposals, consentRegistry, creditOrderBook };
 });

@@ -2,10 +2,12 @@
 import { parseArgs, type ParseArgsConfig } from "node:util";
 
 import { anchorCommand } from "./commands/anchor.ts";
+import { consentCommand } from "./commands/consent.ts";
 import { didCommand } from "./commands/did.ts";
 import { fingerprintCommand } from "./commands/fingerprint.ts";
 import { govCommand } from "./commands/gov.ts";
 import { issuerCommand } from "./commands/issuer.ts";
+import { orderCommand } from "./commands/order.ts";
 import { revokeCommand } from "./commands/revoke.ts";
 import { schemaCommand } from "./commands/schema.ts";
 import { verifyCommand } from "./commands/verify.ts";
@@ -29,6 +31,7 @@ const GLOBAL_OPTIONS: Options = {
   rpc: { type: "string" },
   key: { type: "string" },
   manifest: { type: "string" },
+  "gas-price": { type: "string" },
   json: { type: "boolean", default: false },
   verbose: { type: "boolean", default: false },
   help: { type: "boolean", short: "h", default: false },
@@ -43,12 +46,15 @@ const COMMANDS: Record<string, Command> = {
   did: didCommand,
   issuer: issuerCommand,
   gov: govCommand,
+  consent: consentCommand,
+  order: orderCommand,
 };
 
 const GLOBAL_HELP = `Common options:
   --rpc <url>        JSON-RPC endpoint (env CROSSPROOF_RPC_URL, default http://127.0.0.1:8545)
   --key <hex>        private key for signing (env CROSSPROOF_PRIVATE_KEY; never printed)
   --manifest <file>  deployment manifest (default: deployments/<chainId>.json)
+  --gas-price <wei>  fixed gas price for every transaction (env CROSSPROOF_GAS_PRICE; 0 on a chain without fees)
   --json             machine-readable output
   --verbose          show full errors`;
 
@@ -99,6 +105,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       rpc: values.rpc as string | undefined,
       key: values.key as string | undefined,
       manifest: values.manifest as string | undefined,
+      gasPrice: values["gas-price"] as string | undefined,
       json: values.json === true,
       verbose: values.verbose === true,
     };

@@ -122,6 +122,11 @@ export const demoSchemas: { definition: SchemaDefinition; issuers: (keyof typeof
     definition: schema("medical.bill", "Hospital bill presented to an insurer", true, false),
     issuers: ["zhuhaiHospital"],
   },
+  {
+    // The schema the CreditOrderBook was deployed with (ignition/modules/CreditOrderBook.ts).
+    definition: schema("credit.report", "Enterprise credit report delivered to a bank", true, false),
+    issuers: ["creditAgency"],
+  },
 ];
 
 function schema(

@@ -26,6 +26,16 @@ import { createDataPackage, type DataPackage } from "../sdk/fingerprints/package
 import { revocationReasons } from "../sdk/fingerprints/reasons.ts";
 import { computeFingerprint, hashDocument, randomSalt } from "../sdk/fingerprints/spec.ts";
 import { verifyDataPackage, type DocumentVerification } from "../sdk/fingerprints/verify-package.ts";
+import { codeOf, signConsent, submitSignedConsent } from "../sdk/consent/consent.ts";
+import {
+  acceptOrder,
+  confirmOrder,
+  deliverOrder,
+  disputeOrder,
+  getOrder,
+  orderTimeline,
+  requestOrder,
+} from "../sdk/credit/orders.ts";
 import { committeeDecision, type ProposalCall } from "../sdk/governance/committee.ts";
 import { getDidChanged, submitSignedDidRequest } from "../sdk/identity/actions.ts";
 import { serviceAttribute } from "../sdk/identity/attributes.ts";
@@ -339,5 +349,137 @@ export async function medicalScenario(context: DemoContext, stamp: string): Prom
     billFingerprint: bill.dataPackage.fingerprint,
     record: recordCheck,
     bill: billCheck,
+  };
+}
+
+export type CreditOutcome = {
+  consentId: Hex;
+  orderId: Hex;
+  reportFingerprint: Hex;
+  /** The bank's check of the delivered report file against the chain. */
+  report: Check;
+  /** Whether the delivered file is the one the order names. */
+  reportMatchesOrder: boolean;
+  finalState: string;
+  /** The regulator's timeline, rebuilt from events alone. */
+  timeline: { at: string; event: string; actor: string; state: string }[];
+};
+
+/**
+ * Scenario 3, the Pearl River Delta credit chain: the enterprise consents by an EIP-712 signature
+ * (it pays nothing: the bank relays it), the bank orders a report from the credit agency with that
+ * consent, the agency accepts, anchors the report and delivers its fingerprint, the bank verifies
+ * the file it received and confirms, and the regulator rebuilds the whole order from events.
+ */
+export async function creditScenario(context: DemoContext, stamp: string): Promise<CreditOutcome> {
+  const { ConsentRegistry, CreditOrderBook } = context.manifest.contracts;
+  const consentRegistry = ConsentRegistry as Hex;
+  const creditOrderBook = CreditOrderBook as Hex;
+  const { bank, creditAgency, enterprise, regulator } = consortium;
+  context.log(
+    "Scenario 3 — credit: a bank orders an enterprise's credit report with the enterprise's consent",
+  );
+
+  const { timestamp } = await context.publicClient.getBlock();
+  const schemaId = schemaIdOf({ name: "credit.report", version: "1.0" });
+  const purpose = codeOf("credit-report");
+  const signed = await signConsent(wallet(context, enterprise), {
+    consentRegistry,
+    terms: {
+      grantee: bank.account.address,
+      purpose,
+      scope: [schemaId],
+      validFrom: timestamp,
+      validUntil: timestamp + 30n * 86_400n,
+      maxUses: 1,
+    },
+  });
+  const { consentId } = await submitSignedConsent(wallet(context, bank), { consentRegistry, signed });
+  context.log(
+    `  ${enterprise.name} signs a consent (credit report, 30 days, one use); the bank relays it: ${consentId.slice(0, 18)}…`,
+  );
+
+  // The request travels off chain; only its SHA-256 goes on chain, salted by a random line so the
+  // hash cannot be confirmed by guessing the text.
+  const requestDocument = `Credit report request ${stamp}\nSubject: ${enterprise.name}\nProduct: enterprise-credit-basic\nNonce: ${randomSalt()}\n`;
+  const { orderId } = await requestOrder(wallet(context, bank), {
+    creditOrderBook,
+    order: {
+      provider: creditAgency.account.address,
+      subject: enterprise.account.address,
+      productCode: codeOf("enterprise-credit-basic"),
+      consentId,
+      requestHash: hashDocument(Buffer.from(requestDocument)),
+      responseDeadline: timestamp + 7n * 86_400n,
+    },
+  });
+  context.log(`  ${bank.name} orders the report from ${creditAgency.name}: order ${orderId.slice(0, 18)}…`);
+  await acceptOrder(wallet(context, creditAgency), { creditOrderBook, orderId });
+  context.log(`  ${creditAgency.name} accepts`);
+  const report = await issue(
+    context,
+    creditAgency,
+    "credit.report",
+    `credit-report-${stamp}.txt`,
+    `Pearl River Delta Credit Agency\nCredit report ${stamp}\nSubject: ${enterprise.name}\nRating: A-\nOverdue loans: none\n`,
+  );
+  await deliverOrder(wallet(context, creditAgency), {
+    creditOrderBook,
+    orderId,
+    reportFingerprint: report.dataPackage.fingerprint,
+  });
+  context.log(
+    `  ${creditAgency.name} delivers the report's fingerprint; the report itself goes to the bank off chain`,
+  );
+  const reportCheck = await check(context, bank, report.file, report.dataPackage);
+  const order = await getOrder(context.publicClient, { creditOrderBook, orderId });
+  const reportMatchesOrder = order.reportFingerprint === report.dataPackage.fingerprint;
+  if (reportCheck.status === "valid" && reportMatchesOrder) {
+    await confirmOrder(wallet(context, bank), { creditOrderBook, orderId });
+    context.log(`  ${bank.name} confirms the order`);
+  } else {
+    await disputeOrder(wallet(context, bank), {
+      creditOrderBook,
+      orderId,
+      reasonCode: codeOf("report-mismatch"),
+    });
+    context.log(`  ${bank.name} disputes the order: the report does not check out`);
+  }
+
+  const timeline = await orderTimeline(context.publicClient, {
+    creditOrderBook,
+    consentRegistry,
+    orderId,
+    fromBlock: BigInt(context.manifest.startBlock),
+  });
+  const names = new Map(
+    Object.values(consortium).map((member) => [member.account.address.toLowerCase(), member.name] as const),
+  );
+  names.set(creditOrderBook.toLowerCase(), "the credit order book");
+  context.log(`  ${regulator.name} rebuilds the order from events (observer node):`);
+  const labels = {
+    ConsentGranted: "consent granted",
+    ConsentConsumed: "consent used",
+    OrderRequested: "requested",
+  };
+  for (const entry of timeline) {
+    const label = entry.event === "OrderStateChanged" ? entry.state : labels[entry.event];
+    const actor = names.get(entry.actor.toLowerCase()) ?? entry.actor;
+    context.log(`    ${entry.at.toISOString()}  ${label.padEnd(16)} by ${actor}`);
+  }
+  const final = await getOrder(context.publicClient, { creditOrderBook, orderId });
+  return {
+    consentId,
+    orderId,
+    reportFingerprint: report.dataPackage.fingerprint,
+    report: reportCheck,
+    reportMatchesOrder,
+    finalState: final.state,
+    timeline: timeline.map((entry) => ({
+      at: entry.at.toISOString(),
+      event: entry.event,
+      actor: entry.actor,
+      state: entry.state,
+    })),
   };
 }

@@ -10,7 +10,7 @@ const address = z.string().regex(/^0x[0-9a-fA-F]{40}$/, "must be a 0x-prefixed 2
 
 export const deploymentManifestSchema = z.object({
   type: z.literal("crossproof.deployment"),
-  version: z.literal(2),
+  version: z.literal(3),
   chainId: z.number().int().positive(),
   network: z.string(),
   deployedAt: z.string(),
@@ -24,6 +24,8 @@ export const deploymentManifestSchema = z.object({
     /** The committee's Safe: ADMIN_ROLE of the AccessManager. */
     Committee: address,
     CommitteeProposals: address,
+    ConsentRegistry: address,
+    CreditOrderBook: address,
   }),
 });
 
@@ -36,10 +38,10 @@ export function parseDeploymentManifest(value: unknown, source: string): Deploym
     result.error &&
     typeof value === "object" &&
     value !== null &&
-    (value as { version?: unknown }).version === 1
+    ((value as { version?: unknown }).version === 1 || (value as { version?: unknown }).version === 2)
   ) {
     throw new InvalidInputError(
-      `${source} describes a deployment from an older Crossproof (manifest version 1, before DIDs and the committee). Deploy again (\`npm run deploy\`, or \`npm start -- --fresh\` for the local chain).`,
+      `${source} describes a deployment from an older Crossproof (manifest version ${String((value as { version: number }).version)}, without the registries added since). Deploy anew (\`npm run deploy\` on a fresh chain, or \`npm start -- --fresh\` for the local chain).`,
     );
   }
   if (!result.success) {

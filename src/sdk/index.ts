@@ -14,3 +14,7 @@ export * from "./fingerprints/verify-package.ts";
 export * from "./fingerprints/reasons.ts";
 export * from "./fingerprints/events.ts";
 export * from "./identity/index.ts";
+export * from "./governance/committee.ts";
+export * from "./issuers/issuers.ts";
+export * from "./consent/consent.ts";
+export * from "./credit/orders.ts";

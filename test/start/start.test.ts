@@ -29,6 +29,12 @@ type Summary = {
   };
   medical: { record: { status: string }; bill: { status: string }; recordFingerprint: Hex };
   identity: { pairwise: { did: string; serviceEndpoint?: string; published: boolean }[] };
+  credit: {
+    report: { status: string };
+    reportMatchesOrder: boolean;
+    finalState: string;
+    timeline: { event: string; state: string; actor: string }[];
+  };
 };
 
 type Run = { code: number; stdout: string; stderr: string };
@@ -96,7 +102,7 @@ describe("npm start (headless)", function () {
   ];
   let first: Summary;
 
-  it("deploys and runs the health-code and medical scenarios with the expected outcomes", async function () {
+  it("deploys and runs the seed's three scenarios (health code, medical, credit) with the expected outcomes", async function () {
     const result = await start(args(), env);
     expect(result.code, result.stderr).to.equal(0);
     first = JSON.parse(result.stdout) as Summary;
@@ -107,6 +113,33 @@ describe("npm start (headless)", function () {
     expect(first.healthCode.afterRevocation.status).to.equal("revoked");
     expect(first.medical.record.status).to.equal("valid");
     expect(first.medical.bill.status).to.equal("valid");
+    // Scenario 3: consent by signature, order, delivery, verification, confirmation; the timeline
+    // the regulator rebuilds from events has every step, in order, by the right party.
+    expect(first.credit.report.status).to.equal("valid");
+    expect(first.credit.reportMatchesOrder).to.equal(true);
+    expect(first.credit.finalState).to.equal("confirmed");
+    expect(first.credit.timeline.map((entry) => `${entry.event}:${entry.state}`)).to.deep.equal([
+      "ConsentGranted:none",
+      "ConsentConsumed:requested",
+      "OrderRequested:requested",
+      "OrderStateChanged:accepted",
+      "OrderStateChanged:delivered",
+      "OrderStateChanged:confirmed",
+    ]);
+    const enterprise = "0xa0Ee7A142d267C1f36714E4a8F75612F20a79720";
+    const bank = "0x976EA74026E726554dB657fA54763abd0C3a0aa9";
+    const agency = "0x14dC79964da2C08b23698B3D3cc7Ca32193d9955";
+    const deployed = JSON.parse(await readFile(first.manifestPath, "utf8")) as {
+      contracts: { CreditOrderBook: string };
+    };
+    expect(first.credit.timeline.map((entry) => entry.actor)).to.deep.equal([
+      enterprise,
+      deployed.contracts.CreditOrderBook,
+      bank,
+      agency,
+      agency,
+      bank,
+    ]);
     // One pairwise DID per institution, distinct, each published gaslessly and resolved.
     const dids = first.identity.pairwise.map((entry) => entry.did);
     expect(new Set(dids).size).to.equal(3);
