@@ -9,6 +9,7 @@ import {Nonces} from "@openzeppelin/contracts/utils/Nonces.sol";
 
 import {IConsentRegistry} from "../interfaces/IConsentRegistry.sol";
 import {ConsentIds} from "../libraries/ConsentIds.sol";
+import {Paging} from "../libraries/Paging.sol";
 
 /// @title ConsentRegistry
 /// @notice Purpose-bound, revocable, countable consents and their usage log. Granting, revoking and
@@ -159,7 +160,7 @@ contract ConsentRegistry is IConsentRegistry, AccessManaged, EIP712, Nonces {
 
     /// @inheritdoc IConsentRegistry
     function consentsByOwner(address owner, uint256 offset, uint256 limit) external view returns (bytes32[] memory) {
-        return _page(_byOwner[owner], offset, limit);
+        return Paging.page(_byOwner[owner], offset, limit);
     }
 
     /// @inheritdoc IConsentRegistry
@@ -173,7 +174,7 @@ contract ConsentRegistry is IConsentRegistry, AccessManaged, EIP712, Nonces {
         uint256 offset,
         uint256 limit
     ) external view returns (bytes32[] memory) {
-        return _page(_byGrantee[grantee], offset, limit);
+        return Paging.page(_byGrantee[grantee], offset, limit);
     }
 
     /// @notice Version of this contract.
@@ -267,16 +268,6 @@ contract ConsentRegistry is IConsentRegistry, AccessManaged, EIP712, Nonces {
         if (error == ECDSA.RecoverError.NoError && recovered == owner) return;
         if (!SignatureChecker.isValidERC1271SignatureNowCalldata(owner, digest, signature)) {
             revert InvalidSignature(owner);
-        }
-    }
-
-    function _page(bytes32[] storage list, uint256 offset, uint256 limit) private view returns (bytes32[] memory page) {
-        uint256 length = list.length;
-        if (offset >= length) return new bytes32[](0);
-        uint256 count = length - offset < limit ? length - offset : limit;
-        page = new bytes32[](count);
-        for (uint256 i = 0; i < count; ++i) {
-            page[i] = list[offset + i];
         }
     }
 }

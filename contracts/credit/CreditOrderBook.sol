@@ -8,6 +8,7 @@ import {ICreditOrderBook} from "../interfaces/ICreditOrderBook.sol";
 import {IFingerprintRegistry} from "../interfaces/IFingerprintRegistry.sol";
 import {IIssuerRegistry} from "../interfaces/IIssuerRegistry.sol";
 import {OrderIds} from "../libraries/OrderIds.sol";
+import {Paging} from "../libraries/Paging.sol";
 
 /// @title CreditOrderBook
 /// @notice Credit report orders between recognised banks and credit agencies, gated by the subject's
@@ -204,7 +205,7 @@ contract CreditOrderBook is ICreditOrderBook {
         uint256 offset,
         uint256 limit
     ) external view returns (bytes32[] memory) {
-        return _page(_byRequester[requester], offset, limit);
+        return Paging.page(_byRequester[requester], offset, limit);
     }
 
     /// @inheritdoc ICreditOrderBook
@@ -213,12 +214,12 @@ contract CreditOrderBook is ICreditOrderBook {
         uint256 offset,
         uint256 limit
     ) external view returns (bytes32[] memory) {
-        return _page(_byProvider[provider], offset, limit);
+        return Paging.page(_byProvider[provider], offset, limit);
     }
 
     /// @inheritdoc ICreditOrderBook
     function ordersBySubject(address subject, uint256 offset, uint256 limit) external view returns (bytes32[] memory) {
-        return _page(_bySubject[subject], offset, limit);
+        return Paging.page(_bySubject[subject], offset, limit);
     }
 
     /// @inheritdoc ICreditOrderBook
@@ -309,15 +310,5 @@ contract CreditOrderBook is ICreditOrderBook {
     function _requireBeforeDeadline(bytes32 orderId, Order storage stored) private view {
         uint64 deadline = stored.request.responseDeadline;
         if (block.timestamp > deadline) revert OrderDeadlinePassed(orderId, deadline);
-    }
-
-    function _page(bytes32[] storage list, uint256 offset, uint256 limit) private view returns (bytes32[] memory page) {
-        uint256 length = list.length;
-        if (offset >= length) return new bytes32[](0);
-        uint256 count = length - offset < limit ? length - offset : limit;
-        page = new bytes32[](count);
-        for (uint256 i = 0; i < count; ++i) {
-            page[i] = list[offset + i];
-        }
     }
 }

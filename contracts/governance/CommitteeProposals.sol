@@ -3,6 +3,7 @@ pragma solidity ^0.8.24;
 
 import {ICommitteeProposals} from "../interfaces/ICommitteeProposals.sol";
 import {ISafe} from "../interfaces/ISafe.sol";
+import {Paging} from "../libraries/Paging.sol";
 
 /// @title CommitteeProposals
 /// @notice Public agenda of committee Safes. Holds no power: it only records what members propose.
@@ -65,19 +66,8 @@ contract CommitteeProposals is ICommitteeProposals {
     }
 
     /// @inheritdoc ICommitteeProposals
-    function proposalIds(
-        address committee,
-        uint256 offset,
-        uint256 limit
-    ) external view returns (bytes32[] memory page) {
-        bytes32[] storage ids = _proposalIds[committee];
-        uint256 length = ids.length;
-        if (offset >= length) return new bytes32[](0);
-        uint256 count = length - offset < limit ? length - offset : limit;
-        page = new bytes32[](count);
-        for (uint256 i = 0; i < count; ++i) {
-            page[i] = ids[offset + i];
-        }
+    function proposalIds(address committee, uint256 offset, uint256 limit) external view returns (bytes32[] memory) {
+        return Paging.page(_proposalIds[committee], offset, limit);
     }
 
     /// @notice Version of this contract.

@@ -7,6 +7,7 @@ import {EnumerableSet} from "@openzeppelin/contracts/utils/structs/EnumerableSet
 import {IDIDRegistry} from "../interfaces/IDIDRegistry.sol";
 import {IIssuerAccreditation} from "../interfaces/IIssuerAccreditation.sol";
 import {IIssuerRegistry} from "../interfaces/IIssuerRegistry.sol";
+import {Paging} from "../libraries/Paging.sol";
 
 /// @title IssuerRegistry
 /// @notice Authority issuers of the consortium, administered by the committee through the
@@ -174,7 +175,7 @@ contract IssuerRegistry is IIssuerRegistry, AccessManaged {
 
     /// @inheritdoc IIssuerRegistry
     function issuers(uint256 offset, uint256 limit) external view returns (address[] memory) {
-        return _page(_allIssuers, offset, limit);
+        return Paging.page(_allIssuers, offset, limit);
     }
 
     /// @inheritdoc IIssuerRegistry
@@ -188,7 +189,7 @@ contract IssuerRegistry is IIssuerRegistry, AccessManaged {
         uint256 offset,
         uint256 limit
     ) external view returns (address[] memory) {
-        return _page(_issuersByType[issuerType], offset, limit);
+        return Paging.page(_issuersByType[issuerType], offset, limit);
     }
 
     /// @inheritdoc IIssuerRegistry
@@ -263,15 +264,5 @@ contract IssuerRegistry is IIssuerRegistry, AccessManaged {
             schemaId,
             effectiveFrom < accreditedAt ? accreditedAt : effectiveFrom
         );
-    }
-
-    function _page(address[] storage list, uint256 offset, uint256 limit) private view returns (address[] memory page) {
-        uint256 length = list.length;
-        if (offset >= length) return new address[](0);
-        uint256 count = length - offset < limit ? length - offset : limit;
-        page = new address[](count);
-        for (uint256 i = 0; i < count; ++i) {
-            page[i] = list[offset + i];
-        }
     }
 }

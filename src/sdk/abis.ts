@@ -4600,7 +4600,7 @@ export const committeeProposalsAbi = [
     "outputs": [
       {
         "internalType": "bytes32[]",
-        "name": "page",
+        "name": "",
         "type": "bytes32[]"
       }
     ],
