@@ -22,7 +22,7 @@ import {
   type TransactionReceipt,
   type Transport,
 } from "viem";
-import { simulateContract, waitForTransactionReceipt, writeContract } from "viem/actions";
+import { getTransaction, simulateContract, waitForTransactionReceipt, writeContract } from "viem/actions";
 
 import { ChainUnreachableError, ContractRevertError, TransactionFeeError } from "../errors.ts";
 
@@ -81,12 +81,48 @@ export async function transact<
     const transactionHash = await writeContract(client, request as never);
     const receipt = await waitForTransactionReceipt(client, { hash: transactionHash });
     if (receipt.status !== "success") {
-      throw new ContractRevertError(`Transaction ${transactionHash} reverted.`);
+      throw await explainOnChainRevert(client, parameters, transactionHash, receipt);
     }
     return { transactionHash, receipt };
   } catch (error) {
     throw toCrossproofError(error, parameters.functionName);
   }
+}
+
+/**
+ * A transaction that passed its simulation but reverted when mined (the state or the time changed
+ * in between, or it ran out of gas): replays the call on the state it met to name the error.
+ */
+async function explainOnChainRevert(
+  client: SigningClient,
+  parameters: { address: `0x${string}`; abi: Abi; functionName: string; args: unknown },
+  transactionHash: Hash,
+  receipt: TransactionReceipt,
+): Promise<unknown> {
+  try {
+    await simulateContract(client, {
+      ...parameters,
+      account: client.account,
+      blockNumber: receipt.blockNumber - 1n,
+    } as never);
+  } catch (error) {
+    const explained = toCrossproofError(error, parameters.functionName);
+    if (explained instanceof ContractRevertError) {
+      return new ContractRevertError(
+        `${explained.message} (transaction ${transactionHash} reverted when mined)`,
+        {
+          errorName: explained.errorName,
+          errorArgs: explained.errorArgs,
+          cause: error,
+        },
+      );
+    }
+  }
+  const sent = await getTransaction(client, { hash: transactionHash }).catch(() => undefined);
+  const gas = sent ? ` after using ${receipt.gasUsed} of its ${sent.gas} gas` : "";
+  return new ContractRevertError(
+    `Transaction ${transactionHash} (${parameters.functionName}) reverted when mined${gas}, although its simulation passed.`,
+  );
 }
 
 /** Maps viem errors to Crossproof errors (reverts with their custom error, network failures). */
