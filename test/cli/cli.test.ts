@@ -175,7 +175,7 @@ for (const [engine, chainId] of [
       expect(issuer.json.status).to.equal("recognized");
     });
 
-    it("says in one line what is wrong with a proposal, before sending anything", async function () {
+    it("says in one line what is wrong with a proposal, before sending any transaction", async function () {
       const member = { ...env, CROSSPROOF_PRIVATE_KEY: devKey(10) };
       const unknown = await cli(["gov", "propose", "issuer-crown", ISSUER], member);
       expect(unknown.code).to.equal(2);
@@ -185,7 +185,7 @@ for (const [engine, chainId] of [
       expect(badAddress.stderr).to.contain("<issuer> must be a 0x address");
       const future = await cli(["gov", "propose", "issuer-suspend", ISSUER, "--from", "2999-01-01"], member);
       expect(future.code).to.equal(2);
-      expect(future.stderr).to.contain("is in the future");
+      expect(future.stderr).to.contain("is after the chain's current time");
       const stranger = await run("gov", "propose", "issuer-suspend", ISSUER);
       expect(stranger.code).to.equal(1);
       expect(stranger.stderr).to.contain("NotCommitteeMember");

@@ -414,6 +414,12 @@ describe("crossproof consent and order CLI (credit chain)", function () {
 
     const second = await placeOrder(consentId);
     expectOk(await as(keys.agency, "order", "accept", second));
+    // The same report (and package) cannot answer a second order: refused before sending anything.
+    expectRefused(
+      await as(keys.agency, "order", "deliver", second, report),
+      2,
+      /anchored-before\.txt\.proof\.json exists but is not this report's anchor for order .* pass --force/,
+    );
     const other = join(dir, "foreign-package.txt");
     await writeFile(other, "a report with somebody else's package beside it");
     await writeFile(`${other}.proof.json`, "{}");

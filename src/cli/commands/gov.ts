@@ -215,13 +215,26 @@ function proposalBuilder(
       throw new UsageError(`gov propose ${kind}: ${what} must be a 0x address.`);
     return value;
   };
-  const from = (): Date => {
-    if (typeof values.from !== "string") return new Date();
-    const millis = Date.parse(values.from);
-    if (Number.isNaN(millis)) throw new UsageError(`--from ${values.from} is not a date; use ISO 8601.`);
-    if (millis > Date.now())
-      throw new UsageError(`--from ${values.from} is in the future; it must be now or earlier.`);
-    return new Date(millis);
+  /**
+   * `--from`, checked for syntax now; resolved against the chain's clock (the contract compares
+   * with block.timestamp), defaulting to the chain's latest block time.
+   */
+  const from = (): ((context: ChainContext) => Promise<Date>) => {
+    const given = typeof values.from === "string" ? Date.parse(values.from) : undefined;
+    if (given !== undefined && Number.isNaN(given)) {
+      throw new UsageError(`--from ${String(values.from)} is not a date; use ISO 8601.`);
+    }
+    return async (context) => {
+      const { timestamp } = await context.publicClient.getBlock();
+      const chainNow = Number(timestamp) * 1000;
+      if (given === undefined) return new Date(chainNow);
+      if (given > chainNow) {
+        throw new UsageError(
+          `--from ${String(values.from)} is after the chain's current time (${new Date(chainNow).toISOString()}); it must be then or earlier.`,
+        );
+      }
+      return new Date(given);
+    };
   };
   const count = (value: string | boolean | undefined, flag: string): bigint => {
     if (typeof value !== "string" || !/^\d+$/.test(value))
@@ -280,11 +293,14 @@ function proposalBuilder(
     }
     case "issuer-suspend": {
       const issuer = address(args[0], "<issuer>");
-      const effectiveFrom = from();
-      return (context) => ({
-        call: issuerCalls.suspend(issuerRegistry(context), issuer, effectiveFrom),
-        description: `Suspend issuer ${issuer} from ${effectiveFrom.toISOString()}`,
-      });
+      const effectiveFromOf = from();
+      return async (context) => {
+        const effectiveFrom = await effectiveFromOf(context);
+        return {
+          call: issuerCalls.suspend(issuerRegistry(context), issuer, effectiveFrom),
+          description: `Suspend issuer ${issuer} from ${effectiveFrom.toISOString()}`,
+        };
+      };
     }
     case "issuer-reinstate": {
       const issuer = address(args[0], "<issuer>");
@@ -295,27 +311,33 @@ function proposalBuilder(
     }
     case "issuer-remove": {
       const issuer = address(args[0], "<issuer>");
-      const effectiveFrom = from();
-      return (context) => ({
-        call: issuerCalls.remove(issuerRegistry(context), issuer, effectiveFrom),
-        description: `Remove issuer ${issuer} from ${effectiveFrom.toISOString()}`,
-      });
+      const effectiveFromOf = from();
+      return async (context) => {
+        const effectiveFrom = await effectiveFromOf(context);
+        return {
+          call: issuerCalls.remove(issuerRegistry(context), issuer, effectiveFrom),
+          description: `Remove issuer ${issuer} from ${effectiveFrom.toISOString()}`,
+        };
+      };
     }
     case "schema-grant":
     case "schema-revoke": {
       const issuer = address(args[0], "<issuer>");
       const schemaId = parseSchemaReference(args[1]);
-      const effectiveFrom = from();
-      return (context) => ({
-        call:
-          kind === "schema-grant"
-            ? issuerCalls.grantSchema(issuerRegistry(context), issuer, schemaId)
-            : issuerCalls.revokeSchema(issuerRegistry(context), issuer, schemaId, effectiveFrom),
-        description:
-          kind === "schema-grant"
-            ? `Grant schema ${args[1] ?? schemaId} to ${issuer}`
-            : `Revoke schema ${args[1] ?? schemaId} from ${issuer} from ${effectiveFrom.toISOString()}`,
-      });
+      const effectiveFromOf = from();
+      return async (context) => {
+        if (kind === "schema-grant") {
+          return {
+            call: issuerCalls.grantSchema(issuerRegistry(context), issuer, schemaId),
+            description: `Grant schema ${args[1] ?? schemaId} to ${issuer}`,
+          };
+        }
+        const effectiveFrom = await effectiveFromOf(context);
+        return {
+          call: issuerCalls.revokeSchema(issuerRegistry(context), issuer, schemaId, effectiveFrom),
+          description: `Revoke schema ${args[1] ?? schemaId} from ${issuer} from ${effectiveFrom.toISOString()}`,
+        };
+      };
     }
     case "role-grant":
     case "role-revoke": {

@@ -318,13 +318,14 @@ async function deliver(rest: string[], values: Values, global: GlobalOptions): P
           documentHash,
           schemaId,
           issuer: agency.account.address,
+          deliverable: (fingerprint) => deliverable(context, agency, creditOrderBook, orderId, fingerprint),
         })
       : undefined;
     const reused = dataPackage !== undefined;
     if (!dataPackage) {
       if (existsSync(packagePath) && !force) {
         throw new UsageError(
-          `${packagePath} exists but is not this report's anchor by ${agency.account.address} under ${schema.name}@${schema.version}; pass --force to anchor the report afresh and replace it.`,
+          `${packagePath} exists but is not this report's anchor for order ${orderId} (by ${agency.account.address} under ${schema.name}@${schema.version}, since the order was placed, for no other order); pass --force to anchor the report afresh and replace it.`,
         );
       }
       // The anchor command's single-document path: fresh salt, one anchor, the package beside the file.
@@ -406,7 +407,42 @@ async function preflightDelivery(
   }
 }
 
-/** The existing package, when it is this file's valid anchor by `issuer` under the credit-report schema. */
+/**
+ * Whether the order book would take `fingerprint` for this order now (anchored since the order was
+ * placed, delivered for no other order). Party, state and deadline were checked by the preflight.
+ */
+async function deliverable(
+  context: ChainContext,
+  agency: SigningClient,
+  creditOrderBook: Address,
+  orderId: Hex,
+  fingerprint: Hex,
+): Promise<boolean> {
+  try {
+    await simulateContract(context.publicClient, {
+      address: creditOrderBook,
+      abi: creditOrderBookAbi,
+      functionName: "deliver",
+      args: [orderId, fingerprint],
+      account: agency.account.address,
+    });
+    return true;
+  } catch (error) {
+    const converted = toCrossproofError(error, "deliver");
+    if (
+      converted instanceof ContractRevertError &&
+      (converted.errorName === "ReportNotAnchored" || converted.errorName === "ReportAlreadyDelivered")
+    ) {
+      return false;
+    }
+    throw converted;
+  }
+}
+
+/**
+ * The existing package, when it is this file's valid anchor by `issuer` under the credit-report
+ * schema that the order book would take for this order.
+ */
 async function reusablePackage(
   context: ChainContext,
   {
@@ -414,7 +450,14 @@ async function reusablePackage(
     documentHash,
     schemaId,
     issuer,
-  }: { packagePath: string; documentHash: Hex; schemaId: Hex; issuer: Address },
+    deliverable: canDeliver,
+  }: {
+    packagePath: string;
+    documentHash: Hex;
+    schemaId: Hex;
+    issuer: Address;
+    deliverable: (fingerprint: Hex) => Promise<boolean>;
+  },
 ): Promise<DataPackage | undefined> {
   let dataPackage: DataPackage;
   try {
@@ -437,7 +480,8 @@ async function reusablePackage(
     fingerprintRegistry: getAddress(registry),
     fingerprint: dataPackage.fingerprint,
   });
-  return record.status === "valid" ? dataPackage : undefined;
+  if (record.status !== "valid") return undefined;
+  return (await canDeliver(dataPackage.fingerprint)) ? dataPackage : undefined;
 }
 
 // ---------------------------------------------------------------- show, list, timeline
@@ -691,7 +735,9 @@ function orderSentence(name: string, args: readonly unknown[], situation: Situat
     case "OrderNotExpired":
       return `Order ${id} can expire only after its response deadline, ${isoOf(args[1] as bigint)}.`;
     case "ReportNotAnchored":
-      return `The report fingerprint ${String(args[1])} is not a valid record of this credit agency under the credit-report schema; let \`crossproof order deliver <order-id> <report file>\` anchor the report.`;
+      return `The report fingerprint ${String(args[1])} is not a valid record this credit agency anchored under the credit-report schema since order ${id} was placed; let \`crossproof order deliver <order-id> <report file>\` anchor the report (with --force if an older package sits beside it).`;
+    case "ReportAlreadyDelivered":
+      return `This report (${String(args[0])}) was delivered for order ${String(args[1])} already: a report answers one order. Deliver a report made for order ${id} (pass --force to anchor this file afresh).`;
     case "MissingReason":
       return "A reason code is required: pass --reason <code>.";
     case "IssuerNotAccredited":

@@ -91,7 +91,8 @@ export async function transact<
 
 /**
  * A transaction that passed its simulation but reverted when mined (the state or the time changed
- * in between, or it ran out of gas): replays the call on the state it met to name the error.
+ * in between, or it ran out of gas): replays the call on the mined block (a reverted transaction
+ * leaves no effects, so that is the state and the time it met) to name the error.
  */
 async function explainOnChainRevert(
   client: SigningClient,
@@ -103,7 +104,7 @@ async function explainOnChainRevert(
     await simulateContract(client, {
       ...parameters,
       account: client.account,
-      blockNumber: receipt.blockNumber - 1n,
+      blockNumber: receipt.blockNumber,
     } as never);
   } catch (error) {
     const explained = toCrossproofError(error, parameters.functionName);
