@@ -52,7 +52,7 @@ export const govCommand: Command = {
   With an execution delay on the committee's roles (deployment parameter executionDelay), propose
   a change first with --schedule (it schedules the call on the AccessManager), then again without
   it once the delay has passed.
-  Roles: ${Object.keys(roles).join(", ")} (or a number). Dates: ISO 8601; default now.`,
+  Roles: ${Object.keys(roles).join(", ")} (or a number). --from: an ISO 8601 date, at most the chain's current time (the default).`,
   options: {
     description: { type: "string" },
     out: { type: "string" },
