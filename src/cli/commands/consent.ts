@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
 
-import { getAddress, isAddress, type Address, type Hex } from "viem";
+import { getAddress, type Address, type Hex } from "viem";
 import { readContract } from "viem/actions";
 
 import { consentRegistryAbi } from "../../sdk/abis.ts";
@@ -27,7 +27,7 @@ import { ExitCode, UsageError } from "../errors.ts";
 import { writeFileAtomic } from "../files.ts";
 import type { Command } from "../main.ts";
 import { printJson, printLine } from "../output.ts";
-import { parseSchemaReference, requireSchema } from "./shared.ts";
+import { expectAddress, parseSchemaReference, requireSchema } from "./shared.ts";
 
 type Values = Record<string, string | boolean | undefined>;
 
@@ -509,24 +509,6 @@ export function isoOf(seconds: bigint | number): string {
   return Number.isFinite(millis) && Math.abs(millis) <= 8.64e15
     ? new Date(millis).toISOString()
     : `${String(seconds)} (Unix seconds)`;
-}
-
-export function expectAddress(value: string | boolean | undefined, what: string): Address {
-  if (typeof value !== "string" || !isAddress(value, { strict: false })) {
-    throw new UsageError(
-      value === undefined || typeof value === "boolean"
-        ? `This needs ${what} <address>.`
-        : `${what} ${value} is not an address (0x and 40 hex digits).`,
-    );
-  }
-  const body = value.slice(2);
-  const mixedCase = body !== body.toLowerCase() && body !== body.toUpperCase();
-  if (mixedCase && getAddress(value) !== value) {
-    throw new UsageError(
-      `${what} ${value} has a wrong checksum; write it in lowercase or with the right checksum.`,
-    );
-  }
-  return getAddress(value);
 }
 
 /** A 32-byte id given as the only positional argument. */

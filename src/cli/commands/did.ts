@@ -1,6 +1,6 @@
 import { readFile, writeFile } from "node:fs/promises";
 
-import { createWalletClient, getAddress, http, isAddress, zeroAddress, type Address, type Hex } from "viem";
+import { createWalletClient, getAddress, http, zeroAddress, type Address, type Hex } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 
 import type { SigningClient } from "../../sdk/actions/transact.ts";
@@ -29,6 +29,7 @@ import { ExitCode, UsageError } from "../errors.ts";
 import { writeFileAtomic } from "../files.ts";
 import type { Command } from "../main.ts";
 import { printJson, printLine } from "../output.ts";
+import { expectAddress } from "./shared.ts";
 
 type Values = Record<string, string | boolean | undefined>;
 
@@ -632,20 +633,6 @@ function oneAddress(action: string, args: string[]): Address {
   if (!value || extra.length > 0)
     throw new UsageError(`Give one address: crossproof did ${action} <address>.`);
   return expectAddress(value, "The address");
-}
-
-function expectAddress(value: string | boolean | undefined, what: string): Address {
-  if (typeof value !== "string" || !isAddress(value, { strict: false })) {
-    throw new UsageError(`${what} ${String(value)} is not an address (0x and 40 hex digits).`);
-  }
-  const body = value.slice(2);
-  const mixedCase = body !== body.toLowerCase() && body !== body.toUpperCase();
-  if (mixedCase && getAddress(value) !== value) {
-    throw new UsageError(
-      `${what} ${value} has a wrong checksum; write it in lowercase or with the right checksum.`,
-    );
-  }
-  return getAddress(value);
 }
 
 function noPositionals(action: string, args: string[]): void {

@@ -37,7 +37,6 @@ import { printJson, printLine } from "../output.ts";
 import {
   chainTime,
   consentRegistryOf,
-  expectAddress,
   expectId,
   explainRevert,
   isoOf,
@@ -48,7 +47,7 @@ import {
   resolveWhen,
   type Situation,
 } from "./consent.ts";
-import { requireSchema } from "./shared.ts";
+import { expectAddress, requireSchema } from "./shared.ts";
 
 type Values = Record<string, string | boolean | undefined>;
 

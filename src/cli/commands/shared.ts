@@ -1,5 +1,5 @@
 /** Argument parsing shared by several commands. */
-import type { Client, Hex } from "viem";
+import { getAddress, isAddress, type Address, type Client, type Hex } from "viem";
 
 import { getSchema, schemaIdOf, type Schema } from "../../sdk/schemas/schemas.ts";
 import { isBytes32 } from "../../sdk/hex.ts";
@@ -49,4 +49,23 @@ export function parseExpiry(value: string | boolean | undefined, now = Date.now(
   }
   if (millis <= now) throw new UsageError(`--expires ${value} is not in the future.`);
   return Math.floor(millis / 1000);
+}
+
+/** An address flag or argument: 0x and 40 hex digits, with a correct checksum when mixed-case. */
+export function expectAddress(value: string | boolean | undefined, what: string): Address {
+  if (typeof value !== "string" || !isAddress(value, { strict: false })) {
+    throw new UsageError(
+      value === undefined || typeof value === "boolean"
+        ? `This needs ${what} <address>.`
+        : `${what} ${value} is not an address (0x and 40 hex digits).`,
+    );
+  }
+  const body = value.slice(2);
+  const mixedCase = body !== body.toLowerCase() && body !== body.toUpperCase();
+  if (mixedCase && getAddress(value) !== value) {
+    throw new UsageError(
+      `${what} ${value} has a wrong checksum; write it in lowercase or with the right checksum.`,
+    );
+  }
+  return getAddress(value);
 }
