@@ -2,13 +2,16 @@
  * `npm start`: a local private Crossproof chain with the whole system deployed and the seed's
  * scenarios run, kept running until Ctrl-C.
  *
- *   npm start -- [--port 8545] [--chain-id 1337] [--fresh] [--headless] [--state-dir <dir>]
+ *   npm start -- [--port 8545] [--chain-id 1337] [--web-port 8600] [--fresh] [--headless] [--state-dir <dir>]
  *
  * The chain is anvil with a state file (.crossproof/local-chain/state.json by default), saved every
  * 5 s and on exit, so anchored data survives restarts and a live deployment is reused, never
  * redeployed over; --fresh starts over. --headless runs the same steps, prints a JSON summary and
  * stops (tests use it). The deployment manifest goes to deployments/<chainId>.json (or
  * CROSSPROOF_DEPLOYMENTS_DIR), where the `crossproof` CLI finds it.
+ *
+ * The audit indexer runs inside: it indexes every event into <state dir>/audit.sqlite, follows new
+ * blocks, and serves the read-only audit API on 127.0.0.1:<web port>/api (the regulator's view).
  */
 import { existsSync } from "node:fs";
 import { mkdir, readFile, rm } from "node:fs/promises";
@@ -20,6 +23,11 @@ import { createPublicClient, defineChain, http, type Hex } from "viem";
 import { getCode } from "viem/actions";
 
 import { consortium, demoCommittee } from "../src/demo/consortium.ts";
+import { startAuditApi, type AuditApi } from "../src/indexer/http.ts";
+import { AuditIndexer } from "../src/indexer/indexer.ts";
+import { openAuditStore } from "../src/indexer/open.ts";
+import { orderReport } from "../src/indexer/queries.ts";
+import type { AuditStore } from "../src/indexer/store.ts";
 import { didNetworkOf } from "../src/sdk/identity/did.ts";
 import {
   healthCodeScenario,
@@ -46,6 +54,7 @@ try {
     options: {
       port: { type: "string", default: process.env.CROSSPROOF_PORT ?? "8545" },
       "chain-id": { type: "string", default: process.env.CROSSPROOF_CHAIN_ID ?? "1337" },
+      "web-port": { type: "string", default: process.env.CROSSPROOF_WEB_PORT ?? "8600" },
       "state-dir": { type: "string", default: join(PROJECT_ROOT, ".crossproof", "local-chain") },
       fresh: { type: "boolean", default: false },
       headless: { type: "boolean", default: false },
@@ -53,13 +62,16 @@ try {
   });
 } catch (error) {
   fail(
-    `${(error as Error).message.split("\n")[0]} Options: --port, --chain-id, --state-dir, --fresh, --headless.`,
+    `${(error as Error).message.split("\n")[0]} Options: --port, --chain-id, --web-port, --state-dir, --fresh, --headless.`,
   );
 }
 const { values } = parsed;
 const port = Number(values.port);
 const chainId = Number(values["chain-id"]);
 if (!Number.isInteger(port) || port < 1 || port > 65_535) fail(`--port ${values.port} is not a port number.`);
+const webPort = Number(values["web-port"]);
+if (!/^\d+$/.test(values["web-port"]) || webPort > 65_535)
+  fail(`--web-port ${values["web-port"]} is not a port number (0 picks a free one).`);
 if (!Number.isInteger(chainId) || chainId < 1)
   fail(`--chain-id ${values["chain-id"]} is not a positive integer.`);
 if (chainId === 31_337)
@@ -85,9 +97,24 @@ if (values.fresh) {
 await mkdir(stateDir, { recursive: true });
 const problem = await portProblem(port);
 if (problem) fail(`${problem}; pick a free one: npm start -- --port 8546`);
+if (!values.headless && webPort !== 0) {
+  const webProblem = await portProblem(webPort);
+  if (webProblem)
+    fail(
+      `the web server (audit API) cannot listen: ${webProblem}; pick a free port: npm start -- --web-port 8601`,
+    );
+}
 
 let chain: RunningChain | undefined;
+let indexer: AuditIndexer | undefined;
+let following: Promise<void> | undefined;
+let auditApi: AuditApi | undefined;
+let auditStore: AuditStore | undefined;
 const shutdown = async (code: number) => {
+  indexer?.stop();
+  await following?.catch(() => {});
+  await auditApi?.close();
+  await auditStore?.close();
   if (chain) await stopChain(chain, 10_000);
   process.exit(code);
 };
@@ -154,6 +181,30 @@ try {
   say("");
   const credit = await creditScenario(context, stamp);
 
+  // The regulator's observer node feeds the audit index; its view of the credit order comes from it.
+  const auditPath = join(stateDir, "audit.sqlite");
+  auditStore = await openAuditStore({ sqlitePath: auditPath });
+  indexer = new AuditIndexer({
+    client: publicClient,
+    store: auditStore,
+    manifest,
+    log: (line) => {
+      console.error(line);
+    },
+  });
+  const synced = await indexer.syncOnce();
+  const auditEvents = await auditStore.countEvents(chainId);
+  const regulatorView = await orderReport(auditStore, chainId, credit.orderId);
+  say("");
+  say(
+    `Audit index ${auditPath}: ${synced.events} new event(s), ${auditEvents} in all up to block ${synced.toBlock}.`,
+  );
+  say(`  ${consortium.regulator.name} reads order ${credit.orderId} from the index:`);
+  for (const event of regulatorView.timeline)
+    say(
+      `    ${new Date(event.blockTime * 1000).toISOString()}  ${event.contract}.${event.event}${event.actor ? ` by ${event.actor}` : ""}`,
+    );
+
   const expected = [
     ["health code: genuine report", healthCode.genuine.status, "valid"],
     ["health code: tampered copy", healthCode.tampered.status, "mismatch"],
@@ -187,6 +238,13 @@ try {
         healthCode,
         medical,
         credit,
+        audit: {
+          path: auditPath,
+          events: auditEvents,
+          toBlock: synced.toBlock,
+          orderState: regulatorView.order?.state ?? null,
+          orderTimeline: regulatorView.timeline.map((event) => `${event.contract}.${event.event}`),
+        },
         failures: wrong.map(([what, actual, wanted]) => `${what}: ${actual}, expected ${wanted}`),
       }),
     );
@@ -195,8 +253,19 @@ try {
   for (const [what, actual, wanted] of wrong)
     console.error(`Unexpected outcome — ${what}: ${actual}, expected ${wanted}.`);
   say("");
+  auditApi = await startAuditApi({
+    store: auditStore,
+    chainId,
+    port: webPort,
+    log: (line) => {
+      console.error(line);
+    },
+  });
+  following = indexer.follow(1_000);
   say(`Ready in ${(readyMs / 1000).toFixed(1)} s.`);
   say(`  RPC URL      ${rpcUrl}   (chain id ${chainId})`);
+  say(`  audit API    ${auditApi.url}/api/events?contract=CreditOrderBook   (read-only; follows new blocks)`);
+  say(`  audit CLI    npx crossproof audit events --db ${auditPath} --format csv`);
   say(`  manifest     ${manifestPath}`);
   say(`  documents    ${context.documentsDir}`);
   say(`  chain state  ${statePath} (kept across restarts; npm start -- --fresh starts over)`);

@@ -2,6 +2,7 @@
 import { parseArgs, type ParseArgsConfig } from "node:util";
 
 import { anchorCommand } from "./commands/anchor.ts";
+import { auditCommand } from "./commands/audit.ts";
 import { consentCommand } from "./commands/consent.ts";
 import { didCommand } from "./commands/did.ts";
 import { fingerprintCommand } from "./commands/fingerprint.ts";
@@ -48,6 +49,7 @@ const COMMANDS: Record<string, Command> = {
   gov: govCommand,
   consent: consentCommand,
   order: orderCommand,
+  audit: auditCommand,
 };
 
 const GLOBAL_HELP = `Common options:
@@ -94,7 +96,8 @@ export async function main(argv: readonly string[]): Promise<number> {
         strict: true,
       });
     } catch (error) {
-      throw new UsageError(`${(error as Error).message.split("\n")[0]} See \`crossproof ${name} --help\`.`);
+      const reason = (error as Error).message.split("\n").join(" ").trim();
+      throw new UsageError(`${reason}${/[.!?]$/.test(reason) ? "" : "."} See \`crossproof ${name} --help\`.`);
     }
     const values = parsed.values as Record<string, string | boolean | undefined>;
     if (values.help) {

@@ -33,8 +33,10 @@ type Summary = {
     report: { status: string };
     reportMatchesOrder: boolean;
     finalState: string;
+    orderId: Hex;
     timeline: { event: string; state: string; actor: string }[];
   };
+  audit: { path: string; events: number; toBlock: number; orderState: string; orderTimeline: string[] };
 };
 
 type Run = { code: number; stdout: string; stderr: string };
@@ -149,6 +151,18 @@ describe("npm start (headless)", function () {
       expect(entry.serviceEndpoint).to.match(/^https:\/\/wallet\.crossproof\.example\/inbox\//);
     }
     expect(first.manifestPath).to.equal(join(stateDir, "deployments", `${CHAIN_ID}.json`));
+    // The audit index inside npm start: the regulator's view of the order comes from it.
+    expect(first.audit.path).to.equal(join(stateDir, "chain", "audit.sqlite"));
+    expect(first.audit.events).to.be.greaterThan(100);
+    expect(first.audit.orderState).to.equal("confirmed");
+    expect(first.audit.orderTimeline).to.deep.equal([
+      "ConsentRegistry.ConsentGranted",
+      "ConsentRegistry.ConsentConsumed",
+      "CreditOrderBook.OrderRequested",
+      "CreditOrderBook.OrderStateChanged",
+      "CreditOrderBook.OrderStateChanged",
+      "CreditOrderBook.OrderStateChanged",
+    ]);
   });
 
   it("restarts from its saved state: same deployment, earlier records still there", async function () {
@@ -158,6 +172,9 @@ describe("npm start (headless)", function () {
     expect(second.restoredState).to.equal(true);
     expect(second.reusedDeployment).to.equal(true);
     expect(second.failures).to.deep.equal([]);
+    // The index kept the first run's events and added the second run's.
+    expect(second.audit.events).to.be.greaterThan(first.audit.events);
+    expect(second.audit.toBlock).to.be.greaterThan(first.audit.toBlock);
     // The pairwise DIDs of the first run are still there (nothing republished) and still resolve.
     expect(second.identity.pairwise.map((entry) => entry.did)).to.deep.equal(
       first.identity.pairwise.map((entry) => entry.did),
@@ -168,8 +185,18 @@ describe("npm start (headless)", function () {
     );
 
     // The first run's records, read back while a third start of the same chain keeps running.
+    const webPort = await freePort();
     const third = launch(
-      ["--port", String(port), "--chain-id", String(CHAIN_ID), "--state-dir", join(stateDir, "chain")],
+      [
+        "--port",
+        String(port),
+        "--chain-id",
+        String(CHAIN_ID),
+        "--state-dir",
+        join(stateDir, "chain"),
+        "--web-port",
+        String(webPort),
+      ],
       env,
     );
     try {
@@ -189,6 +216,18 @@ describe("npm start (headless)", function () {
       });
       expect(report.status).to.equal("revoked");
       expect(record.status).to.equal("valid");
+
+      // The audit API serves the index, which holds the orders of all three runs.
+      await third.output(`http://127.0.0.1:${webPort}/api/events`);
+      const status = (await (await fetch(`http://127.0.0.1:${webPort}/api/status`)).json()) as {
+        events: number;
+      };
+      expect(status.events).to.be.greaterThan(second.audit.events);
+      const orders = (await (
+        await fetch(`http://127.0.0.1:${webPort}/api/events?contract=CreditOrderBook&event=OrderRequested`)
+      ).json()) as { events: { subject: string }[] };
+      expect(orders.events).to.have.length(3);
+      expect(orders.events.map((event) => event.subject)).to.include(first.credit.orderId.toLowerCase());
     } finally {
       third.child.kill("SIGINT");
       expect((await third.done).code).to.equal(0);

@@ -14,7 +14,7 @@ import {
   type Client,
   type Hex,
 } from "viem";
-import { getChainId, getContractEvents, readContract } from "viem/actions";
+import { estimateContractGas, getChainId, getContractEvents, readContract } from "viem/actions";
 
 import {
   accessManagerAbi,
@@ -369,7 +369,7 @@ export async function executeProposal(
       `Proposal ${proposalId} has ${signers.size} of the ${state.threshold} approvals it needs. Members approve with \`crossproof gov approve ${proposalId}\`.`,
     );
   }
-  return transact(client, {
+  const call = {
     address: committee,
     abi: executionAbi,
     functionName: "execTransaction",
@@ -385,7 +385,16 @@ export async function executeProposal(
       zeroAddress,
       approvedHashSignatures([...signers] as Hex[]),
     ],
-  });
+  } as const;
+  // The Safe forwards all but 1/64 of its gas to the call (EIP-150) and must keep some for itself
+  // afterwards, so a bare estimate can leave the mined transaction a few hundred gas short.
+  let gas: bigint | undefined;
+  try {
+    gas = await estimateContractGas(client, { ...call, account: client.account });
+  } catch {
+    gas = undefined; // transact's simulation names the error
+  }
+  return transact(client, { ...call, ...(gas === undefined ? {} : { gas: gas + gas / 4n }) });
 }
 
 /**

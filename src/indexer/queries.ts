@@ -1,0 +1,190 @@
+/**
+ * The auditor's questions, answered from the index: one order's timeline, one owner's consents,
+ * one issuer's accreditation history and everything it anchored or revoked, one fingerprint's
+ * life. Shared by `crossproof audit` and the HTTP API.
+ */
+import { jsonText, type AuditEvent, type StateTableName } from "./catalogue.ts";
+import type { StateRow } from "./projections.ts";
+import type { AuditStore, EventFilter } from "./store.ts";
+
+/** Reads every page of a filter (bounded by `max`). */
+export async function allEvents(
+  store: AuditStore,
+  filter: Omit<EventFilter, "limit" | "after">,
+  max = 10_000,
+): Promise<{ events: AuditEvent[]; truncated: boolean }> {
+  const events: AuditEvent[] = [];
+  let after: EventFilter["after"];
+  for (;;) {
+    const page = await store.events({ ...filter, limit: Math.min(1_000, max - events.length), after });
+    events.push(...page.events);
+    if (!page.next) return { events, truncated: false };
+    if (events.length >= max) return { events, truncated: true };
+    after = page.next;
+  }
+}
+
+export type OrderReport = {
+  order: StateRow | undefined;
+  consent: StateRow | undefined;
+  timeline: AuditEvent[];
+};
+
+/**
+ * An order's current state and full timeline: its own events, the use its request made of the
+ * consent (ConsentConsumed with the order as usage reference), and the consent's grant and
+ * revocation — not the uses other orders made of the same consent.
+ */
+export async function orderReport(store: AuditStore, chainId: number, orderId: string): Promise<OrderReport> {
+  const id = orderId.toLowerCase();
+  const order = await store.stateRow("orders", chainId, id);
+  const { events } = await allEvents(store, { chainId, subject: id });
+  const consentId = typeof order?.consent_id === "string" ? order.consent_id : undefined;
+  const consent = consentId ? await store.stateRow("consents", chainId, consentId) : undefined;
+  const consentEvents = consentId
+    ? (await allEvents(store, { chainId, subject: consentId, contract: "ConsentRegistry" })).events.filter(
+        (event) =>
+          event.event !== "ConsentConsumed" || jsonText(event.args.usageReference).toLowerCase() === id,
+      )
+    : [];
+  return { order, consent, timeline: mergeByPosition(events, consentEvents) };
+}
+
+/** Most rows or events one report holds; `truncated` says when there were more. */
+export const MAX_ROWS = 10_000;
+
+export type ConsentReport = { consents: StateRow[]; timeline: AuditEvent[]; truncated: boolean };
+
+/** An owner's consents (current state) and every grant, use and revocation, in order. */
+export async function consentReport(
+  store: AuditStore,
+  chainId: number,
+  owner: string,
+): Promise<ConsentReport> {
+  const consents = await store.stateRowsWhere(
+    "consents",
+    chainId,
+    "owner",
+    owner.toLowerCase(),
+    MAX_ROWS + 1,
+  );
+  const events = await allEvents(store, { chainId, subject: owner, contract: "ConsentRegistry" }, MAX_ROWS);
+  const timeline = events.events.filter(
+    (event) => jsonText(event.args.owner).toLowerCase() === owner.toLowerCase(),
+  );
+  return {
+    consents: consents.slice(0, MAX_ROWS),
+    timeline,
+    truncated: consents.length > MAX_ROWS || events.truncated,
+  };
+}
+
+export type IssuerReport = {
+  issuer: StateRow | undefined;
+  accreditations: StateRow[];
+  /** Registry and accreditation events about the issuer. */
+  history: AuditEvent[];
+  /** Everything it anchored, revoked or reinstated. */
+  acts: AuditEvent[];
+  truncated: boolean;
+};
+
+export async function issuerReport(
+  store: AuditStore,
+  chainId: number,
+  address: string,
+): Promise<IssuerReport> {
+  const issuer = await store.stateRow("issuers", chainId, address);
+  const accreditations = await store.stateRowsWhere(
+    "accreditations",
+    chainId,
+    "issuer",
+    address.toLowerCase(),
+  );
+  const registry = await allEvents(store, { chainId, subject: address, contract: "IssuerRegistry" });
+  const accreditation = (
+    await allEvents(store, { chainId, subject: address, contract: "FingerprintRegistry" })
+  ).events.filter((event) => event.event === "IssuerAccredited" || event.event === "AccreditationWithdrawn");
+  const acts = await allEvents(store, { chainId, actor: address, contract: "FingerprintRegistry" });
+  return {
+    issuer,
+    accreditations,
+    history: mergeByPosition(registry.events, accreditation),
+    acts: acts.events,
+    truncated: registry.truncated || acts.truncated,
+  };
+}
+
+export type FingerprintReport = {
+  fingerprint: StateRow | undefined;
+  batch: StateRow | undefined;
+  revocations: StateRow[];
+  timeline: AuditEvent[];
+};
+
+/** A fingerprint (or batch root): its anchor, its revocations and reinstatements, in order. */
+export async function fingerprintReport(
+  store: AuditStore,
+  chainId: number,
+  fingerprint: string,
+): Promise<FingerprintReport> {
+  const key = fingerprint.toLowerCase();
+  const [single, batch, revocations, { events }] = await Promise.all([
+    store.stateRow("fingerprints", chainId, key),
+    store.stateRow("batches", chainId, key),
+    store.stateRowsWhere("revocations", chainId, "fingerprint", key),
+    allEvents(store, { chainId, subject: key, contract: "FingerprintRegistry" }),
+  ]);
+  return { fingerprint: single, batch, revocations, timeline: events };
+}
+
+function mergeByPosition(a: AuditEvent[], b: AuditEvent[]): AuditEvent[] {
+  const seen = new Set<string>();
+  return [...a, ...b]
+    .filter((event) => {
+      const id = `${event.blockNumber}:${event.logIndex}`;
+      if (seen.has(id)) return false;
+      seen.add(id);
+      return true;
+    })
+    .sort((x, y) => x.blockNumber - y.blockNumber || x.logIndex - y.logIndex);
+}
+
+/** A state table's row count, for status output. */
+export async function stateCount(store: AuditStore, table: StateTableName, chainId: number): Promise<number> {
+  const rows = await store.db.query<{ n: unknown }>(
+    `SELECT COUNT(*) AS n FROM state_${table} WHERE chain_id = ?`,
+    [chainId],
+  );
+  return Number(rows[0]!.n);
+}
+
+/** Flat rows for table and CSV output: one line per event, arguments as compact JSON. */
+export function eventRow(event: AuditEvent): Record<string, string | number> {
+  return {
+    block: event.blockNumber,
+    log: event.logIndex,
+    time: new Date(event.blockTime * 1000).toISOString(),
+    contract: event.contract,
+    event: event.event,
+    actor: event.actor ?? "",
+    subject: event.subject ?? "",
+    transaction: event.transactionHash,
+    args: JSON.stringify(event.args),
+  };
+}
+
+/** RFC 4180 CSV; cells a spreadsheet would run as a formula are prefixed with an apostrophe. */
+export function toCsv(rows: Record<string, string | number>[], columns?: string[]): string {
+  const header = columns ?? Object.keys(rows[0] ?? {});
+  const cell = (value: string | number | undefined): string => {
+    let text = value === undefined ? "" : String(value);
+    if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
+    return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+  };
+  return (
+    [header.map(cell).join(","), ...rows.map((row) => header.map((c) => cell(row[c])).join(","))].join(
+      "\r\n",
+    ) + "\r\n"
+  );
+}

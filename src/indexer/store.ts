@@ -1,0 +1,597 @@
+/**
+ * The audit index's storage: one schema and one set of queries, behind a tiny SQL adapter so the
+ * same code runs on SQLite (`node:sqlite`, embedded default) and PostgreSQL (`pg`, production).
+ *
+ * Every write of the indexer goes through {@link AuditStore.commitRange} or
+ * {@link AuditStore.rollbackTo}, each one database transaction that moves the cursor together with
+ * the rows it covers: a process killed at any moment leaves the index at a cursor it fully holds.
+ */
+import type { Hex } from "viem";
+
+import type { AuditEvent, ContractName, EventArgs, StateTableName } from "./catalogue.ts";
+import { stateTargets } from "./catalogue.ts";
+import { AuditStoreError, ConcurrentWriterError } from "./errors.ts";
+import { applyEvent, STATE_TABLE_NAMES, STATE_TABLES, type StateRow } from "./projections.ts";
+
+/** What the store needs from a database: parameterised queries (`?` placeholders) and transactions. */
+export interface SqlAdapter {
+  readonly dialect: "sqlite" | "postgres";
+  /** Where the data lives, for messages (a file path, or the URL without its password). */
+  readonly location: string;
+  query<T = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<T[]>;
+  /** Runs `work` in one transaction; `work` must use the `tx` it is given. */
+  transaction<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T>;
+  exec(sql: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+export type SqlExecutor = Pick<SqlAdapter, "query" | "dialect">;
+
+export const SCHEMA_VERSION = 1;
+
+export type IndexCursor = { chainId: number; blockNumber: number; blockHash: Hex | null; updatedAt: number };
+
+export type StoredBlock = { number: number; hash: Hex; time: number };
+
+export type EventOrder = "asc" | "desc";
+
+export type EventFilter = {
+  chainId: number;
+  contract?: ContractName;
+  event?: string;
+  actor?: string;
+  subject?: string;
+  fromBlock?: number;
+  toBlock?: number;
+  /** Unix seconds, inclusive. */
+  fromTime?: number;
+  toTime?: number;
+  limit: number;
+  /** Position after which to continue (from a previous page's `next`). */
+  after?: { blockNumber: number; logIndex: number };
+  order?: EventOrder;
+};
+
+export type EventPage = { events: AuditEvent[]; next: { blockNumber: number; logIndex: number } | null };
+
+/** Largest number of bound parameters per statement (SQLite allows 32,766; PostgreSQL 65,535). */
+const MAX_PARAMS = 30_000;
+/** Rows per cached multi-row INSERT on SQLite. */
+const SQLITE_ROWS_PER_STATEMENT = 2000;
+
+const EVENT_COLUMNS = [
+  "chain_id",
+  "block_number",
+  "log_index",
+  "transaction_hash",
+  "transaction_index",
+  "block_hash",
+  "block_time",
+  "contract",
+  "address",
+  "event",
+  "actor",
+  "subject",
+  "args",
+] as const;
+
+const EVENT_COLUMN_TYPES: ColumnSqlType[] = [
+  "bigint",
+  "bigint",
+  "integer",
+  "text",
+  "integer",
+  "text",
+  "bigint",
+  "text",
+  "text",
+  "text",
+  "text",
+  "text",
+  "text",
+];
+
+export class AuditStore {
+  readonly db: SqlAdapter;
+
+  constructor(db: SqlAdapter) {
+    this.db = db;
+  }
+
+  get dialect(): "sqlite" | "postgres" {
+    return this.db.dialect;
+  }
+
+  /** Creates the tables and indexes if missing; refuses an index written by another schema version. */
+  async migrate(): Promise<void> {
+    const big = this.db.dialect === "postgres" ? "BIGINT" : "INTEGER";
+    const statements = [
+      `CREATE TABLE IF NOT EXISTS audit_meta (name TEXT PRIMARY KEY, value TEXT NOT NULL)`,
+      `CREATE TABLE IF NOT EXISTS events (
+        chain_id ${big} NOT NULL, block_number ${big} NOT NULL, log_index INTEGER NOT NULL,
+        transaction_hash TEXT NOT NULL, transaction_index INTEGER NOT NULL, block_hash TEXT NOT NULL,
+        block_time ${big} NOT NULL, contract TEXT NOT NULL, address TEXT NOT NULL, event TEXT NOT NULL,
+        actor TEXT, subject TEXT, args TEXT NOT NULL,
+        PRIMARY KEY (chain_id, transaction_hash, log_index))`,
+      `CREATE UNIQUE INDEX IF NOT EXISTS events_position ON events (chain_id, block_number, log_index)`,
+      `CREATE INDEX IF NOT EXISTS events_actor ON events (chain_id, actor, block_number, log_index)`,
+      `CREATE INDEX IF NOT EXISTS events_kind ON events (chain_id, contract, event, block_number, log_index)`,
+      `CREATE INDEX IF NOT EXISTS events_event ON events (chain_id, event, block_number, log_index)`,
+      `CREATE INDEX IF NOT EXISTS events_time ON events (chain_id, block_time, block_number)`,
+      `CREATE TABLE IF NOT EXISTS event_keys (
+        chain_id ${big} NOT NULL, key TEXT NOT NULL, block_number ${big} NOT NULL, log_index INTEGER NOT NULL,
+        PRIMARY KEY (chain_id, key, block_number, log_index))`,
+      `CREATE INDEX IF NOT EXISTS event_keys_position ON event_keys (chain_id, block_number, log_index)`,
+      `CREATE TABLE IF NOT EXISTS blocks (
+        chain_id ${big} NOT NULL, number ${big} NOT NULL, hash TEXT NOT NULL, time ${big} NOT NULL,
+        PRIMARY KEY (chain_id, number))`,
+      `CREATE TABLE IF NOT EXISTS cursors (
+        chain_id ${big} PRIMARY KEY, block_number ${big} NOT NULL, block_hash TEXT, updated_at ${big} NOT NULL)`,
+      ...STATE_TABLE_NAMES.map(
+        (table) =>
+          `CREATE TABLE IF NOT EXISTS state_${table} (chain_id ${big} NOT NULL, key TEXT NOT NULL, ${Object.entries(
+            STATE_TABLES[table],
+          )
+            .map(([column, type]) => `${column} ${type === "integer" ? big : "TEXT"}`)
+            .join(", ")}, PRIMARY KEY (chain_id, key))`,
+      ),
+      `CREATE INDEX IF NOT EXISTS state_consents_owner ON state_consents (chain_id, owner)`,
+      `CREATE INDEX IF NOT EXISTS state_accreditations_issuer ON state_accreditations (chain_id, issuer)`,
+      `CREATE INDEX IF NOT EXISTS state_revocations_fingerprint ON state_revocations (chain_id, fingerprint)`,
+    ];
+    await this.db.transaction(async (tx) => {
+      for (const sql of statements) await tx.query(sql);
+      const found = await tx.query<{ value: string }>(
+        `SELECT value FROM audit_meta WHERE name = 'schema_version'`,
+      );
+      if (found.length === 0) {
+        await tx.query(`INSERT INTO audit_meta (name, value) VALUES ('schema_version', ?)`, [
+          String(SCHEMA_VERSION),
+        ]);
+      } else if (found[0]!.value !== String(SCHEMA_VERSION)) {
+        throw new AuditStoreError(
+          `The audit index at ${this.db.location} was written by schema version ${found[0]!.value}, this Crossproof reads version ${SCHEMA_VERSION}. Index into a new database (or delete this one and run \`crossproof audit sync\` again).`,
+        );
+      }
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.db.close();
+  }
+
+  async cursor(chainId: number): Promise<IndexCursor | undefined> {
+    const rows = await this.db.query(
+      `SELECT chain_id, block_number, block_hash, updated_at FROM cursors WHERE chain_id = ?`,
+      [chainId],
+    );
+    const row = rows[0];
+    return row
+      ? {
+          chainId: Number(row.chain_id),
+          blockNumber: Number(row.block_number),
+          blockHash: (row.block_hash as Hex | null) ?? null,
+          updatedAt: Number(row.updated_at),
+        }
+      : undefined;
+  }
+
+  /** Chain ids present in the index. */
+  async chains(): Promise<number[]> {
+    const rows = await this.db.query<{ chain_id: unknown }>(`SELECT chain_id FROM cursors ORDER BY chain_id`);
+    return rows.map((row) => Number(row.chain_id));
+  }
+
+  /** Stored blocks at or below `atOrBelow`, highest first: the candidates for a reorg's fork point. */
+  async blocksAtOrBelow(chainId: number, atOrBelow: number, limit: number): Promise<StoredBlock[]> {
+    const rows = await this.db.query(
+      `SELECT number, hash, time FROM blocks WHERE chain_id = ? AND number <= ? ORDER BY number DESC LIMIT ?`,
+      [chainId, atOrBelow, limit],
+    );
+    return rows.map((row) => ({ number: Number(row.number), hash: row.hash as Hex, time: Number(row.time) }));
+  }
+
+  /**
+   * Stores the events of blocks `(previous cursor, cursor.blockNumber]`, their blocks, the state
+   * rows they change and the new cursor, in one transaction. `expectedPrevious` is the cursor block
+   * the range starts after (null for the first range); another writer having moved it aborts.
+   */
+  async commitRange(input: {
+    chainId: number;
+    expectedPrevious: number | null;
+    cursor: { blockNumber: number; blockHash: Hex };
+    blocks: StoredBlock[];
+    events: AuditEvent[];
+  }): Promise<void> {
+    const { chainId } = input;
+    await this.db.transaction(async (tx) => {
+      // SQLite's BEGIN IMMEDIATE already serialises writers; PostgreSQL takes a per-chain lock.
+      if (this.db.dialect === "postgres") await tx.query(`SELECT pg_advisory_xact_lock(?)`, [chainId]);
+      const current = await tx.query<{ block_number: unknown }>(
+        `SELECT block_number FROM cursors WHERE chain_id = ?`,
+        [chainId],
+      );
+      const currentBlock = current[0] ? Number(current[0].block_number) : null;
+      if (currentBlock !== input.expectedPrevious) {
+        throw new ConcurrentWriterError(
+          `the audit index moved from block ${input.expectedPrevious ?? "(none)"} to ${currentBlock ?? "(none)"} while this sync was reading; is another \`crossproof audit sync\` writing to ${this.db.location}? Run one writer per index.`,
+        );
+      }
+      await insertEvents(tx, input.events);
+      await insertRows(
+        tx,
+        "blocks",
+        ["chain_id", "number", "hash", "time"],
+        ["bigint", "bigint", "text", "bigint"],
+        input.blocks.map((b) => [chainId, b.number, b.hash, b.time]),
+        "ON CONFLICT (chain_id, number) DO UPDATE SET hash = excluded.hash, time = excluded.time",
+      );
+      await project(tx, chainId, input.events);
+      await upsertCursor(tx, chainId, input.cursor.blockNumber, input.cursor.blockHash);
+    });
+  }
+
+  /**
+   * Removes everything above `forkBlock` (events, keys, blocks), rebuilds the state rows those events
+   * had changed from the events that remain, and sets the cursor to the fork block. Returns the
+   * number of events removed.
+   */
+  async rollbackTo(chainId: number, forkBlock: number, forkHash: Hex | null): Promise<number> {
+    return this.db.transaction(async (tx) => {
+      if (this.db.dialect === "postgres") await tx.query(`SELECT pg_advisory_xact_lock(?)`, [chainId]);
+      const orphaned = (
+        await tx.query(
+          `SELECT * FROM events WHERE chain_id = ? AND block_number > ? ORDER BY block_number, log_index`,
+          [chainId, forkBlock],
+        )
+      ).map(eventFromRow);
+      const affected = new Map<StateTableName, Set<string>>();
+      for (const event of orphaned)
+        for (const { table, key } of stateTargets(event)) {
+          if (!affected.has(table)) affected.set(table, new Set());
+          affected.get(table)!.add(key);
+        }
+      await tx.query(`DELETE FROM event_keys WHERE chain_id = ? AND block_number > ?`, [chainId, forkBlock]);
+      await tx.query(`DELETE FROM events WHERE chain_id = ? AND block_number > ?`, [chainId, forkBlock]);
+      await tx.query(`DELETE FROM blocks WHERE chain_id = ? AND number > ?`, [chainId, forkBlock]);
+      for (const [table, keys] of affected) {
+        for (const key of keys) {
+          await tx.query(`DELETE FROM state_${table} WHERE chain_id = ? AND key = ?`, [chainId, key]);
+          const remaining = (
+            await tx.query(
+              `SELECT e.* FROM event_keys k JOIN events e ON e.chain_id = k.chain_id AND e.block_number = k.block_number AND e.log_index = k.log_index
+               WHERE k.chain_id = ? AND k.key = ? ORDER BY k.block_number, k.log_index`,
+              [chainId, key],
+            )
+          ).map(eventFromRow);
+          let row: StateRow | undefined;
+          for (const event of remaining)
+            if (stateTargets(event).some((t) => t.table === table && t.key === key))
+              row = applyEvent(table, row, event);
+          if (row) await upsertState(tx, table, chainId, [[key, row]]);
+        }
+      }
+      await upsertCursor(tx, chainId, forkBlock, forkHash);
+      return orphaned.length;
+    });
+  }
+
+  /** Events matching a filter, one page, in chain order (or reversed). */
+  async events(filter: EventFilter): Promise<EventPage> {
+    const where: string[] = ["e.chain_id = ?"];
+    const params: unknown[] = [filter.chainId];
+    let from = "events e";
+    if (filter.subject) {
+      from =
+        "event_keys k JOIN events e ON e.chain_id = k.chain_id AND e.block_number = k.block_number AND e.log_index = k.log_index";
+      where.push("k.chain_id = ?", "k.key = ?");
+      params.push(filter.chainId, filter.subject.toLowerCase());
+    }
+    const position = filter.subject ? "k" : "e";
+    if (filter.contract) {
+      where.push("e.contract = ?");
+      params.push(filter.contract);
+    }
+    if (filter.event) {
+      where.push("e.event = ?");
+      params.push(filter.event);
+    }
+    if (filter.actor) {
+      where.push("e.actor = ?");
+      params.push(filter.actor.toLowerCase());
+    }
+    let fromBlock = filter.fromBlock;
+    let toBlock = filter.toBlock;
+    if (filter.fromTime !== undefined) {
+      const first = await this.firstBlockAtOrAfter(filter.chainId, filter.fromTime);
+      fromBlock = Math.max(fromBlock ?? 0, first ?? Number.MAX_SAFE_INTEGER);
+    }
+    if (filter.toTime !== undefined) {
+      const last = await this.lastBlockAtOrBefore(filter.chainId, filter.toTime);
+      toBlock = Math.min(toBlock ?? Number.MAX_SAFE_INTEGER, last ?? -1);
+    }
+    if (fromBlock !== undefined) {
+      where.push(`${position}.block_number >= ?`);
+      params.push(fromBlock);
+    }
+    if (toBlock !== undefined) {
+      where.push(`${position}.block_number <= ?`);
+      params.push(toBlock);
+    }
+    const desc = filter.order === "desc";
+    if (filter.after) {
+      const op = desc ? "<" : ">";
+      // The first, redundant bound lets both databases seek the index to the cursor instead of
+      // filtering every row before it (an OR alone defeats the range scan).
+      where.push(
+        `${position}.block_number ${op}= ?`,
+        `(${position}.block_number ${op} ? OR (${position}.block_number = ? AND ${position}.log_index ${op} ?))`,
+      );
+      params.push(
+        filter.after.blockNumber,
+        filter.after.blockNumber,
+        filter.after.blockNumber,
+        filter.after.logIndex,
+      );
+    }
+    const direction = desc ? "DESC" : "ASC";
+    params.push(filter.limit + 1);
+    const rows = await this.db.query(
+      `SELECT e.* FROM ${from} WHERE ${where.join(" AND ")}
+       ORDER BY ${position}.block_number ${direction}, ${position}.log_index ${direction} LIMIT ?`,
+      params,
+    );
+    const events = rows.slice(0, filter.limit).map(eventFromRow);
+    const last = events.at(-1);
+    return {
+      events,
+      next:
+        rows.length > filter.limit && last
+          ? { blockNumber: last.blockNumber, logIndex: last.logIndex }
+          : null,
+    };
+  }
+
+  /** All events in a block range, in chain order (for `audit check`). */
+  async eventsInRange(chainId: number, fromBlock: number, toBlock: number): Promise<AuditEvent[]> {
+    const rows = await this.db.query(
+      `SELECT * FROM events WHERE chain_id = ? AND block_number >= ? AND block_number <= ? ORDER BY block_number, log_index`,
+      [chainId, fromBlock, toBlock],
+    );
+    return rows.map(eventFromRow);
+  }
+
+  /** The keys stored for each event of a block range, by `block:logIndex`. */
+  async keysInRange(chainId: number, fromBlock: number, toBlock: number): Promise<Map<string, string[]>> {
+    const rows = await this.db.query<{ key: string; block_number: unknown; log_index: unknown }>(
+      `SELECT key, block_number, log_index FROM event_keys WHERE chain_id = ? AND block_number >= ? AND block_number <= ?`,
+      [chainId, fromBlock, toBlock],
+    );
+    const keys = new Map<string, string[]>();
+    for (const row of rows) {
+      const position = `${Number(row.block_number)}:${Number(row.log_index)}`;
+      const list = keys.get(position);
+      if (list) list.push(row.key);
+      else keys.set(position, [row.key]);
+    }
+    return keys;
+  }
+
+  /** A whole state table of one chain, by key. */
+  async stateTable(table: StateTableName, chainId: number): Promise<Map<string, StateRow>> {
+    const rows = await this.db.query(`SELECT * FROM state_${table} WHERE chain_id = ?`, [chainId]);
+    return new Map(rows.map((row) => [row.key as string, stateFromRow(table, row)]));
+  }
+
+  async countEvents(chainId: number): Promise<number> {
+    const rows = await this.db.query<{ n: unknown }>(`SELECT COUNT(*) AS n FROM events WHERE chain_id = ?`, [
+      chainId,
+    ]);
+    return Number(rows[0]!.n);
+  }
+
+  async stateRow(table: StateTableName, chainId: number, key: string): Promise<StateRow | undefined> {
+    const rows = await this.db.query(`SELECT * FROM state_${table} WHERE chain_id = ? AND key = ?`, [
+      chainId,
+      key.toLowerCase(),
+    ]);
+    return rows[0] ? stateFromRow(table, rows[0]) : undefined;
+  }
+
+  /** State rows whose `column` equals `value`, in key order. */
+  async stateRowsWhere(
+    table: StateTableName,
+    chainId: number,
+    column: string,
+    value: string | number,
+    limit = 10_000,
+  ): Promise<StateRow[]> {
+    if (!(column in STATE_TABLES[table])) throw new Error(`state_${table} has no column ${column}`);
+    const rows = await this.db.query(
+      `SELECT * FROM state_${table} WHERE chain_id = ? AND ${column} = ? ORDER BY key LIMIT ?`,
+      [chainId, value, limit],
+    );
+    return rows.map((row) => stateFromRow(table, row));
+  }
+
+  private async firstBlockAtOrAfter(chainId: number, time: number): Promise<number | undefined> {
+    const rows = await this.db.query<{ block_number: unknown }>(
+      `SELECT block_number FROM events WHERE chain_id = ? AND block_time >= ? ORDER BY block_time, block_number LIMIT 1`,
+      [chainId, time],
+    );
+    return rows[0] ? Number(rows[0].block_number) : undefined;
+  }
+
+  private async lastBlockAtOrBefore(chainId: number, time: number): Promise<number | undefined> {
+    const rows = await this.db.query<{ block_number: unknown }>(
+      `SELECT block_number FROM events WHERE chain_id = ? AND block_time <= ? ORDER BY block_time DESC, block_number DESC LIMIT 1`,
+      [chainId, time],
+    );
+    return rows[0] ? Number(rows[0].block_number) : undefined;
+  }
+}
+
+function stateFromRow(table: StateTableName, row: Record<string, unknown>): StateRow {
+  const out: StateRow = { key: row.key as string };
+  for (const [column, type] of Object.entries(STATE_TABLES[table])) {
+    const value = row[column];
+    out[column] =
+      value === null || value === undefined
+        ? null
+        : type === "integer"
+          ? Number(value)
+          : typeof value === "string"
+            ? value
+            : JSON.stringify(value);
+  }
+  return out;
+}
+
+export function eventFromRow(row: Record<string, unknown>): AuditEvent {
+  const event = {
+    chainId: Number(row.chain_id),
+    blockNumber: Number(row.block_number),
+    blockHash: row.block_hash as Hex,
+    blockTime: Number(row.block_time),
+    transactionHash: row.transaction_hash as Hex,
+    transactionIndex: Number(row.transaction_index),
+    logIndex: Number(row.log_index),
+    contract: row.contract as ContractName,
+    address: row.address as Hex,
+    event: row.event as string,
+    args: JSON.parse(row.args as string) as EventArgs,
+    actor: (row.actor as string | null) ?? null,
+    subject: (row.subject as string | null) ?? null,
+    keys: [] as string[],
+  };
+  return event;
+}
+
+async function insertEvents(tx: SqlExecutor, events: AuditEvent[]): Promise<void> {
+  await insertRows(
+    tx,
+    "events",
+    [...EVENT_COLUMNS],
+    EVENT_COLUMN_TYPES,
+    events.map((e) => [
+      e.chainId,
+      e.blockNumber,
+      e.logIndex,
+      e.transactionHash,
+      e.transactionIndex,
+      e.blockHash,
+      e.blockTime,
+      e.contract,
+      e.address,
+      e.event,
+      e.actor,
+      e.subject,
+      JSON.stringify(e.args),
+    ]),
+  );
+  await insertRows(
+    tx,
+    "event_keys",
+    ["chain_id", "key", "block_number", "log_index"],
+    ["bigint", "text", "bigint", "integer"],
+    events.flatMap((e) => e.keys.map((key) => [e.chainId, key, e.blockNumber, e.logIndex])),
+  );
+}
+
+/** SQL types of the columns written in bulk, for PostgreSQL's array parameters. */
+type ColumnSqlType = "bigint" | "integer" | "text";
+
+/**
+ * Bulk INSERT. PostgreSQL: one statement whose parameters are one array per column (`unnest`),
+ * which parses far faster than thousands of scalar parameters. SQLite (in-process, no round
+ * trips): a cached multi-row statement of fixed size, then the rest row by row.
+ */
+async function insertRows(
+  tx: SqlExecutor,
+  table: string,
+  columns: string[],
+  types: ColumnSqlType[],
+  rows: unknown[][],
+  conflict = "",
+): Promise<void> {
+  if (rows.length === 0) return;
+  const head = `INSERT INTO ${table} (${columns.join(", ")})`;
+  if (tx.dialect === "postgres") {
+    const arrays = columns.map((_, c) => rows.map((row) => row[c]));
+    await tx.query(
+      `${head} SELECT * FROM unnest(${types.map((type) => `?::${type}[]`).join(", ")}) ${conflict}`,
+      arrays,
+    );
+    return;
+  }
+  const placeholder = `(${columns.map(() => "?").join(", ")})`;
+  const perChunk = Math.max(1, Math.min(SQLITE_ROWS_PER_STATEMENT, Math.floor(MAX_PARAMS / columns.length)));
+  const full = `${head} VALUES ${Array.from({ length: perChunk }, () => placeholder).join(", ")} ${conflict}`;
+  let start = 0;
+  for (; start + perChunk <= rows.length; start += perChunk)
+    await tx.query(full, rows.slice(start, start + perChunk).flat());
+  const single = `${head} VALUES ${placeholder} ${conflict}`;
+  for (; start < rows.length; start++) await tx.query(single, rows[start]);
+}
+
+async function upsertCursor(tx: SqlExecutor, chainId: number, blockNumber: number, blockHash: Hex | null) {
+  await tx.query(
+    `INSERT INTO cursors (chain_id, block_number, block_hash, updated_at) VALUES (?, ?, ?, ?)
+     ON CONFLICT (chain_id) DO UPDATE SET block_number = excluded.block_number, block_hash = excluded.block_hash, updated_at = excluded.updated_at`,
+    [chainId, blockNumber, blockHash, Math.floor(Date.now() / 1000)],
+  );
+}
+
+async function upsertState(
+  tx: SqlExecutor,
+  table: StateTableName,
+  chainId: number,
+  rows: [string, StateRow][],
+): Promise<void> {
+  const columns = Object.keys(STATE_TABLES[table]);
+  await insertRows(
+    tx,
+    `state_${table}`,
+    ["chain_id", "key", ...columns],
+    [
+      "bigint",
+      "text",
+      ...columns.map((c): ColumnSqlType => (STATE_TABLES[table][c] === "integer" ? "bigint" : "text")),
+    ],
+    rows.map(([key, row]) => [chainId, key, ...columns.map((c) => row[c] ?? null)]),
+    `ON CONFLICT (chain_id, key) DO UPDATE SET ${columns.map((c) => `${c} = excluded.${c}`).join(", ")}`,
+  );
+}
+
+/** Folds a range's events into the state tables: load the touched rows, apply in order, upsert. */
+async function project(tx: SqlExecutor, chainId: number, events: AuditEvent[]): Promise<void> {
+  const touched = new Map<StateTableName, Map<string, AuditEvent[]>>();
+  for (const event of events)
+    for (const { table, key } of stateTargets(event)) {
+      let byKey = touched.get(table);
+      if (!byKey) touched.set(table, (byKey = new Map<string, AuditEvent[]>()));
+      let list = byKey.get(key);
+      if (!list) byKey.set(key, (list = []));
+      list.push(event);
+    }
+  for (const [table, byKey] of touched) {
+    const keys = [...byKey.keys()];
+    const existing = new Map<string, StateRow>();
+    const perChunk = MAX_PARAMS - 1;
+    for (let start = 0; start < keys.length; start += perChunk) {
+      const chunk = keys.slice(start, start + perChunk);
+      const rows = await tx.query(
+        `SELECT * FROM state_${table} WHERE chain_id = ? AND key IN (${chunk.map(() => "?").join(", ")})`,
+        [chainId, ...chunk],
+      );
+      for (const row of rows) existing.set(row.key as string, stateFromRow(table, row));
+    }
+    const updated: [string, StateRow][] = [];
+    for (const [key, list] of byKey) {
+      let row = existing.get(key);
+      for (const event of list) row = applyEvent(table, row, event);
+      updated.push([key, row!]);
+    }
+    await upsertState(tx, table, chainId, updated);
+  }
+}
