@@ -595,7 +595,7 @@ if (audit) {
   const refusals = defaults?.log.filter((line) => line.includes("refused")) ?? [];
   if (defaults && refusals.length > 0)
     out(
-      `With the indexer's defaults (what \`crossproof audit sync\` does), ${refusals.length} ranges were refused before the range size fitted (${refusals.map((line) => /refused (\d+) blocks/.exec(line)?.[1] ?? "?").join(", ")} blocks; here by viem's 10 MiB default \`maxResponseBodySize\`, anvil has no limit), each after the node had built the whole answer: ${n(defaults.split.rpcMs - defaults.split.overlapMs)} ms of RPC-only time instead of about ${n(ingest.best.sqlite.split.rpcMs - ingest.best.sqlite.split.overlapMs)}.`,
+      `With the indexer's defaults (what \`crossproof audit sync\` does), ${refusals.length} ranges were refused before the range size fitted (${refusals.map((line) => /over (\d+) blocks was refused/.exec(line)?.[1] ?? "?").join(", ")} blocks; here by viem's 10 MiB default \`maxResponseBodySize\`, anvil has no limit), each after the node had built the whole answer: ${n(defaults.split.rpcMs - defaults.split.overlapMs)} ms of RPC-only time instead of about ${n(ingest.best.sqlite.split.rpcMs - ingest.best.sqlite.split.overlapMs)}.`,
     );
   out();
   out(

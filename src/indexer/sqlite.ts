@@ -82,7 +82,7 @@ export async function openSqlite(path: string): Promise<SqlAdapter> {
 }
 
 /** `node:sqlite` prints an ExperimentalWarning on Node 22; the CLI's output stays clean without it. */
-async function importSqliteQuietly(): Promise<typeof import("node:sqlite")> {
+export async function importSqliteQuietly(): Promise<typeof import("node:sqlite")> {
   const descriptor = Object.getOwnPropertyDescriptor(process, "emitWarning")!;
   const emitWarning = process.emitWarning.bind(process) as (...args: unknown[]) => void;
   process.emitWarning = (warning: string | Error, ...rest: unknown[]) => {

@@ -18,6 +18,7 @@ import type { Hex } from "viem";
 import { freePort, PROJECT_ROOT } from "../../scripts/lib/local-chain.ts";
 import { runScript } from "../../scripts/lib/run.ts";
 import { consortium } from "../../src/demo/consortium.ts";
+import { importSqliteQuietly } from "../../src/indexer/sqlite.ts";
 import { CONTRACT_NAMES } from "../../src/indexer/catalogue.ts";
 import { codeOf } from "../../src/sdk/consent/consent.ts";
 import { didOf } from "../../src/sdk/identity/did.ts";
@@ -56,21 +57,6 @@ const AGENCY = consortium.creditAgency.account.address;
 const did = (address: string) => didOf({ chainId: CHAIN_ID, address });
 const names = (events: Event[]) => events.map((event) => event.event);
 const position = (event: Event) => `${event.blockNumber}.${event.logIndex}`;
-
-/** `node:sqlite`, without the ExperimentalWarning Node 22 prints on its first import. */
-async function importSqlite(): Promise<typeof import("node:sqlite")> {
-  const descriptor = Object.getOwnPropertyDescriptor(process, "emitWarning")!;
-  const emitWarning = process.emitWarning.bind(process) as (...args: unknown[]) => void;
-  process.emitWarning = (warning: string | Error, ...rest: unknown[]) => {
-    if (String(warning).includes("SQLite is an experimental feature")) return;
-    emitWarning(warning, ...rest);
-  };
-  try {
-    return await import("node:sqlite");
-  } finally {
-    Object.defineProperty(process, "emitWarning", descriptor);
-  }
-}
 
 /** RFC 4180: fields separated by commas, lines by CRLF, quoted fields with doubled quotes. */
 function parseCsv(text: string): string[][] {
@@ -623,7 +609,7 @@ describe("crossproof audit CLI (anvil, SQLite and PostgreSQL)", function () {
     // Forge a state row and drop one of an event's keys: the events still match, but not the rest.
     const forgedState = join(dir, "forged-state.sqlite");
     await copyFile(db, forgedState);
-    const { DatabaseSync: Sqlite } = await importSqlite();
+    const { DatabaseSync: Sqlite } = await importSqliteQuietly();
     const forger = new Sqlite(forgedState);
     try {
       forger
@@ -650,7 +636,7 @@ describe("crossproof audit CLI (anvil, SQLite and PostgreSQL)", function () {
     )!;
     const tampered = join(dir, "tampered.sqlite");
     await copyFile(db, tampered);
-    const { DatabaseSync } = await importSqlite();
+    const { DatabaseSync } = await importSqliteQuietly();
     const file = new DatabaseSync(tampered);
     try {
       const forged = { ...rejection.args, detail: codeOf("forged-reason") };

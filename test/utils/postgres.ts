@@ -18,12 +18,14 @@
 import { spawn, execFile, type ChildProcess } from "node:child_process";
 import { accessSync, constants, readdirSync, readFileSync, rmSync } from "node:fs";
 import { chown, mkdtemp, rm } from "node:fs/promises";
-import { createServer, type Socket } from "node:net";
+import type { Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
 import { promisify } from "node:util";
 
 import pg from "pg";
+
+import { freePort } from "../../scripts/lib/local-chain.ts";
 
 export type PostgresServer = { url: string; port: number; dataDir: string; stop(): Promise<void> };
 
@@ -134,22 +136,6 @@ async function makeRunner(): Promise<Runner> {
     wrapped: true,
     describe: `su ${SYSTEM_USER}`,
   };
-}
-
-/** A port nobody listens on right now on 127.0.0.1 (the OS picks it). */
-function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      const port = typeof address === "object" && address ? address.port : 0;
-      server.close(() => {
-        if (port) resolvePort(port);
-        else reject(new Error("Could not get a free port."));
-      });
-    });
-  });
 }
 
 /** The last `LOG_LINES` lines written to the stream(s). */
