@@ -12,6 +12,8 @@
  *
  * The audit indexer runs inside: it indexes every event into <state dir>/audit.sqlite, follows new
  * blocks, and serves the read-only audit API on 127.0.0.1:<web port>/api (the regulator's view).
+ * The same port serves the web app (frontend/dist, built first when missing or older than its
+ * sources) and its /config.json (src/server/web.ts).
  */
 import { existsSync } from "node:fs";
 import { mkdir, readFile, rm } from "node:fs/promises";
@@ -23,7 +25,7 @@ import { createPublicClient, defineChain, http, type Hex } from "viem";
 import { getCode } from "viem/actions";
 
 import { consortium, demoCommittee } from "../src/demo/consortium.ts";
-import { startAuditApi, type AuditApi } from "../src/indexer/http.ts";
+import { createAuditApiHandler } from "../src/indexer/http.ts";
 import { AuditIndexer } from "../src/indexer/indexer.ts";
 import { openAuditStore } from "../src/indexer/open.ts";
 import { orderReport } from "../src/indexer/queries.ts";
@@ -38,6 +40,8 @@ import {
   type DemoContext,
 } from "../src/demo/scenarios.ts";
 import { parseDeploymentManifest } from "../src/sdk/deployments.ts";
+import { startWebServer, webAppConfig, type WebServer } from "../src/server/web.ts";
+import { ensureFrontendBuilt, FRONTEND_DIST } from "./lib/frontend.ts";
 import {
   deploy,
   portProblem,
@@ -108,18 +112,26 @@ if (!values.headless && webPort !== 0) {
 let chain: RunningChain | undefined;
 let indexer: AuditIndexer | undefined;
 let following: Promise<void> | undefined;
-let auditApi: AuditApi | undefined;
+let web: WebServer | undefined;
 let auditStore: AuditStore | undefined;
 const shutdown = async (code: number) => {
   indexer?.stop();
   await following?.catch(() => {});
-  await auditApi?.close();
+  await web?.close();
   await auditStore?.close();
   if (chain) await stopChain(chain, 10_000);
   process.exit(code);
 };
 process.once("SIGINT", () => void shutdown(0));
 process.once("SIGTERM", () => void shutdown(0));
+
+// The web app builds (about 2 s, when needed) while the chain starts; a failure surfaces below.
+const frontendBuild: Promise<Error | undefined> = headless
+  ? Promise.resolve(undefined)
+  : ensureFrontendBuilt(say).then(
+      () => undefined,
+      (error: unknown) => (error instanceof Error ? error : new Error(String(error))),
+    );
 
 try {
   const statePath = join(stateDir, "state.json");
@@ -253,18 +265,24 @@ try {
   for (const [what, actual, wanted] of wrong)
     console.error(`Unexpected outcome — ${what}: ${actual}, expected ${wanted}.`);
   say("");
-  auditApi = await startAuditApi({
-    store: auditStore,
-    chainId,
+  const buildError = await frontendBuild;
+  if (buildError)
+    throw new Error(`the web app did not build (npm run build:web shows why): ${buildError.message}`);
+  const log = (line: string) => {
+    console.error(line);
+  };
+  web = await startWebServer({
+    distDir: FRONTEND_DIST,
+    config: webAppConfig(manifest, rpcUrl, viemChain.name),
+    audit: createAuditApiHandler({ store: auditStore, chainId, log }),
     port: webPort,
-    log: (line) => {
-      console.error(line);
-    },
+    log,
   });
   following = indexer.follow(1_000);
   say(`Ready in ${(readyMs / 1000).toFixed(1)} s.`);
   say(`  RPC URL      ${rpcUrl}   (chain id ${chainId})`);
-  say(`  audit API    ${auditApi.url}/api/events?contract=CreditOrderBook   (read-only; follows new blocks)`);
+  say(`  web app      ${web.url}/   (Verify a document, Audit trail; no wallet needed to read)`);
+  say(`  audit API    ${web.url}/api/events?contract=CreditOrderBook   (read-only; follows new blocks)`);
   say(`  audit CLI    npx crossproof audit events --db ${auditPath} --format csv`);
   say(`  manifest     ${manifestPath}`);
   say(`  documents    ${context.documentsDir}`);

@@ -1,7 +1,9 @@
 /**
  * The audit index's read-only HTTP API (JSON, and CSV for event exports) for the web app and for
  * auditors' own tools. Binds to 127.0.0.1 by default; every parameter is validated (filters.ts)
- * and a bad one answers 400 with `{ error: { code, message } }`.
+ * and a bad one answers 400 with `{ error: { code, message } }`. `startAuditApi` serves it alone
+ * (`crossproof audit serve`); `createAuditApiHandler` gives the handler that src/server/web.ts
+ * mounts beside the web app (`npm start`).
  *
  *   GET /api/status
  *   GET /api/events?contract&event&actor&subject&from&to&limit&cursor&order[&format=csv]
@@ -27,16 +29,19 @@ export function publicEvent(event: AuditEvent): Omit<AuditEvent, "keys"> {
   return rest;
 }
 
-export async function startAuditApi(options: {
+export type AuditApiOptions = {
   store: AuditStore;
   chainId: number;
-  host?: string;
-  port?: number;
   log?: (line: string) => void;
-}): Promise<AuditApi> {
+};
+
+/** A request listener for `/api/*` (404 elsewhere), to compose into another server (src/server/web.ts). */
+export type AuditRequestHandler = (request: IncomingMessage, response: ServerResponse) => void;
+
+/** The audit API as a request handler; it never rejects (failures answer 500 and are logged). */
+export function createAuditApiHandler(options: AuditApiOptions): AuditRequestHandler {
   const { store, chainId } = options;
-  const host = options.host ?? "127.0.0.1";
-  const server = createServer((request, response) => {
+  return (request, response) => {
     handle(request, response).catch((error: unknown) => {
       options.log?.(`audit api: ${request.method} ${request.url} failed: ${(error as Error).message}`);
       if (!response.headersSent)
@@ -45,7 +50,7 @@ export async function startAuditApi(options: {
         });
       else response.end();
     });
-  });
+  };
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     if (request.method === "OPTIONS") {
@@ -138,7 +143,14 @@ export async function startAuditApi(options: {
       throw error;
     }
   }
+}
 
+/** Serves the audit API alone (`crossproof audit serve`). */
+export async function startAuditApi(
+  options: AuditApiOptions & { host?: string; port?: number },
+): Promise<AuditApi> {
+  const host = options.host ?? "127.0.0.1";
+  const server = createServer(createAuditApiHandler(options));
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(options.port ?? 0, host, () => {

@@ -228,6 +228,23 @@ describe("npm start (headless)", function () {
       ).json()) as { events: { subject: string }[] };
       expect(orders.events).to.have.length(3);
       expect(orders.events.map((event) => event.subject)).to.include(first.credit.orderId.toLowerCase());
+
+      // The web app and its runtime configuration, on the same port.
+      await third.output(`web app      http://127.0.0.1:${webPort}/`);
+      const page = await fetch(`http://127.0.0.1:${webPort}/`);
+      expect(page.status).to.equal(200);
+      expect(page.headers.get("content-type")).to.equal("text/html; charset=utf-8");
+      expect(await page.text()).to.contain('<div id="root"></div>');
+      const config = (await (await fetch(`http://127.0.0.1:${webPort}/config.json`)).json()) as {
+        chainId: number;
+        rpcUrl: string;
+        contracts: { FingerprintRegistry: string };
+        auditApi: string;
+      };
+      expect(config.chainId).to.equal(CHAIN_ID);
+      expect(config.rpcUrl).to.equal(`http://127.0.0.1:${port}`);
+      expect(config.contracts.FingerprintRegistry).to.equal(manifest.contracts.FingerprintRegistry);
+      expect(config.auditApi).to.equal("/api");
     } finally {
       third.child.kill("SIGINT");
       expect((await third.done).code).to.equal(0);

@@ -1,0 +1,327 @@
+/**
+ * Verify (no wallet): a document and its data package, or a bare fingerprint, checked against the
+ * chain. The fingerprint is computed here, in the browser; the document never leaves it.
+ */
+import { useId, useState, type DragEvent } from "react";
+import type { Hex } from "viem";
+
+import { InvalidInputError } from "../../../src/sdk/errors.ts";
+import { verifyFingerprint, type VerificationStatus } from "../../../src/sdk/fingerprints/actions.ts";
+import { parseDataPackage } from "../../../src/sdk/fingerprints/package.ts";
+import { revocationReasonName } from "../../../src/sdk/fingerprints/reasons.ts";
+import { hashDocument } from "../../../src/sdk/fingerprints/spec.ts";
+import { verifyDataPackage } from "../../../src/sdk/fingerprints/verify-package.ts";
+import { getIssuer } from "../../../src/sdk/issuers/issuers.ts";
+import { getSchema } from "../../../src/sdk/schemas/schemas.ts";
+import { useApp } from "../app-context.ts";
+import { errorMessage } from "../errors.ts";
+import { formatTime, isZero } from "../format.ts";
+
+type Status = VerificationStatus | "mismatch";
+
+const LABELS: Record<Status, string> = {
+  valid: "Valid",
+  mismatch: "Mismatch",
+  revoked: "Revoked",
+  expired: "Expired",
+  unaccredited: "Issuer not accredited",
+  "not-anchored": "Not anchored",
+  "bad-proof": "Bad proof",
+};
+
+/** For a bare fingerprint (a document check has the SDK's own sentence). */
+const DETAILS: Record<VerificationStatus, string> = {
+  valid: "An accredited issuer anchored this fingerprint; it is neither revoked nor expired.",
+  "not-anchored": "No record of this fingerprint exists on this chain.",
+  "bad-proof": "The Merkle proof does not lead to the anchored batch root.",
+  revoked: "The issuer revoked this document.",
+  unaccredited: "The issuer's accreditation for this schema was withdrawn before this record was anchored.",
+  expired: "The document's validity ended.",
+};
+
+type Result = {
+  status: Status;
+  detail: string;
+  fingerprint: Hex;
+  issuer: Hex;
+  schemaId: Hex;
+  anchoredAt: number;
+  expiresAt: number;
+  revokedAt: number;
+  revocationReason: number;
+  supersededBy: Hex;
+  ms: number;
+  subject: string;
+};
+
+type Names = { issuer?: string; schema?: string };
+
+const FINGERPRINT = /^0x[0-9a-fA-F]{64}$/;
+
+export function VerifyPage() {
+  const { config, reader } = useApp();
+  const ids = { document: useId(), proof: useId(), fingerprint: useId(), drop: useId() };
+  const [documentFile, setDocumentFile] = useState<File>();
+  const [packageFile, setPackageFile] = useState<File>();
+  const [fingerprint, setFingerprint] = useState("");
+  const [busy, setBusy] = useState(false);
+  const [result, setResult] = useState<Result>();
+  const [names, setNames] = useState<Names>({});
+  const [error, setError] = useState<string>();
+  const [dragging, setDragging] = useState(false);
+
+  async function verify(check: () => Promise<Result>) {
+    setBusy(true);
+    setError(undefined);
+    setResult(undefined);
+    setNames({});
+    try {
+      const outcome = await check();
+      setResult(outcome);
+      setNames(await lookUpNames(outcome));
+    } catch (caught) {
+      setError(errorMessage(caught));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  async function lookUpNames(outcome: Result): Promise<Names> {
+    const found: Names = {};
+    await Promise.all([
+      isZero(outcome.issuer)
+        ? undefined
+        : getIssuer(reader, {
+            issuerRegistry: config.contracts.IssuerRegistry as Hex,
+            account: outcome.issuer,
+          })
+            .then((issuer) => {
+              if (issuer.status !== "none")
+                found.issuer = `${issuer.name}${issuer.jurisdiction ? ` (${issuer.jurisdiction})` : ""}`;
+            })
+            .catch(() => undefined),
+      isZero(outcome.schemaId)
+        ? undefined
+        : getSchema(reader, {
+            schemaRegistry: config.contracts.SchemaRegistry as Hex,
+            schemaId: outcome.schemaId,
+          })
+            .then((schema) => {
+              found.schema = `${schema.name}@${schema.version}`;
+            })
+            .catch(() => undefined),
+    ]);
+    return found;
+  }
+
+  async function checkDocument(): Promise<Result> {
+    if (!documentFile || !packageFile)
+      throw new InvalidInputError("Choose the document and its data package (the .proof.json file) first.");
+    const started = performance.now();
+    let json: unknown;
+    try {
+      json = JSON.parse(await packageFile.text());
+    } catch {
+      throw new InvalidInputError(
+        `${packageFile.name} is not a JSON file; choose the document's .proof.json.`,
+      );
+    }
+    const dataPackage = parseDataPackage(json, packageFile.name);
+    const documentHash = hashDocument(new Uint8Array(await documentFile.arrayBuffer()));
+    const report = await verifyDataPackage(reader, {
+      documentHash,
+      dataPackage,
+      trustedRegistry: config.contracts.FingerprintRegistry as Hex,
+    });
+    return { ...report, ms: performance.now() - started, subject: documentFile.name };
+  }
+
+  async function checkFingerprint(): Promise<Result> {
+    const value = fingerprint.trim();
+    if (!FINGERPRINT.test(value))
+      throw new InvalidInputError("A fingerprint is 0x followed by 64 hexadecimal digits.");
+    const started = performance.now();
+    const report = await verifyFingerprint(reader, {
+      fingerprintRegistry: config.contracts.FingerprintRegistry as Hex,
+      fingerprint: value.toLowerCase() as Hex,
+    });
+    return {
+      ...report,
+      detail: DETAILS[report.status],
+      fingerprint: value.toLowerCase() as Hex,
+      ms: performance.now() - started,
+      subject: "the fingerprint",
+    };
+  }
+
+  function onDrop(event: DragEvent<HTMLDivElement>) {
+    event.preventDefault();
+    setDragging(false);
+    for (const file of Array.from(event.dataTransfer.files)) {
+      if (file.name.endsWith(".proof.json")) setPackageFile(file);
+      else setDocumentFile(file);
+    }
+  }
+
+  return (
+    <>
+      <h1 tabIndex={-1}>Verify a document</h1>
+      <p className="lead">
+        Check a document against {config.chainName} without a wallet. Its fingerprint is computed in this
+        browser: the document never leaves your computer.
+      </p>
+
+      <form
+        className="card"
+        aria-labelledby="document-heading"
+        onSubmit={(event) => {
+          event.preventDefault();
+          void verify(checkDocument);
+        }}
+      >
+        <h2 id="document-heading">Document and data package</h2>
+        <div
+          id={ids.drop}
+          className={dragging ? "drop dragging" : "drop"}
+          onDragOver={(event) => {
+            event.preventDefault();
+            setDragging(true);
+          }}
+          onDragLeave={() => {
+            setDragging(false);
+          }}
+          onDrop={onDrop}
+        >
+          <p>Drop the document and its .proof.json here, or choose them below.</p>
+        </div>
+        <div className="field">
+          <label htmlFor={ids.document}>Document</label>
+          <input
+            id={ids.document}
+            type="file"
+            onChange={(event) => {
+              setDocumentFile(event.target.files?.[0]);
+            }}
+          />
+          {documentFile && <span className="hint">Chosen: {documentFile.name}</span>}
+        </div>
+        <div className="field">
+          <label htmlFor={ids.proof}>Data package (.proof.json)</label>
+          <input
+            id={ids.proof}
+            type="file"
+            accept=".json,application/json"
+            onChange={(event) => {
+              setPackageFile(event.target.files?.[0]);
+            }}
+          />
+          {packageFile && <span className="hint">Chosen: {packageFile.name}</span>}
+        </div>
+        <button type="submit" disabled={busy}>
+          Verify document
+        </button>
+      </form>
+
+      <form
+        className="card"
+        aria-labelledby="fingerprint-heading"
+        onSubmit={(event) => {
+          event.preventDefault();
+          void verify(checkFingerprint);
+        }}
+      >
+        <h2 id="fingerprint-heading">Or a fingerprint</h2>
+        <div className="field">
+          <label htmlFor={ids.fingerprint}>Fingerprint</label>
+          <input
+            id={ids.fingerprint}
+            type="text"
+            inputMode="text"
+            autoComplete="off"
+            spellCheck={false}
+            placeholder="0x…"
+            value={fingerprint}
+            onChange={(event) => {
+              setFingerprint(event.target.value);
+            }}
+          />
+        </div>
+        <button type="submit" disabled={busy}>
+          Verify fingerprint
+        </button>
+      </form>
+
+      <section aria-label="Result" className="result-area">
+        <div role="status" aria-live="polite">
+          {busy && <p>Verifying…</p>}
+          {error && (
+            <p className="error" data-testid="verify-error">
+              {error}
+            </p>
+          )}
+          {result && (
+            <p
+              className={`verdict verdict-${result.status}`}
+              data-testid="verdict"
+              data-status={result.status}
+            >
+              {LABELS[result.status]}: {result.detail}
+            </p>
+          )}
+        </div>
+        {result && <Details result={result} names={names} />}
+      </section>
+    </>
+  );
+}
+
+function Details({ result, names }: { result: Result; names: Names }) {
+  return (
+    <dl className="details" data-testid="verify-details">
+      <dt>Checked</dt>
+      <dd>{result.subject}</dd>
+      <dt>Fingerprint</dt>
+      <dd>
+        <code>{result.fingerprint}</code>
+      </dd>
+      {!isZero(result.issuer) && (
+        <>
+          <dt>Issuer</dt>
+          <dd data-testid="issuer">
+            {names.issuer ? `${names.issuer} · ` : ""}
+            <code>{result.issuer}</code>
+          </dd>
+        </>
+      )}
+      {!isZero(result.schemaId) && (
+        <>
+          <dt>Document kind</dt>
+          <dd data-testid="schema">{names.schema ?? <code>{result.schemaId}</code>}</dd>
+        </>
+      )}
+      {result.anchoredAt > 0 && (
+        <>
+          <dt>Anchored</dt>
+          <dd>{formatTime(result.anchoredAt)}</dd>
+          <dt>Expires</dt>
+          <dd>{formatTime(result.expiresAt, "never")}</dd>
+        </>
+      )}
+      {result.revokedAt > 0 && (
+        <>
+          <dt>Revoked</dt>
+          <dd data-testid="revoked">
+            {formatTime(result.revokedAt)} ({revocationReasonName(result.revocationReason)})
+            {!isZero(result.supersededBy) && (
+              <>
+                , superseded by <code>{result.supersededBy}</code>
+              </>
+            )}
+          </dd>
+        </>
+      )}
+      <dt>Verification time</dt>
+      <dd data-testid="verify-ms">{result.ms.toFixed(1)} ms</dd>
+    </dl>
+  );
+}

@@ -1,0 +1,214 @@
+/**
+ * A test wallet for the browser tests: an EIP-1193 provider injected into every page (as
+ * `window.ethereum` and by an EIP-6963 announcement) whose requests are answered in Node, where a
+ * viem local account signs and reads go to the local node. The test steers it: which chain it
+ * reports, which chains it knows (wallet_switchEthereumChain answers 4902 for the others, as
+ * MetaMask does, and wallet_addEthereumChain adds and switches), and which methods the "user"
+ * rejects (code 4001).
+ */
+import type { BrowserContext } from "playwright-core";
+import { createPublicClient, createWalletClient, http, numberToHex, type Chain, type Hex } from "viem";
+import { privateKeyToAccount } from "viem/accounts";
+
+export type TestWalletOptions = {
+  privateKey: Hex;
+  /** The chain the wallet's account transacts on (its RPC URL serves reads). */
+  chain: Chain;
+  rdns?: string;
+  name?: string;
+};
+
+export type TestWallet = {
+  address: Hex;
+  rdns: string;
+  name: string;
+  /** Every method the pages asked for, in order. */
+  calls: string[];
+  /** The chain id the wallet reports (eth_chainId). */
+  chainId: number;
+  /** Chains it can switch to without adding them first. */
+  knownChains: Set<number>;
+  /** Methods the user "rejects" (EIP-1193 code 4001). */
+  rejecting: Set<string>;
+  /** Back to: on `chain`, knowing only it, not connected, rejecting nothing, no calls. */
+  reset(): void;
+};
+
+type RpcRequest = { method: string; params?: unknown[] };
+/** An answer, plus provider events the page emits once it has the answer. */
+type RpcReply = ({ result: unknown } | { error: { code: number; message: string } }) & {
+  events?: { event: string; payload: unknown }[];
+};
+
+class RpcError extends Error {
+  readonly code: number;
+  constructor(code: number, message: string) {
+    super(message);
+    this.code = code;
+  }
+}
+
+/** Runs in the page before any of its scripts; serialised by Playwright, so self-contained. */
+function pageScript(info: { uuid: string; name: string; rdns: string; icon: string }) {
+  type Listener = (payload: unknown) => void;
+  type Reply = {
+    result?: unknown;
+    error?: { code: number; message: string };
+    events?: { event: string; payload: unknown }[];
+  };
+  const listeners = new Map<string, Set<Listener>>();
+  const bridge = (window as unknown as { __testWalletRequest: (request: unknown) => Promise<Reply> })
+    .__testWalletRequest;
+  const emit = (event: string, payload: unknown) => {
+    for (const listener of listeners.get(event) ?? []) listener(payload);
+  };
+  const provider = {
+    isTestWallet: true,
+    async request({ method, params }: { method: string; params?: unknown[] }) {
+      const reply = await bridge({ method, params: params ?? [] });
+      for (const { event, payload } of reply.events ?? [])
+        setTimeout(() => {
+          emit(event, payload);
+        }, 0);
+      if (reply.error) {
+        const error = new Error(reply.error.message) as Error & { code: number };
+        error.code = reply.error.code;
+        throw error;
+      }
+      return reply.result;
+    },
+    on(event: string, listener: Listener) {
+      const set = listeners.get(event) ?? new Set<Listener>();
+      set.add(listener);
+      listeners.set(event, set);
+      return provider;
+    },
+    removeListener(event: string, listener: Listener) {
+      listeners.get(event)?.delete(listener);
+      return provider;
+    },
+  };
+  Object.defineProperty(window, "ethereum", { value: provider, configurable: true, writable: false });
+  const detail = Object.freeze({ info: Object.freeze({ ...info }), provider });
+  const announce = () => window.dispatchEvent(new CustomEvent("eip6963:announceProvider", { detail }));
+  window.addEventListener("eip6963:requestProvider", announce);
+  announce();
+}
+
+const ICON =
+  "data:image/svg+xml;base64," +
+  Buffer.from(
+    '<svg xmlns="http://www.w3.org/2000/svg" width="32" height="32"><rect width="32" height="32" fill="#36c"/></svg>',
+  ).toString("base64");
+
+/** Installs the wallet into every page of `context` (call before the first page.goto). */
+export async function installTestWallet(
+  context: BrowserContext,
+  options: TestWalletOptions,
+): Promise<TestWallet> {
+  const account = privateKeyToAccount(options.privateKey);
+  const rpcUrl = options.chain.rpcUrls.default.http[0]!;
+  const transport = http(rpcUrl);
+  const publicClient = createPublicClient({ chain: options.chain, transport });
+  const walletClient = createWalletClient({ account, chain: options.chain, transport });
+  let connected = false;
+  const wallet: TestWallet = {
+    address: account.address,
+    rdns: options.rdns ?? "org.crossproof.testwallet",
+    name: options.name ?? "Crossproof Test Wallet",
+    calls: [],
+    chainId: options.chain.id,
+    knownChains: new Set([options.chain.id]),
+    rejecting: new Set(),
+    reset() {
+      connected = false;
+      wallet.calls.length = 0;
+      wallet.chainId = options.chain.id;
+      wallet.knownChains = new Set([options.chain.id]);
+      wallet.rejecting.clear();
+    },
+  };
+
+  const chainChanged = () => [{ event: "chainChanged", payload: numberToHex(wallet.chainId) }];
+
+  async function handle({ method, params = [] }: RpcRequest): Promise<RpcReply> {
+    if (wallet.rejecting.has(method)) throw new RpcError(4001, "User rejected the request.");
+    switch (method) {
+      case "eth_chainId":
+        return { result: numberToHex(wallet.chainId) };
+      case "net_version":
+        return { result: String(wallet.chainId) };
+      case "eth_requestAccounts":
+        connected = true;
+        return { result: [account.address] };
+      case "eth_accounts":
+        return { result: connected ? [account.address] : [] };
+      case "wallet_requestPermissions":
+        connected = true;
+        return { result: [{ parentCapability: "eth_accounts", caveats: [] }] };
+      case "wallet_getPermissions":
+        return { result: connected ? [{ parentCapability: "eth_accounts", caveats: [] }] : [] };
+      case "wallet_revokePermissions":
+        connected = false;
+        return { result: null };
+      case "wallet_switchEthereumChain": {
+        const target = Number((params[0] as { chainId: string }).chainId);
+        if (!wallet.knownChains.has(target))
+          throw new RpcError(4902, `Unrecognized chain ID ${numberToHex(target)}. Try adding the chain.`);
+        wallet.chainId = target;
+        return { result: null, events: chainChanged() };
+      }
+      case "wallet_addEthereumChain": {
+        // Adding a chain also switches to it (MetaMask asks both in one prompt).
+        const target = Number((params[0] as { chainId: string }).chainId);
+        wallet.knownChains.add(target);
+        wallet.chainId = target;
+        return { result: null, events: chainChanged() };
+      }
+      case "personal_sign":
+        return { result: await account.signMessage({ message: { raw: params[0] as Hex } }) };
+      case "eth_sendTransaction": {
+        if (wallet.chainId !== options.chain.id)
+          throw new RpcError(4901, `The wallet is on chain ${wallet.chainId}, not ${options.chain.id}.`);
+        const tx = params[0] as { to?: Hex; data?: Hex; value?: Hex };
+        return {
+          result: await walletClient.sendTransaction({
+            to: tx.to ?? null,
+            data: tx.data,
+            value: tx.value ? BigInt(tx.value) : undefined,
+          }),
+        };
+      }
+      default:
+        // Reads (eth_call, eth_blockNumber, …) go to the node.
+        return { result: await publicClient.request({ method, params } as never) };
+    }
+  }
+
+  await context.exposeFunction("__testWalletRequest", async (request: RpcRequest): Promise<RpcReply> => {
+    wallet.calls.push(request.method);
+    try {
+      return await handle(request);
+    } catch (caught) {
+      const error = caught as { code?: number; shortMessage?: string; message?: string };
+      return {
+        error: {
+          code: typeof error.code === "number" ? error.code : -32603,
+          message: error.shortMessage ?? error.message ?? String(caught),
+        },
+      };
+    }
+  });
+  const info = {
+    uuid: "7b1b3e43-4a50-4d0d-9d0a-5b6f1f0a0001",
+    name: wallet.name,
+    rdns: wallet.rdns,
+    icon: ICON,
+  };
+  // The test runner's TypeScript transform may wrap functions in esbuild's `__name` helper, which
+  // does not exist in the page: define it there as the identity before running the script.
+  await context.addInitScript({
+    content: `globalThis.__name ??= (target) => target;\n(${pageScript.toString()})(${JSON.stringify(info)});`,
+  });
+  return wallet;
+}
