@@ -8,44 +8,21 @@
  */
 import { decodeEventLog, toEventSelector, type Abi, type AbiEvent, type Hex, type Log } from "viem";
 
-import {
-  accessManagerAbi,
-  committeeProposalsAbi,
-  consentRegistryAbi,
-  creditOrderBookAbi,
-  didRegistryAbi,
-  fingerprintRegistryAbi,
-  issuerRegistryAbi,
-  safeAbi,
-  schemaRegistryAbi,
-} from "../sdk/abis.ts";
+import { contractAbis, contractEventNames, contractNames, type ContractName } from "../sdk/contracts.ts";
 import type { DeploymentManifest } from "../sdk/deployments.ts";
 
-/** The contracts the index reads, by their manifest names. */
-export const CONTRACTS = {
-  AccessManager: accessManagerAbi,
-  SchemaRegistry: schemaRegistryAbi,
-  FingerprintRegistry: fingerprintRegistryAbi,
-  DIDRegistry: didRegistryAbi,
-  IssuerRegistry: issuerRegistryAbi,
-  Committee: safeAbi,
-  CommitteeProposals: committeeProposalsAbi,
-  ConsentRegistry: consentRegistryAbi,
-  CreditOrderBook: creditOrderBookAbi,
-} as const satisfies Record<keyof DeploymentManifest["contracts"], Abi>;
+export type { ContractName };
 
-export type ContractName = keyof typeof CONTRACTS;
-export const CONTRACT_NAMES = Object.keys(CONTRACTS) as ContractName[];
+/** The contracts the index reads, by their manifest names (src/sdk/contracts.ts). */
+export const CONTRACTS = contractAbis;
+export const CONTRACT_NAMES = contractNames;
 
 /** Event names per contract, for validating filters. */
-export const EVENT_NAMES: Record<ContractName, string[]> = Object.fromEntries(
-  CONTRACT_NAMES.map((name) => [
-    name,
-    (CONTRACTS[name] as Abi).filter((item): item is AbiEvent => item.type === "event").map((e) => e.name),
-  ]),
+export const EVENT_NAMES = Object.fromEntries(
+  CONTRACT_NAMES.map((name) => [name, contractEventNames(name)]),
 ) as Record<ContractName, string[]>;
 
-export const ALL_EVENT_NAMES = [...new Set(Object.values(EVENT_NAMES).flat())].sort();
+export const ALL_EVENT_NAMES = contractEventNames();
 
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 export type EventArgs = Record<string, JsonValue>;

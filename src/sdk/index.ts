@@ -3,6 +3,7 @@ export * from "./errors.ts";
 export * from "./hex.ts";
 export * from "./abis.ts";
 export * from "./deployments.ts";
+export * from "./contracts.ts";
 export * from "./roles.ts";
 export * from "./actions/transact.ts";
 export * from "./schemas/schemas.ts";

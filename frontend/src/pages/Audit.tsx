@@ -3,41 +3,17 @@
  * CSV export, and an order's state and timeline (/api/orders/<id>). Read-only, no wallet.
  */
 import { useId, useState, type SyntheticEvent } from "react";
-import type { Abi } from "viem";
 
-import {
-  accessManagerAbi,
-  committeeProposalsAbi,
-  consentRegistryAbi,
-  creditOrderBookAbi,
-  didRegistryAbi,
-  fingerprintRegistryAbi,
-  issuerRegistryAbi,
-  safeAbi,
-  schemaRegistryAbi,
-} from "../../../src/sdk/abis.ts";
+import { contractEventNames, contractNames, type ContractName } from "../../../src/sdk/contracts.ts";
 import { orderStates } from "../../../src/sdk/credit/orders.ts";
 import { useApp } from "../app-context.ts";
 import { errorMessage } from "../errors.ts";
 import { formatTime } from "../format.ts";
 
-/** The ABIs of the manifest's contracts, for the event names each emits. */
-const ABIS: Record<string, Abi> = {
-  AccessManager: accessManagerAbi,
-  SchemaRegistry: schemaRegistryAbi,
-  FingerprintRegistry: fingerprintRegistryAbi,
-  DIDRegistry: didRegistryAbi,
-  IssuerRegistry: issuerRegistryAbi,
-  Committee: safeAbi,
-  CommitteeProposals: committeeProposalsAbi,
-  ConsentRegistry: consentRegistryAbi,
-  CreditOrderBook: creditOrderBookAbi,
-};
-
 function eventNames(contract: string): string[] {
-  const abis = contract ? [ABIS[contract] ?? []] : Object.values(ABIS);
-  const names = abis.flatMap((abi) => abi.filter((item) => item.type === "event").map((item) => item.name));
-  return [...new Set(names)].sort();
+  return contractEventNames(
+    (contractNames as readonly string[]).includes(contract) ? (contract as ContractName) : undefined,
+  );
 }
 
 /** An event as the audit API returns it. */
