@@ -9,6 +9,7 @@
 import { decodeEventLog, toEventSelector, type Abi, type AbiEvent, type Hex, type Log } from "viem";
 
 import { contractAbis, contractEventNames, contractNames, type ContractName } from "../sdk/contracts.ts";
+import type { AuditEventRecord, EventArgs, JsonValue } from "../sdk/audit.ts";
 import type { DeploymentManifest } from "../sdk/deployments.ts";
 
 export type { ContractName };
@@ -24,28 +25,10 @@ export const EVENT_NAMES = Object.fromEntries(
 
 export const ALL_EVENT_NAMES = contractEventNames();
 
-export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
-export type EventArgs = Record<string, JsonValue>;
+export type { EventArgs, JsonValue };
 
-/** One decoded log, as the index stores it. Addresses and hashes in `actor` and `keys` are lowercase. */
-export type AuditEvent = {
-  chainId: number;
-  blockNumber: number;
-  blockHash: Hex;
-  /** Block timestamp, seconds. */
-  blockTime: number;
-  transactionHash: Hex;
-  transactionIndex: number;
-  logIndex: number;
-  contract: ContractName;
-  address: Hex;
-  /** The event name, or `unknown:<topic0>` for a log this version cannot decode. */
-  event: string;
-  args: EventArgs;
-  /** Who acted, when the event says so (issuer, owner, requester, consumer, proposer...). */
-  actor: string | null;
-  /** What the event is about first (fingerprint, root, consent, order, DID, issuer...). */
-  subject: string | null;
+/** One decoded log, as the index stores it, with the keys it is found by (lowercase). */
+export type AuditEvent = AuditEventRecord & {
   /** Every address and bytes32 the event names, plus the keys of the state rows it changes. */
   keys: string[];
 };
@@ -56,14 +39,12 @@ const ZERO_ADDRESS = `0x${"0".repeat(40)}`;
 /** Addresses of the manifest's contracts, and the decoder for each. */
 export type Catalogue = {
   addresses: Hex[];
-  contractAt(address: string): ContractName | undefined;
   decode(log: Log, blockTime: number, chainId: number): AuditEvent;
 };
 
 export function catalogueFor(manifest: DeploymentManifest): Catalogue {
   const byAddress = new Map<string, ContractName>();
   for (const name of CONTRACT_NAMES) byAddress.set(manifest.contracts[name].toLowerCase(), name);
-  const eventsByTopic = new Map<string, AbiEvent>();
   const events = new Map<ContractName, Map<string, AbiEvent>>();
   for (const name of CONTRACT_NAMES) {
     const map = new Map<string, AbiEvent>();
@@ -71,13 +52,11 @@ export function catalogueFor(manifest: DeploymentManifest): Catalogue {
       if (item.type !== "event") continue;
       const selector = toEventSelector(item);
       map.set(selector, item);
-      eventsByTopic.set(selector, item);
     }
     events.set(name, map);
   }
   return {
     addresses: CONTRACT_NAMES.map((name) => manifest.contracts[name] as Hex),
-    contractAt: (address) => byAddress.get(address.toLowerCase()),
     decode(log, blockTime, chainId) {
       const contract = byAddress.get(log.address.toLowerCase());
       if (!contract) throw new Error(`log from ${log.address} is not from a Crossproof contract`);

@@ -97,9 +97,14 @@ export async function checkIndex(options: {
       fromBlock: BigInt(from),
       toBlock: BigInt(to),
     })) as Log[];
-    const times = new Map<number, number>();
-    for (const number of new Set(logs.map((log) => Number(log.blockNumber))))
-      times.set(number, Number((await client.getBlock({ blockNumber: BigInt(number) })).timestamp));
+    const times = new Map<number, number>(
+      await Promise.all(
+        [...new Set(logs.map((log) => Number(log.blockNumber)))].map(
+          async (number) =>
+            [number, Number((await client.getBlock({ blockNumber: BigInt(number) })).timestamp)] as const,
+        ),
+      ),
+    );
     const chainEvents = logs.map((log) =>
       catalogue.decode(log, times.get(Number(log.blockNumber))!, chainId),
     );

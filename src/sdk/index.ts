@@ -4,6 +4,7 @@ export * from "./hex.ts";
 export * from "./abis.ts";
 export * from "./deployments.ts";
 export * from "./contracts.ts";
+export * from "./audit.ts";
 export * from "./roles.ts";
 export * from "./actions/transact.ts";
 export * from "./schemas/schemas.ts";

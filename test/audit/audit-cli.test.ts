@@ -18,6 +18,7 @@ import type { Hex } from "viem";
 import { freePort, PROJECT_ROOT } from "../../scripts/lib/local-chain.ts";
 import { runScript } from "../../scripts/lib/run.ts";
 import { consortium } from "../../src/demo/consortium.ts";
+import type { AuditEventPage, AuditEventRecord } from "../../src/sdk/audit.ts";
 import { importSqliteQuietly } from "../../src/indexer/sqlite.ts";
 import { CONTRACT_NAMES } from "../../src/indexer/catalogue.ts";
 import { codeOf } from "../../src/sdk/consent/consent.ts";
@@ -32,20 +33,8 @@ const CSV_HEADER = ["block", "log", "time", "contract", "event", "actor", "subje
 
 type Result = { code: number; stdout: string; stderr: string; json: Record<string, unknown> };
 
-/** An event as `--json` and the HTTP API print it. */
-type Event = {
-  chainId: number;
-  blockNumber: number;
-  blockTime: number;
-  logIndex: number;
-  transactionHash: string;
-  contract: string;
-  event: string;
-  actor: string | null;
-  subject: string | null;
-  args: Record<string, unknown>;
-};
-type Page = { events: Event[]; next: string | null };
+type Event = AuditEventRecord;
+type Page = AuditEventPage;
 type Row = Record<string, string | number | null>;
 
 const lower = (value: string) => value.toLowerCase();

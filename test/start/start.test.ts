@@ -186,19 +186,8 @@ describe("npm start (headless)", function () {
 
     // The first run's records, read back while a third start of the same chain keeps running.
     const webPort = await freePort();
-    const third = launch(
-      [
-        "--port",
-        String(port),
-        "--chain-id",
-        String(CHAIN_ID),
-        "--state-dir",
-        join(stateDir, "chain"),
-        "--web-port",
-        String(webPort),
-      ],
-      env,
-    );
+    const interactive = args().filter((arg) => arg !== "--headless");
+    const third = launch([...interactive, "--web-port", String(webPort)], env);
     try {
       await third.output("Ctrl-C stops the chain");
       const client = createPublicClient({ transport: http(`http://127.0.0.1:${port}`) });

@@ -4,6 +4,7 @@
  */
 import { useId, useState, type SyntheticEvent } from "react";
 
+import type { AuditEventPage, AuditEventRecord } from "../../../src/sdk/audit.ts";
 import { contractEventNames, contractNames, type ContractName } from "../../../src/sdk/contracts.ts";
 import { orderStates } from "../../../src/sdk/credit/orders.ts";
 import { useApp } from "../app-context.ts";
@@ -16,19 +17,8 @@ function eventNames(contract: string): string[] {
   );
 }
 
-/** An event as the audit API returns it. */
-type AuditEvent = {
-  blockNumber: number;
-  blockTime: number;
-  logIndex: number;
-  transactionHash: string;
-  contract: string;
-  event: string;
-  actor: string | null;
-  subject: string | null;
-  args: Record<string, unknown>;
-};
-type EventPage = { events: AuditEvent[]; next: string | null };
+type AuditEvent = AuditEventRecord;
+type EventPage = AuditEventPage;
 type OrderReport = {
   order: Record<string, string | number | null> | null;
   consent: Record<string, string | number | null> | null;
@@ -419,5 +409,5 @@ function stateOf(event: AuditEvent): string {
   if (event.event === "OrderRequested") return "requested";
   if (event.event !== "OrderStateChanged") return "";
   const state = Number(event.args.state);
-  return orderStates[state] ?? String(event.args.state);
+  return orderStates[state] ?? `state ${state}`;
 }

@@ -6,7 +6,11 @@ import { useId, useState, type DragEvent } from "react";
 import type { Hex } from "viem";
 
 import { InvalidInputError } from "../../../src/sdk/errors.ts";
-import { verifyFingerprint, type VerificationStatus } from "../../../src/sdk/fingerprints/actions.ts";
+import {
+  verifyFingerprint,
+  type Verification,
+  type VerificationStatus,
+} from "../../../src/sdk/fingerprints/actions.ts";
 import { parseDataPackage } from "../../../src/sdk/fingerprints/package.ts";
 import { revocationReasonName } from "../../../src/sdk/fingerprints/reasons.ts";
 import { hashDocument } from "../../../src/sdk/fingerprints/spec.ts";
@@ -39,17 +43,11 @@ const DETAILS: Record<VerificationStatus, string> = {
   expired: "The document's validity ended.",
 };
 
-type Result = {
+/** The SDK's verification, with a document check's own status and what the page adds. */
+type Result = Omit<Verification, "status"> & {
   status: Status;
   detail: string;
   fingerprint: Hex;
-  issuer: Hex;
-  schemaId: Hex;
-  anchoredAt: number;
-  expiresAt: number;
-  revokedAt: number;
-  revocationReason: number;
-  supersededBy: Hex;
   ms: number;
   subject: string;
 };
