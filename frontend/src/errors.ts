@@ -1,7 +1,10 @@
 /**
- * One readable sentence for any error the app shows: wallet (EIP-1193) codes, the SDK's own errors
- * (already written for people), and anything else cut to its first line, never raw JSON.
+ * One readable sentence for any error the app shows: wallet (EIP-1193) codes, a contract's
+ * rejection as its custom error's NatSpec notice with the arguments filled in (a missing role
+ * included), the SDK's own errors (already written for people), and anything else cut to its
+ * first line, never raw JSON.
  */
+import { describeContractError } from "../../src/sdk/revert-messages.ts";
 
 type ErrorLike = {
   code?: unknown;
@@ -58,6 +61,8 @@ export function errorMessage(error: unknown): string {
     if (typeof link.code === "number" && WALLET_CODES[link.code]) return WALLET_CODES[link.code]!;
     if (typeof link.name === "string" && BY_NAME[link.name]) return BY_NAME[link.name]!;
   }
+  const rejection = describeContractError(error);
+  if (rejection !== undefined) return `The contract refused: ${rejection}`;
   // The SDK's errors (CrossproofError, InvalidInputError, …) are written to be shown as they are.
   const first = links[0];
   if (first === undefined) return oneSentence(String(error));

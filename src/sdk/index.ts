@@ -1,5 +1,6 @@
 /** Crossproof SDK: browser-safe entry point. Node-only helpers live in src/sdk/node. */
 export * from "./errors.ts";
+export * from "./revert-messages.ts";
 export * from "./hex.ts";
 export * from "./abis.ts";
 export * from "./deployments.ts";

@@ -3,11 +3,22 @@
  * `window.ethereum` and by an EIP-6963 announcement) whose requests are answered in Node, where a
  * viem local account signs and reads go to the local node. The test steers it: which chain it
  * reports, which chains it knows (wallet_switchEthereumChain answers 4902 for the others, as
- * MetaMask does, and wallet_addEthereumChain adds and switches), and which methods the "user"
- * rejects (code 4001).
+ * MetaMask does, and wallet_addEthereumChain adds and switches), which methods the "user"
+ * rejects (code 4001), and which of its accounts is selected (`switchAccount`, announced to the
+ * page with `accountsChanged`). It signs EIP-712 typed data (eth_signTypedData_v4) and sends
+ * transactions.
  */
-import type { BrowserContext } from "playwright-core";
-import { createPublicClient, createWalletClient, http, numberToHex, type Chain, type Hex } from "viem";
+import type { BrowserContext, Page } from "playwright-core";
+import {
+  createPublicClient,
+  createWalletClient,
+  http,
+  numberToHex,
+  type Chain,
+  type Hex,
+  type PrivateKeyAccount,
+  type TypedDataDefinition,
+} from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 
 export type TestWalletOptions = {
@@ -19,19 +30,27 @@ export type TestWalletOptions = {
 };
 
 export type TestWallet = {
+  /** The selected account's address. */
   address: Hex;
   rdns: string;
   name: string;
   /** Every method the pages asked for, in order. */
   calls: string[];
+  /** Every EIP-712 message the wallet was asked to sign, as the page sent it. */
+  signedTypedData: TypedDataDefinition[];
   /** The chain id the wallet reports (eth_chainId). */
   chainId: number;
   /** Chains it can switch to without adding them first. */
   knownChains: Set<number>;
   /** Methods the user "rejects" (EIP-1193 code 4001). */
   rejecting: Set<string>;
-  /** Back to: on `chain`, knowing only it, not connected, rejecting nothing, no calls. */
+  /** Back to: on `chain`, the first account, knowing only it, not connected, rejecting nothing, no calls. */
   reset(): void;
+  /**
+   * Selects the account of `privateKey` and, when `page` is given, tells it (`accountsChanged`),
+   * as a wallet does when its user picks another account.
+   */
+  switchAccount(privateKey: Hex, page?: Page): Promise<void>;
 };
 
 type RpcRequest = { method: string; params?: unknown[] };
@@ -62,6 +81,8 @@ function pageScript(info: { uuid: string; name: string; rdns: string; icon: stri
   const emit = (event: string, payload: unknown) => {
     for (const listener of listeners.get(event) ?? []) listener(payload);
   };
+  // For the test: announce a wallet-side change (another account selected).
+  (window as unknown as { __testWalletEmit: typeof emit }).__testWalletEmit = emit;
   const provider = {
     isTestWallet: true,
     async request({ method, params }: { method: string; params?: unknown[] }) {
@@ -106,26 +127,47 @@ export async function installTestWallet(
   context: BrowserContext,
   options: TestWalletOptions,
 ): Promise<TestWallet> {
-  const account = privateKeyToAccount(options.privateKey);
+  const firstAccount = privateKeyToAccount(options.privateKey);
+  let account: PrivateKeyAccount = firstAccount;
   const rpcUrl = options.chain.rpcUrls.default.http[0]!;
   const transport = http(rpcUrl);
   const publicClient = createPublicClient({ chain: options.chain, transport });
-  const walletClient = createWalletClient({ account, chain: options.chain, transport });
+  const walletClientOf = (of: PrivateKeyAccount) =>
+    createWalletClient({ account: of, chain: options.chain, transport });
+  let walletClient = walletClientOf(account);
   let connected = false;
   const wallet: TestWallet = {
     address: account.address,
     rdns: options.rdns ?? "org.crossproof.testwallet",
     name: options.name ?? "Crossproof Test Wallet",
     calls: [],
+    signedTypedData: [],
     chainId: options.chain.id,
     knownChains: new Set([options.chain.id]),
     rejecting: new Set(),
     reset() {
+      account = firstAccount;
+      walletClient = walletClientOf(account);
+      wallet.address = account.address;
       connected = false;
       wallet.calls.length = 0;
+      wallet.signedTypedData.length = 0;
       wallet.chainId = options.chain.id;
       wallet.knownChains = new Set([options.chain.id]);
       wallet.rejecting.clear();
+    },
+    async switchAccount(privateKey, page) {
+      account = privateKeyToAccount(privateKey);
+      walletClient = walletClientOf(account);
+      wallet.address = account.address;
+      if (page && connected) {
+        await page.evaluate((address) => {
+          (window as unknown as { __testWalletEmit(event: string, payload: unknown): void }).__testWalletEmit(
+            "accountsChanged",
+            [address],
+          );
+        }, account.address);
+      }
     },
   };
 
@@ -167,15 +209,29 @@ export async function installTestWallet(
       }
       case "personal_sign":
         return { result: await account.signMessage({ message: { raw: params[0] as Hex } }) };
+      case "eth_signTypedData_v4": {
+        const [signer, data] = params as [Hex, string];
+        if (signer.toLowerCase() !== account.address.toLowerCase())
+          throw new RpcError(4100, `The wallet's account is ${account.address}, not ${signer}.`);
+        const typedData = JSON.parse(data) as TypedDataDefinition & { types: Record<string, unknown> };
+        // The domain type is implied by the domain's fields (viem derives it), as MetaMask does.
+        const { EIP712Domain: _domain, ...types } = typedData.types;
+        wallet.signedTypedData.push(typedData);
+        return { result: await account.signTypedData({ ...typedData, types }) };
+      }
       case "eth_sendTransaction": {
         if (wallet.chainId !== options.chain.id)
           throw new RpcError(4901, `The wallet is on chain ${wallet.chainId}, not ${options.chain.id}.`);
-        const tx = params[0] as { to?: Hex; data?: Hex; value?: Hex };
+        const tx = params[0] as { from?: Hex; to?: Hex; data?: Hex; value?: Hex; gas?: Hex };
+        if (tx.from && tx.from.toLowerCase() !== account.address.toLowerCase())
+          throw new RpcError(4100, `The wallet's account is ${account.address}, not ${tx.from}.`);
         return {
           result: await walletClient.sendTransaction({
             to: tx.to ?? null,
             data: tx.data,
             value: tx.value ? BigInt(tx.value) : undefined,
+            // The page's gas limit when it gives one (the SDK adds headroom to some), as wallets do.
+            gas: tx.gas ? BigInt(tx.gas) : undefined,
           }),
         };
       }

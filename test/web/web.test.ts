@@ -6,174 +6,97 @@
  * connection, wrong chain and switching, a rejected connection). Screenshots of each page at 1280
  * and 375 px go to test/web/results/ (git-ignored).
  */
-import { existsSync } from "node:fs";
-import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { writeFile } from "node:fs/promises";
 import { get } from "node:http";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 import { expect } from "chai";
-import { chromium, type BrowserContext, type Page } from "playwright-core";
+import type { BrowserContext, Page } from "playwright-core";
 import type { Hex } from "viem";
 
-import { FRONTEND_DIST, ensureFrontendBuilt } from "../../scripts/lib/frontend.ts";
-import { devKey, PROJECT_ROOT } from "../../scripts/lib/local-chain.ts";
+import { devKey } from "../../scripts/lib/local-chain.ts";
 import { consortium, demoSchemas } from "../../src/demo/consortium.ts";
 import {
   creditScenario,
   healthCodeScenario,
   medicalScenario,
-  seedConsortium,
   type CreditOutcome,
 } from "../../src/demo/scenarios.ts";
-import { createAuditApiHandler } from "../../src/indexer/http.ts";
-import { AuditIndexer } from "../../src/indexer/indexer.ts";
-import { openAuditStore } from "../../src/indexer/open.ts";
-import type { AuditStore } from "../../src/indexer/store.ts";
 import { anchorFingerprint, getSchemaIndex } from "../../src/sdk/fingerprints/actions.ts";
 import { createDataPackage } from "../../src/sdk/fingerprints/package.ts";
 import { computeFingerprint, hashDocument, randomSalt } from "../../src/sdk/fingerprints/spec.ts";
 import { schemaIdOf } from "../../src/sdk/schemas/schemas.ts";
-import { startWebServer, webAppConfig, type WebServer } from "../../src/server/web.ts";
-import { startHistoryChain, type HistoryChain } from "../audit/history.ts";
-import { installTestWallet, type TestWallet } from "./injected-wallet.ts";
+import type { WebServer } from "../../src/server/web.ts";
+import type { HistoryChain } from "../audit/history.ts";
+import { startWebFixture, type WebFixture } from "./fixture.ts";
+import type { TestWallet } from "./injected-wallet.ts";
 
-/** Unique to this file (the audit tests use 31407 and 31408). */
+/** Unique to this file (the audit tests use 31407 and 31408, the other web tests 31410–31419). */
 const CHAIN_ID = 31_409;
-const CHROMIUM = "/usr/bin/chromium";
-const RESULTS = join(PROJECT_ROOT, "test", "web", "results");
-const CHROMIUM_ARGS = [
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
-const DESKTOP = { width: 1280, height: 900 };
-const PHONE = { width: 375, height: 812 };
 
 describe("web app (Chromium)", function () {
   this.timeout(90_000);
 
+  let fixture: WebFixture;
   let history: HistoryChain;
-  let store: AuditStore;
   let web: WebServer;
   let context: BrowserContext;
   let page: Page;
   let wallet: TestWallet;
-  let workDir: string;
   let documents: string;
   let large: { file: string; proof: string };
   let credit: CreditOutcome;
-  const pageErrors: string[] = [];
-  const failedRequests: string[] = [];
-  /** What after() undoes, newest first. */
-  const cleanups: (() => Promise<unknown>)[] = [];
 
   before(async function () {
-    if (!existsSync(CHROMIUM))
-      throw new Error(`The browser tests need Debian's Chromium at ${CHROMIUM}: apt-get install -y chromium`);
-    const build = ensureFrontendBuilt();
-    workDir = await mkdtemp(join(tmpdir(), "crossproof-web-"));
-    cleanups.push(() => rm(workDir, { recursive: true, force: true }));
-    history = await startHistoryChain("anvil", CHAIN_ID);
-    cleanups.push(() => history.chain.stop());
-    const { context: demo, manifest } = history;
-    documents = demo.documentsDir;
-    await seedConsortium(demo);
-    await healthCodeScenario(demo, "web");
-    await medicalScenario(demo, "web");
-    credit = await creditScenario(demo, "web");
-
-    // A 1 MB document anchored through the SDK, for the issue's latency target.
-    const bytes = new Uint8Array(1024 * 1024);
-    for (let offset = 0; offset < bytes.length; offset += 65_536)
-      globalThis.crypto.getRandomValues(bytes.subarray(offset, offset + 65_536));
-    const salt = randomSalt();
-    const fingerprint = computeFingerprint({ documentHash: hashDocument(bytes), salt });
-    const schemaId = schemaIdOf(demoSchemas[1]!.definition);
-    const fingerprintRegistry = manifest.contracts.FingerprintRegistry as Hex;
-    const schemaIndex = await getSchemaIndex(history.publicClient, {
-      schemaRegistry: manifest.contracts.SchemaRegistry as Hex,
-      schemaId,
-    });
-    const { transactionHash, receipt } = await anchorFingerprint(
-      history.wallet(consortium.hongKongHospital),
-      {
-        fingerprintRegistry,
-        fingerprint,
-        schemaIndex,
-      },
-    );
-    large = { file: join(workDir, "scan-1mb.bin"), proof: join(workDir, "scan-1mb.bin.proof.json") };
-    await writeFile(large.file, bytes);
-    const dataPackage = createDataPackage({
+    fixture = await startWebFixture({
       chainId: CHAIN_ID,
-      registry: fingerprintRegistry,
-      schemaId,
-      issuer: consortium.hongKongHospital.account.address,
-      salt,
-      fingerprint,
-      expiresAt: 0,
-      anchor: { kind: "single", transactionHash, blockNumber: Number(receipt.blockNumber) },
-    });
-    await writeFile(large.proof, JSON.stringify(dataPackage));
+      walletKey: devKey(6), // the bank
+      async prepare(chain, workDir) {
+        const demo = chain.context;
+        await healthCodeScenario(demo, "web");
+        await medicalScenario(demo, "web");
+        credit = await creditScenario(demo, "web");
 
-    store = await openAuditStore({ sqlitePath: join(workDir, "audit.sqlite") });
-    cleanups.push(() => store.close());
-    await new AuditIndexer({ client: history.publicClient, store, manifest, log: () => {} }).syncOnce();
-
-    await build;
-    web = await startWebServer({
-      distDir: FRONTEND_DIST,
-      config: webAppConfig(manifest, history.chain.rpcUrl, "Crossproof test chain"),
-      audit: createAuditApiHandler({ store, chainId: CHAIN_ID }),
+        // A 1 MB document anchored through the SDK, for the issue's latency target.
+        const bytes = new Uint8Array(1024 * 1024);
+        for (let offset = 0; offset < bytes.length; offset += 65_536)
+          globalThis.crypto.getRandomValues(bytes.subarray(offset, offset + 65_536));
+        const salt = randomSalt();
+        const fingerprint = computeFingerprint({ documentHash: hashDocument(bytes), salt });
+        const schemaId = schemaIdOf(demoSchemas[1]!.definition);
+        const fingerprintRegistry = chain.manifest.contracts.FingerprintRegistry as Hex;
+        const schemaIndex = await getSchemaIndex(chain.publicClient, {
+          schemaRegistry: chain.manifest.contracts.SchemaRegistry as Hex,
+          schemaId,
+        });
+        const { transactionHash, receipt } = await anchorFingerprint(
+          chain.wallet(consortium.hongKongHospital),
+          { fingerprintRegistry, fingerprint, schemaIndex },
+        );
+        large = { file: join(workDir, "scan-1mb.bin"), proof: join(workDir, "scan-1mb.bin.proof.json") };
+        await writeFile(large.file, bytes);
+        const dataPackage = createDataPackage({
+          chainId: CHAIN_ID,
+          registry: fingerprintRegistry,
+          schemaId,
+          issuer: consortium.hongKongHospital.account.address,
+          salt,
+          fingerprint,
+          expiresAt: 0,
+          anchor: { kind: "single", transactionHash, blockNumber: Number(receipt.blockNumber) },
+        });
+        await writeFile(large.proof, JSON.stringify(dataPackage));
+      },
     });
-    cleanups.push(() => web.close());
-    context = await chromium.launchPersistentContext(join(workDir, "profile"), {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: CHROMIUM_ARGS,
-      viewport: DESKTOP,
-    });
-    cleanups.push(() => context.close());
-    context.setDefaultTimeout(15_000);
-    wallet = await installTestWallet(context, {
-      privateKey: devKey(6), // the bank
-      chain: history.context.chain,
-    });
-    page = context.pages()[0] ?? (await context.newPage());
-    page.on("pageerror", (error) => pageErrors.push(`page error: ${error.message}`));
-    page.on("console", (message) => {
-      // Chromium logs every non-2xx response; those are checked one by one below.
-      if (message.type() === "error" && !message.text().startsWith("Failed to load resource"))
-        pageErrors.push(`console: ${message.text()}`);
-    });
-    page.on("response", (response) => {
-      if (response.status() >= 400) {
-        const url = new URL(response.url());
-        failedRequests.push(`${response.status()} ${url.pathname}${url.search}`);
-      }
-    });
-    await mkdir(RESULTS, { recursive: true });
+    ({ history, web, context, page, wallet } = fixture);
+    documents = history.context.documentsDir;
   });
 
   after(async function () {
-    for (const cleanup of cleanups.reverse()) await cleanup();
+    await fixture.close();
   });
 
-  async function screenshots(name: string) {
-    for (const [size, viewport] of [
-      ["desktop", DESKTOP],
-      ["phone", PHONE],
-    ] as const) {
-      await page.setViewportSize(viewport);
-      await page.screenshot({ path: join(RESULTS, `${name}-${size}.png`), fullPage: true });
-    }
-    await page.setViewportSize(DESKTOP);
-  }
+  const screenshots = (name: string) => fixture.screenshots(name);
 
   describe("web server", function () {
     /** A GET with the path sent as is (fetch would normalise ".."). */
@@ -330,7 +253,7 @@ describe("web app (Chromium)", function () {
 
     async function tabThrough(page: Page) {
       const stops: string[] = [];
-      for (let i = 0; i < 12 && !stops.includes("input Fingerprint"); i++) {
+      for (let i = 0; i < 20 && !stops.includes("input Fingerprint"); i++) {
         await page.keyboard.press("Tab");
         stops.push(
           await page.evaluate(() => {
@@ -342,10 +265,12 @@ describe("web app (Chromium)", function () {
           }),
         );
       }
+      const pages = await page.getByRole("navigation", { name: "Pages" }).getByRole("link").allTextContents();
+      expect(pages.slice(0, 1)).to.deep.equal(["Verify"]);
+      expect(pages).to.include("Audit");
       expect(stops).to.deep.equal([
         "a Skip to content",
-        "a Verify",
-        "a Audit",
+        ...pages.map((name) => `a ${name}`),
         "button Connect wallet",
         "input Document",
         "input Data package (.proof.json)",
@@ -475,15 +400,7 @@ describe("web app (Chromium)", function () {
   });
 
   describe("wallet", function () {
-    async function freshPage() {
-      wallet.reset();
-      await page.goto(`${web.url}/`);
-      await page.evaluate(() => {
-        localStorage.clear();
-      });
-      await page.reload();
-      await page.getByRole("button", { name: "Connect wallet" }).waitFor();
-    }
+    const freshPage = () => fixture.freshPage();
 
     async function connect() {
       await page.getByRole("button", { name: "Connect wallet" }).click();
@@ -537,8 +454,8 @@ describe("web app (Chromium)", function () {
     });
 
     it("logged no errors in the page, and only the refusals the tests asked for", function () {
-      expect(pageErrors).to.deep.equal([]);
-      expect(failedRequests).to.deep.equal([
+      expect(fixture.pageErrors).to.deep.equal([]);
+      expect(fixture.failedRequests).to.deep.equal([
         "400 /api/events?contract=CreditOrderBook&event=OrderStateChanged&actor=not-an-address&order=asc&limit=50",
         `404 /api/orders/0x${"0".repeat(64)}`,
       ]);

@@ -1,0 +1,144 @@
+/**
+ * Sending transactions and signing from the connected wallet. `useSigner` gives the SDK a signing
+ * client backed by the wallet (the SDK simulates first, so a revert is explained before anything
+ * is signed); `useAction` runs one wallet action at a time and tracks it; `<ActionStatus>` shows
+ * its progress, its outcome with the transaction hash, or its failure as one sentence.
+ */
+import { useState, type ReactNode } from "react";
+import type { Address, Hash } from "viem";
+import { useConfig, useConnection } from "wagmi";
+import { getConnectorClient } from "wagmi/actions";
+
+import type { SigningClient } from "../../src/sdk/actions/transact.ts";
+import { useApp } from "./app-context.ts";
+import { errorMessage } from "./errors.ts";
+
+/** Why the wallet cannot act now (not connected, wrong chain), or undefined when it can. */
+export type SignerProblem = string | undefined;
+
+export type Signer = {
+  /** The connected account, when there is one. */
+  account: Address | undefined;
+  /** What stops the wallet from signing now, in words; undefined when it is ready. */
+  problem: SignerProblem;
+  /** A signing client for the SDK's actions, from the connected wallet on the app's chain. */
+  getSigner(): Promise<SigningClient>;
+};
+
+export function useSigner(): Signer {
+  const { config, chain } = useApp();
+  const wagmiConfig = useConfig();
+  const connection = useConnection();
+  const account = connection.status === "connected" ? connection.address : undefined;
+  const problem: SignerProblem =
+    connection.status !== "connected"
+      ? "Connect your wallet first (the Connect wallet button at the top)."
+      : connection.chainId !== config.chainId
+        ? `Your wallet is on chain id ${connection.chainId}; switch it to ${config.chainName} (chain id ${config.chainId}) first.`
+        : undefined;
+  return {
+    account,
+    problem,
+    async getSigner() {
+      if (problem) throw new Error(problem);
+      const client = await getConnectorClient(wagmiConfig, { chainId: chain.id, assertChainId: true });
+      return client;
+    },
+  };
+}
+
+export type ActionOutcome = {
+  /** What happened, in one sentence (e.g. "Anchored 12 documents in block 40."). */
+  message: string;
+  /** The transaction that did it, when there was one. */
+  transactionHash?: Hash;
+};
+
+export type ActionState =
+  | { phase: "idle" }
+  | { phase: "working"; label: string; progress?: string }
+  | ({ phase: "done"; label: string } & ActionOutcome)
+  | { phase: "failed"; label: string; message: string };
+
+export type Action = {
+  state: ActionState;
+  busy: boolean;
+  /**
+   * Runs `work` with a signing client unless another action is running. `label` names it
+   * ("Anchoring 3 documents"); `work` may report progress through `progress`.
+   */
+  run(
+    label: string,
+    work: (signer: SigningClient, progress: (text: string) => void) => Promise<ActionOutcome>,
+  ): Promise<ActionOutcome | undefined>;
+  reset(): void;
+};
+
+export function useAction(signer: Signer): Action {
+  const [state, setState] = useState<ActionState>({ phase: "idle" });
+  const busy = state.phase === "working";
+  return {
+    state,
+    busy,
+    async run(label, work) {
+      if (busy) return undefined;
+      setState({ phase: "working", label });
+      try {
+        const client = await signer.getSigner();
+        const outcome = await work(client, (progress) => {
+          setState({ phase: "working", label, progress });
+        });
+        setState({ phase: "done", label, ...outcome });
+        return outcome;
+      } catch (error) {
+        setState({ phase: "failed", label, message: errorMessage(error) });
+        return undefined;
+      }
+    },
+    reset() {
+      setState({ phase: "idle" });
+    },
+  };
+}
+
+/** The action's progress or outcome; `testId` names it for tests and assistive technology. */
+export function ActionStatus({ state, testId }: { state: ActionState; testId: string }): ReactNode {
+  switch (state.phase) {
+    case "idle":
+      return null;
+    case "working":
+      return (
+        <p role="status" className="notice" data-testid={testId} data-phase="working">
+          {state.label}… {state.progress ?? "Confirm in your wallet, then wait for the chain."}
+        </p>
+      );
+    case "done":
+      return (
+        <p role="status" className="success" data-testid={testId} data-phase="done">
+          {state.message}
+          {state.transactionHash && (
+            <>
+              {" "}
+              Transaction <code className="hash">{state.transactionHash}</code>.
+            </>
+          )}
+        </p>
+      );
+    case "failed":
+      return (
+        <p role="alert" className="error" data-testid={testId} data-phase="failed">
+          {state.label} failed: {state.message}
+        </p>
+      );
+  }
+}
+
+/** A note that replaces a form's submit area while the wallet cannot sign. */
+export function SignerNotice({ signer }: { signer: Signer }): ReactNode {
+  if (!signer.problem) return null;
+  return (
+    <p className="notice" data-testid="signer-problem">
+      {signer.problem}
+    </p>
+  );
+}
