@@ -3,12 +3,14 @@ import { useEffect, useRef } from "react";
 
 import { useApp } from "./app-context.ts";
 import { AuditPage } from "./pages/Audit.tsx";
+import { IssuePage } from "./pages/Issue.tsx";
 import { VerifyPage } from "./pages/Verify.tsx";
 import { followLink, usePath } from "./router.ts";
 import { WalletBar } from "./wallet.tsx";
 
 const PAGES = [
   { path: "/", title: "Verify", render: () => <VerifyPage /> },
+  { path: "/issue", title: "Issue", render: () => <IssuePage /> },
   { path: "/audit", title: "Audit", render: () => <AuditPage /> },
 ] as const;
 

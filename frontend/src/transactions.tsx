@@ -1,13 +1,15 @@
 /**
  * Sending transactions and signing from the connected wallet. `useSigner` gives the SDK a signing
- * client backed by the wallet (the SDK simulates first, so a revert is explained before anything
- * is signed); `useAction` runs one wallet action at a time and tracks it; `<ActionStatus>` shows
- * its progress, its outcome with the transaction hash, or its failure as one sentence.
+ * client whose signatures and transactions come from the wallet while every read (the SDK's
+ * simulation, gas estimate and receipt wait) goes to the app's own RPC URL, as the other pages'
+ * reads do: a revert is then explained from the node's own error data before anything is signed,
+ * whatever the wallet does with errors. `useAction` runs one wallet action at a time and tracks
+ * it; `<ActionStatus>` shows its progress, its outcome with the transaction hash, or its failure
+ * as one sentence.
  */
 import { useState, type ReactNode } from "react";
-import type { Address, Hash } from "viem";
-import { useConfig, useConnection } from "wagmi";
-import { getConnectorClient } from "wagmi/actions";
+import { createWalletClient, custom, type Address, type EIP1193Provider, type Hash } from "viem";
+import { useConnection } from "wagmi";
 
 import type { SigningClient } from "../../src/sdk/actions/transact.ts";
 import { useApp } from "./app-context.ts";
@@ -25,9 +27,12 @@ export type Signer = {
   getSigner(): Promise<SigningClient>;
 };
 
+/** What only the wallet can answer: accounts, chain, signatures, sending. The rest is a read. */
+const WALLET_METHOD =
+  /^(eth_accounts|eth_requestAccounts|eth_chainId|eth_sendTransaction|eth_sign|personal_sign|eth_signTypedData(_v\d)?|wallet_\w+)$/;
+
 export function useSigner(): Signer {
-  const { config, chain } = useApp();
-  const wagmiConfig = useConfig();
+  const { config, chain, reader } = useApp();
   const connection = useConnection();
   const account = connection.status === "connected" ? connection.address : undefined;
   const problem: SignerProblem =
@@ -40,8 +45,17 @@ export function useSigner(): Signer {
     account,
     problem,
     async getSigner() {
-      if (problem) throw new Error(problem);
-      const client = await getConnectorClient(wagmiConfig, { chainId: chain.id, assertChainId: true });
+      if (problem || connection.status !== "connected") throw new Error(problem);
+      const wallet = (await connection.connector.getProvider()) as EIP1193Provider;
+      const request = (async (args: { method: string; params?: unknown }) =>
+        WALLET_METHOD.test(args.method)
+          ? wallet.request(args as never)
+          : reader.request(args as never)) as EIP1193Provider["request"];
+      const client: SigningClient = createWalletClient({
+        account: connection.address,
+        chain,
+        transport: custom({ request }),
+      });
       return client;
     },
   };

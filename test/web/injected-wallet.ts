@@ -55,7 +55,7 @@ export type TestWallet = {
 
 type RpcRequest = { method: string; params?: unknown[] };
 /** An answer, plus provider events the page emits once it has the answer. */
-type RpcReply = ({ result: unknown } | { error: { code: number; message: string } }) & {
+type RpcReply = ({ result: unknown } | { error: { code: number; message: string; data?: unknown } }) & {
   events?: { event: string; payload: unknown }[];
 };
 
@@ -72,7 +72,7 @@ function pageScript(info: { uuid: string; name: string; rdns: string; icon: stri
   type Listener = (payload: unknown) => void;
   type Reply = {
     result?: unknown;
-    error?: { code: number; message: string };
+    error?: { code: number; message: string; data?: unknown };
     events?: { event: string; payload: unknown }[];
   };
   const listeners = new Map<string, Set<Listener>>();
@@ -92,8 +92,10 @@ function pageScript(info: { uuid: string; name: string; rdns: string; icon: stri
           emit(event, payload);
         }, 0);
       if (reply.error) {
-        const error = new Error(reply.error.message) as Error & { code: number };
+        const error = new Error(reply.error.message) as Error & { code: number; data?: unknown };
         error.code = reply.error.code;
+        // A revert's data, as wallets pass it on (code 3, "execution reverted").
+        if (reply.error.data !== undefined) error.data = reply.error.data;
         throw error;
       }
       return reply.result;
@@ -247,10 +249,16 @@ export async function installTestWallet(
       return await handle(request);
     } catch (caught) {
       const error = caught as { code?: number; shortMessage?: string; message?: string };
+      // The node's own error (under viem's wrappers) keeps the code and a revert's data.
+      let node: unknown = caught;
+      while (node && typeof node === "object" && !("data" in node) && "cause" in node) node = node.cause;
+      const data = node && typeof node === "object" && "data" in node ? node.data : undefined;
+      const code = node && typeof node === "object" && "code" in node ? node.code : error.code;
       return {
         error: {
-          code: typeof error.code === "number" ? error.code : -32603,
+          code: typeof code === "number" ? code : -32603,
           message: error.shortMessage ?? error.message ?? String(caught),
+          ...(data === undefined ? {} : { data }),
         },
       };
     }

@@ -1,0 +1,198 @@
+/**
+ * Anchoring documents from the browser, the way `crossproof anchor` does it: each document is
+ * hashed here (it never leaves the browser), given a fresh 256-bit salt and fingerprinted; one
+ * document is anchored alone, several as one Merkle batch. The salts are written to a journal in
+ * localStorage before the transaction is sent, so that a closed tab or a crash after sending never
+ * loses them: the page offers to rebuild the packages from the journal and the chain's events.
+ */
+import type { Client } from "viem";
+
+import { findAnchorTransactions, type AnchorLocation } from "../../src/sdk/fingerprints/events.ts";
+import { buildMerkleTree, merkleProof, merkleRoot } from "../../src/sdk/fingerprints/merkle.ts";
+import { createDataPackage, type DataPackage } from "../../src/sdk/fingerprints/package.ts";
+import { computeFingerprint, createDocumentHasher, randomSalt } from "../../src/sdk/fingerprints/spec.ts";
+import type { Hex } from "../../src/sdk/hex.ts";
+
+/** The package that travels beside a document, named as the CLI names it. */
+export const PACKAGE_SUFFIX = ".proof.json";
+
+/** A document chosen for anchoring; `name` keeps the folder path of a folder upload. */
+export type ChosenDocument = { name: string; file: File };
+
+/** What the journal keeps per document: never its content, only what rebuilds its package. */
+export type JournalItem = { name: string; salt: Hex; fingerprint: Hex };
+
+export type AnchorJournal = {
+  version: 1;
+  chainId: number;
+  registry: Hex;
+  issuer: Hex;
+  schemaId: Hex;
+  expiresAt: number;
+  /** A batch's root; undefined for one document anchored alone. */
+  root?: Hex;
+  items: JournalItem[];
+  startedAt: string;
+};
+
+/** The name of a file as chosen: its path inside a chosen folder, or its own name. */
+export function documentName(file: File): string {
+  return file.webkitRelativePath || file.name;
+}
+
+/**
+ * SHA-256 of each document, streamed (files of any size), calling `progress` with the bytes done
+ * and the total as it goes.
+ */
+export async function hashDocuments(
+  documents: readonly ChosenDocument[],
+  progress: (done: number, total: number) => void,
+): Promise<Hex[]> {
+  const total = documents.reduce((sum, document) => sum + document.file.size, 0);
+  let done = 0;
+  const hashes: Hex[] = [];
+  for (const document of documents) {
+    const hasher = createDocumentHasher();
+    const reader = document.file.stream().getReader();
+    for (;;) {
+      const { done: finished, value } = await reader.read();
+      if (finished) break;
+      hasher.update(value);
+      done += value.length;
+      progress(done, total);
+    }
+    hashes.push(hasher.digest());
+  }
+  progress(total, total);
+  return hashes;
+}
+
+/** Salts and fingerprints the documents; several become one batch (its root in the journal). */
+export function prepareJournal(
+  base: Omit<AnchorJournal, "version" | "items" | "root" | "startedAt">,
+  names: readonly string[],
+  documentHashes: readonly Hex[],
+): AnchorJournal {
+  const items = names.map((name, i) => {
+    const salt = randomSalt();
+    return { name, salt, fingerprint: computeFingerprint({ documentHash: documentHashes[i]!, salt }) };
+  });
+  const root =
+    items.length > 1 ? merkleRoot(buildMerkleTree(items.map((item) => item.fingerprint))) : undefined;
+  return {
+    version: 1,
+    ...base,
+    ...(root ? { root } : {}),
+    items,
+    startedAt: new Date().toISOString(),
+  };
+}
+
+/** Each document's package, once the journal's transaction landed at `location`. */
+export function packagesFor(journal: AnchorJournal, location: AnchorLocation): DataPackage[] {
+  const common = {
+    chainId: journal.chainId,
+    registry: journal.registry,
+    schemaId: journal.schemaId,
+    issuer: journal.issuer,
+    expiresAt: journal.expiresAt,
+  };
+  if (journal.root === undefined) {
+    const item = journal.items[0]!;
+    return [
+      createDataPackage({
+        ...common,
+        salt: item.salt,
+        fingerprint: item.fingerprint,
+        anchor: { kind: "single", ...location },
+      }),
+    ];
+  }
+  const tree = buildMerkleTree(journal.items.map((item) => item.fingerprint));
+  return journal.items.map((item, leafIndex) =>
+    createDataPackage({
+      ...common,
+      salt: item.salt,
+      fingerprint: item.fingerprint,
+      anchor: {
+        kind: "batch",
+        root: journal.root!,
+        leafIndex,
+        leafCount: journal.items.length,
+        proof: merkleProof(tree, leafIndex),
+        ...location,
+      },
+    }),
+  );
+}
+
+/** Where the journal's anchor landed, read from the registry's events; undefined if it did not. */
+export async function findJournalAnchor(
+  reader: Client,
+  journal: AnchorJournal,
+  fromBlock: bigint,
+): Promise<AnchorLocation | undefined> {
+  const found = await findAnchorTransactions(reader, {
+    fingerprintRegistry: journal.registry,
+    issuer: journal.issuer,
+    fromBlock,
+  });
+  return journal.root === undefined
+    ? found.fingerprints.get(journal.items[0]!.fingerprint)
+    : found.batches.get(journal.root);
+}
+
+// ---------------------------------------------------------------- the journal in localStorage
+
+const journalKey = (chainId: number, issuer: string) =>
+  `crossproof.anchor-journal.${chainId}.${issuer.toLowerCase()}`;
+
+/** Writes the journal; throws a sentence when the browser refuses (storage full or disabled). */
+export function saveJournal(journal: AnchorJournal): void {
+  try {
+    localStorage.setItem(journalKey(journal.chainId, journal.issuer), JSON.stringify(journal));
+  } catch (error) {
+    throw new Error(
+      `The browser would not store the salts before sending (${error instanceof Error ? error.name : "storage error"}); free some site storage or anchor fewer documents at once.`,
+      { cause: error },
+    );
+  }
+}
+
+/** The unfinished journal of this issuer on this chain, if any. */
+export function loadJournal(chainId: number, issuer: string): AnchorJournal | undefined {
+  const text = localStorage.getItem(journalKey(chainId, issuer));
+  if (text === null) return undefined;
+  try {
+    const journal = JSON.parse(text) as Partial<AnchorJournal> | null;
+    return journal?.version === 1 && Array.isArray(journal.items) && journal.items.length > 0
+      ? (journal as AnchorJournal)
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export function forgetJournal(chainId: number, issuer: string): void {
+  localStorage.removeItem(journalKey(chainId, issuer));
+}
+
+/** A package as the file the CLI writes (pretty JSON, final newline). */
+export function packageText(dataPackage: DataPackage): string {
+  return `${JSON.stringify(dataPackage, null, 2)}\n`;
+}
+
+/** Offers `content` as a download named `name`. */
+export function download(name: string, content: string | Uint8Array<ArrayBuffer>, type: string): void {
+  const url = URL.createObjectURL(new Blob([content], { type }));
+  const link = document.createElement("a");
+  link.href = url;
+  link.download = name;
+  link.style.display = "none";
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => {
+    URL.revokeObjectURL(url);
+  }, 10_000);
+}

@@ -1,0 +1,576 @@
+/**
+ * Issue (wallet): an accredited issuer anchors one document, or a folder of them as one Merkle
+ * batch, and downloads each document's data package (one at a time, or all in a .zip); and revokes
+ * a document it issued, with a reason. Documents are hashed in this browser and never leave it.
+ */
+import { useEffect, useId, useState, type DragEvent } from "react";
+import type { Hex } from "viem";
+
+import { InvalidInputError } from "../../../src/sdk/errors.ts";
+import { anchorBatch, anchorFingerprint, revokeFingerprint } from "../../../src/sdk/fingerprints/actions.ts";
+import { parseDataPackage, type DataPackage } from "../../../src/sdk/fingerprints/package.ts";
+import { revocationReasons, type RevocationReasonName } from "../../../src/sdk/fingerprints/reasons.ts";
+import { getIssuer, type Issuer } from "../../../src/sdk/issuers/issuers.ts";
+import { listSchemas, type Schema } from "../../../src/sdk/schemas/schemas.ts";
+import { useApp } from "../app-context.ts";
+import { errorMessage } from "../errors.ts";
+import {
+  documentName,
+  download,
+  findJournalAnchor,
+  forgetJournal,
+  hashDocuments,
+  loadJournal,
+  packagesFor,
+  packageText,
+  PACKAGE_SUFFIX,
+  prepareJournal,
+  saveJournal,
+  type AnchorJournal,
+  type ChosenDocument,
+} from "../issuing.ts";
+import { ActionStatus, SignerNotice, useAction, useSigner, type Signer } from "../transactions.tsx";
+import { zip } from "../zip.ts";
+
+const FINGERPRINT = /^0x[0-9a-fA-F]{64}$/;
+
+type Issued = { journal: AnchorJournal; packages: DataPackage[] };
+
+export function IssuePage() {
+  const { config, reader } = useApp();
+  const signer = useSigner();
+  const [issuer, setIssuer] = useState<Issuer>();
+  const [schemas, setSchemas] = useState<Schema[]>([]);
+  const [loadError, setLoadError] = useState<string>();
+
+  useEffect(() => {
+    let current = true;
+    listSchemas(reader, { schemaRegistry: config.contracts.SchemaRegistry as Hex })
+      .then((found) => {
+        if (current) setSchemas(found);
+      })
+      .catch((error: unknown) => {
+        if (current) setLoadError(`The document kinds could not be read: ${errorMessage(error)}`);
+      });
+    return () => {
+      current = false;
+    };
+  }, [config, reader]);
+
+  useEffect(() => {
+    setIssuer(undefined);
+    if (!signer.account) return;
+    let current = true;
+    getIssuer(reader, { issuerRegistry: config.contracts.IssuerRegistry as Hex, account: signer.account })
+      .then((found) => {
+        if (current) setIssuer(found);
+      })
+      .catch(() => undefined);
+    return () => {
+      current = false;
+    };
+  }, [config, reader, signer.account]);
+
+  return (
+    <>
+      <h1 tabIndex={-1}>Issue documents</h1>
+      <p className="lead">
+        Anchor the fingerprints of documents your institution issues, and give each document its data package.
+        The documents are hashed in this browser and never leave it; only salted fingerprints go on{" "}
+        {config.chainName}.
+      </p>
+      <IssuerSummary signer={signer} issuer={issuer} schemas={schemas} />
+      {loadError && (
+        <p className="error" role="alert">
+          {loadError}
+        </p>
+      )}
+      <AnchorCard signer={signer} issuer={issuer} schemas={schemas} />
+      <RevokeCard signer={signer} />
+    </>
+  );
+}
+
+function IssuerSummary({ signer, issuer, schemas }: { signer: Signer; issuer?: Issuer; schemas: Schema[] }) {
+  if (!signer.account || !issuer) return null;
+  if (issuer.status === "none")
+    return (
+      <p className="notice" data-testid="issuer-summary">
+        Your account <code>{signer.account}</code> is not a registered issuer: apply for recognition on the
+        Identity page, then ask the committee to grant you document kinds.
+      </p>
+    );
+  const granted = schemas.filter((schema) => issuer.schemaIds.includes(schema.id));
+  return (
+    <p className="hint" data-testid="issuer-summary">
+      Issuing as <strong>{issuer.name}</strong> ({issuer.jurisdiction}, {issuer.status}); accredited for{" "}
+      {granted.length > 0
+        ? granted.map((schema) => `${schema.name}@${schema.version}`).join(", ")
+        : "no document kind yet"}
+      .
+    </p>
+  );
+}
+
+function AnchorCard({ signer, issuer, schemas }: { signer: Signer; issuer?: Issuer; schemas: Schema[] }) {
+  const { config, reader } = useApp();
+  const ids = { files: useId(), folder: useId(), schema: useId(), expiry: useId(), progress: useId() };
+  const action = useAction(signer);
+  const [documents, setDocuments] = useState<ChosenDocument[]>([]);
+  const [schemaId, setSchemaId] = useState<string>("");
+  const [expiry, setExpiry] = useState("");
+  const [hashing, setHashing] = useState<{ done: number; total: number }>();
+  const [issued, setIssued] = useState<Issued>();
+  const [pending, setPending] = useState<AnchorJournal>();
+  const [dragging, setDragging] = useState(false);
+  const registry = config.contracts.FingerprintRegistry as Hex;
+
+  // An unfinished anchoring of this issuer (the tab was closed after sending): offer to finish it.
+  useEffect(() => {
+    setPending(signer.account ? loadJournal(config.chainId, signer.account) : undefined);
+  }, [config.chainId, signer.account]);
+
+  const granted = issuer?.schemaIds ?? [];
+  const ordered = [...schemas].sort(
+    (a, b) => Number(granted.includes(b.id)) - Number(granted.includes(a.id)) || a.index - b.index,
+  );
+  const chosenSchema = schemas.find((schema) => schema.id === schemaId) ?? ordered[0];
+
+  function choose(files: Iterable<File>) {
+    const chosen = Array.from(files, (file) => ({ name: documentName(file), file })).filter(
+      ({ name }) => !name.endsWith(PACKAGE_SUFFIX),
+    );
+    setDocuments(chosen);
+    setIssued(undefined);
+    action.reset();
+  }
+
+  function expiresAt(): number {
+    if (expiry === "") return 0;
+    const seconds = Math.floor(Date.parse(`${expiry}T00:00:00Z`) / 1000);
+    if (!Number.isFinite(seconds)) throw new InvalidInputError("The expiry date is not a date.");
+    if (seconds <= Date.now() / 1000)
+      throw new InvalidInputError("The expiry date must be in the future, or left empty for none.");
+    return seconds;
+  }
+
+  async function anchor() {
+    await action.run(
+      documents.length === 1
+        ? "Anchoring 1 document"
+        : `Anchoring ${documents.length} documents as one batch`,
+      async (client, progress) => {
+        if (documents.length === 0) throw new InvalidInputError("Choose one or more documents first.");
+        if (!chosenSchema) throw new InvalidInputError("No document kind is registered on this chain yet.");
+        const expires = expiresAt();
+        progress("Hashing in this browser…");
+        const hashes = await hashDocuments(documents, (done, total) => {
+          setHashing({ done, total });
+        });
+        const journal = prepareJournal(
+          {
+            chainId: config.chainId,
+            registry,
+            issuer: client.account.address,
+            schemaId: chosenSchema.id,
+            expiresAt: expires,
+          },
+          documents.map((document) => document.name),
+          hashes,
+        );
+        // The salts are kept before anything is sent: a closed tab must not lose them.
+        saveJournal(journal);
+        progress("Confirm in your wallet, then wait for the chain.");
+        const sent =
+          journal.root === undefined
+            ? await anchorFingerprint(client, {
+                fingerprintRegistry: registry,
+                fingerprint: journal.items[0]!.fingerprint,
+                schemaIndex: chosenSchema.index,
+                expiresAt: expires,
+              })
+            : await anchorBatch(client, {
+                fingerprintRegistry: registry,
+                root: journal.root,
+                leafCount: journal.items.length,
+                schemaIndex: chosenSchema.index,
+                expiresAt: expires,
+              });
+        const packages = packagesFor(journal, {
+          transactionHash: sent.transactionHash,
+          blockNumber: Number(sent.receipt.blockNumber),
+        });
+        setIssued({ journal, packages });
+        setPending(journal);
+        return {
+          message:
+            journal.root === undefined
+              ? `Anchored ${journal.items[0]!.name} in block ${sent.receipt.blockNumber}.`
+              : `Anchored ${journal.items.length} documents as one batch (root ${journal.root}) in block ${sent.receipt.blockNumber}.`,
+          transactionHash: sent.transactionHash,
+        };
+      },
+    );
+    setHashing(undefined);
+  }
+
+  async function recover(journal: AnchorJournal) {
+    await action.run("Recovering the packages of an earlier anchoring", async () => {
+      const location = await findJournalAnchor(reader, journal, BigInt(config.startBlock));
+      if (!location) {
+        forgetJournal(journal.chainId, journal.issuer);
+        setPending(undefined);
+        return {
+          message: `The earlier anchoring of ${journal.items.length} document(s) never reached the chain, so there is nothing to recover; anchor them again.`,
+        };
+      }
+      setIssued({ journal, packages: packagesFor(journal, location) });
+      return {
+        message: `The earlier anchoring landed in block ${location.blockNumber}: its packages are below.`,
+        transactionHash: location.transactionHash,
+      };
+    });
+  }
+
+  function saveAll(result: Issued) {
+    const entries = result.journal.items.map((item, i) => ({
+      name: `${item.name}${PACKAGE_SUFFIX}`,
+      content: packageText(result.packages[i]!),
+    }));
+    download(
+      `packages-${(result.journal.root ?? result.packages[0]!.fingerprint).slice(2, 10)}.zip`,
+      zip(entries),
+      "application/zip",
+    );
+    // Once saved, the salts live in the packages: the journal can go.
+    forgetJournal(result.journal.chainId, result.journal.issuer);
+    setPending(undefined);
+  }
+
+  function onDrop(event: DragEvent<HTMLDivElement>) {
+    event.preventDefault();
+    setDragging(false);
+    choose(event.dataTransfer.files);
+  }
+
+  const totalBytes = documents.reduce((sum, document) => sum + document.file.size, 0);
+
+  return (
+    <section className="card" aria-labelledby="anchor-heading">
+      <h2 id="anchor-heading">Anchor documents</h2>
+      {pending && !issued && (
+        <div className="notice" role="alert" data-testid="pending-journal">
+          <p>
+            An anchoring of {pending.items.length} document(s) started{" "}
+            {pending.startedAt.replace("T", " ").slice(0, 19)} UTC was not finished in this browser: their
+            packages were never saved.
+          </p>
+          <button type="button" disabled={action.busy} onClick={() => void recover(pending)}>
+            Recover its packages
+          </button>{" "}
+          <button
+            type="button"
+            className="secondary"
+            onClick={() => {
+              forgetJournal(pending.chainId, pending.issuer);
+              setPending(undefined);
+            }}
+          >
+            Forget it
+          </button>
+        </div>
+      )}
+      <form
+        onSubmit={(event) => {
+          event.preventDefault();
+          void anchor();
+        }}
+      >
+        <div
+          className={dragging ? "drop dragging" : "drop"}
+          onDragOver={(event) => {
+            event.preventDefault();
+            setDragging(true);
+          }}
+          onDragLeave={() => {
+            setDragging(false);
+          }}
+          onDrop={onDrop}
+        >
+          <p>
+            Drop documents here, or choose files or a folder below. Several documents become one Merkle batch.
+          </p>
+        </div>
+        <div className="grid">
+          <div className="field">
+            <label htmlFor={ids.files}>Documents</label>
+            <input
+              id={ids.files}
+              type="file"
+              multiple
+              onChange={(event) => {
+                choose(event.target.files ?? []);
+              }}
+            />
+          </div>
+          <div className="field">
+            <label htmlFor={ids.folder}>Or a folder</label>
+            <input
+              id={ids.folder}
+              type="file"
+              // A folder picker: every file inside it, with its path (non-standard but universal).
+              {...{ webkitdirectory: "", directory: "" }}
+              onChange={(event) => {
+                choose(event.target.files ?? []);
+              }}
+            />
+          </div>
+          <div className="field">
+            <label htmlFor={ids.schema}>Document kind</label>
+            <select
+              id={ids.schema}
+              value={chosenSchema?.id ?? ""}
+              onChange={(event) => {
+                setSchemaId(event.target.value);
+              }}
+            >
+              {ordered.map((schema) => (
+                <option key={schema.id} value={schema.id}>
+                  {schema.name}@{schema.version}
+                  {granted.includes(schema.id) ? " (accredited)" : ""}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div className="field">
+            <label htmlFor={ids.expiry}>Expires on (optional)</label>
+            <input
+              id={ids.expiry}
+              type="date"
+              value={expiry}
+              onChange={(event) => {
+                setExpiry(event.target.value);
+              }}
+            />
+          </div>
+        </div>
+        <p className="hint" data-testid="chosen-documents">
+          {documents.length === 0
+            ? "No documents chosen."
+            : `${documents.length} document${documents.length === 1 ? "" : "s"} chosen (${totalBytes.toLocaleString("en")} bytes)${documents.length > 1 ? ", anchored as one batch" : ""}.`}
+        </p>
+        {hashing && (
+          <div className="field">
+            <label htmlFor={ids.progress}>Hashing</label>
+            <progress id={ids.progress} max={hashing.total || 1} value={hashing.done} />
+          </div>
+        )}
+        {signer.problem ? (
+          <SignerNotice signer={signer} />
+        ) : (
+          <button type="submit" disabled={action.busy || documents.length === 0}>
+            {documents.length > 1 ? `Anchor ${documents.length} documents` : "Anchor document"}
+          </button>
+        )}
+      </form>
+      <div aria-live="polite">
+        <ActionStatus state={action.state} testId="anchor-status" />
+      </div>
+      {issued && <Packages issued={issued} onSaveAll={saveAll} />}
+    </section>
+  );
+}
+
+function Packages({ issued, onSaveAll }: { issued: Issued; onSaveAll: (issued: Issued) => void }) {
+  const { journal, packages } = issued;
+  return (
+    <div data-testid="packages">
+      <h3>Data packages</h3>
+      <p className="hint">
+        Give each document its package: whoever holds both can verify the document on the Verify page. The
+        package holds the document&apos;s salt, so keep it with the document.
+      </p>
+      <button
+        type="button"
+        onClick={() => {
+          onSaveAll(issued);
+        }}
+      >
+        Download all packages (.zip)
+      </button>
+      <ul className="package-list">
+        {journal.items.slice(0, 200).map((item, i) => {
+          const base = item.name.split("/").pop() ?? item.name;
+          return (
+            <li key={item.name}>
+              <button
+                type="button"
+                className="link"
+                onClick={() => {
+                  download(`${base}${PACKAGE_SUFFIX}`, packageText(packages[i]!), "application/json");
+                }}
+              >
+                {item.name}
+                {PACKAGE_SUFFIX}
+              </button>
+            </li>
+          );
+        })}
+      </ul>
+      {journal.items.length > 200 && (
+        <p className="hint">…and {journal.items.length - 200} more in the .zip.</p>
+      )}
+    </div>
+  );
+}
+
+function RevokeCard({ signer }: { signer: Signer }) {
+  const { config } = useApp();
+  const ids = { proof: useId(), fingerprint: useId(), reason: useId(), replacement: useId() };
+  const action = useAction(signer);
+  const [packageFile, setPackageFile] = useState<File>();
+  const [fingerprint, setFingerprint] = useState("");
+  const [reason, setReason] = useState<RevocationReasonName>("issued-in-error");
+  const [replacement, setReplacement] = useState("");
+
+  async function target(): Promise<{
+    fingerprint: Hex;
+    batch?: { root: Hex; proof: readonly Hex[] };
+    name: string;
+  }> {
+    if (packageFile) {
+      let json: unknown;
+      try {
+        json = JSON.parse(await packageFile.text());
+      } catch {
+        throw new InvalidInputError(
+          `${packageFile.name} is not a JSON file; choose the document's .proof.json.`,
+        );
+      }
+      const dataPackage = parseDataPackage(json, packageFile.name);
+      if (dataPackage.chainId !== config.chainId)
+        throw new InvalidInputError(
+          `${packageFile.name} is for chain ${dataPackage.chainId}, not ${config.chainName} (${config.chainId}).`,
+        );
+      return {
+        fingerprint: dataPackage.fingerprint,
+        name: packageFile.name.replace(/\.proof\.json$/, ""),
+        ...(dataPackage.anchor.kind === "batch"
+          ? { batch: { root: dataPackage.anchor.root as Hex, proof: dataPackage.anchor.proof as Hex[] } }
+          : {}),
+      };
+    }
+    const value = fingerprint.trim();
+    if (!FINGERPRINT.test(value))
+      throw new InvalidInputError(
+        "Choose the document's data package, or paste the fingerprint of a document anchored alone (0x and 64 hexadecimal digits).",
+      );
+    return { fingerprint: value.toLowerCase() as Hex, name: value };
+  }
+
+  async function revoke() {
+    await action.run("Revoking", async (client) => {
+      const chosen = await target();
+      const supersededBy = replacement.trim();
+      if (supersededBy !== "" && !FINGERPRINT.test(supersededBy))
+        throw new InvalidInputError(
+          "The replacement is a fingerprint: 0x and 64 hexadecimal digits, or empty.",
+        );
+      const sent = await revokeFingerprint(client, {
+        fingerprintRegistry: config.contracts.FingerprintRegistry as Hex,
+        fingerprint: chosen.fingerprint,
+        reason: revocationReasons[reason],
+        ...(supersededBy !== "" ? { supersededBy: supersededBy.toLowerCase() as Hex } : {}),
+        ...(chosen.batch ? { batch: chosen.batch } : {}),
+      });
+      return {
+        message: `Revoked ${chosen.name} (${reason}) in block ${sent.receipt.blockNumber}.`,
+        transactionHash: sent.transactionHash,
+      };
+    });
+  }
+
+  return (
+    <section className="card" aria-labelledby="revoke-heading">
+      <h2 id="revoke-heading">Revoke a document</h2>
+      <p className="hint">
+        Only the issuer that anchored a document can revoke it. Verifiers then see it as revoked, with the
+        reason and what replaced it.
+      </p>
+      <form
+        onSubmit={(event) => {
+          event.preventDefault();
+          void revoke();
+        }}
+      >
+        <div className="grid">
+          <div className="field">
+            <label htmlFor={ids.proof}>Its data package (.proof.json)</label>
+            <input
+              id={ids.proof}
+              type="file"
+              accept=".json,application/json"
+              onChange={(event) => {
+                setPackageFile(event.target.files?.[0]);
+              }}
+            />
+          </div>
+          <div className="field">
+            <label htmlFor={ids.fingerprint}>Or its fingerprint</label>
+            <input
+              id={ids.fingerprint}
+              type="text"
+              autoComplete="off"
+              spellCheck={false}
+              placeholder="0x…"
+              value={fingerprint}
+              onChange={(event) => {
+                setFingerprint(event.target.value);
+              }}
+            />
+          </div>
+          <div className="field">
+            <label htmlFor={ids.reason}>Reason</label>
+            <select
+              id={ids.reason}
+              value={reason}
+              onChange={(event) => {
+                setReason(event.target.value as RevocationReasonName);
+              }}
+            >
+              {Object.keys(revocationReasons).map((name) => (
+                <option key={name} value={name}>
+                  {name}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div className="field">
+            <label htmlFor={ids.replacement}>Superseded by (optional fingerprint)</label>
+            <input
+              id={ids.replacement}
+              type="text"
+              autoComplete="off"
+              spellCheck={false}
+              placeholder="0x…"
+              value={replacement}
+              onChange={(event) => {
+                setReplacement(event.target.value);
+              }}
+            />
+          </div>
+        </div>
+        {signer.problem ? (
+          <SignerNotice signer={signer} />
+        ) : (
+          <button type="submit" disabled={action.busy}>
+            Revoke
+          </button>
+        )}
+      </form>
+      <div aria-live="polite">
+        <ActionStatus state={action.state} testId="revoke-status" />
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,348 @@
+/**
+ * The Issue page in Chromium with the injected test wallet as the Macao lab: one document anchored
+ * with an expiry and its package downloaded, then verified on Verify; a folder anchored as one
+ * Merkle batch with a progress bar and all its packages downloaded as a .zip (read back here, CRCs
+ * checked) and a leaf verified; a leaf revoked with a reason and a replacement; the salts journal
+ * that survives a closed tab (recovered from the chain's events, or found never sent); and the
+ * refusals in words: not connected, a document kind the lab is not accredited for, another
+ * issuer's revocation, a rejected transaction.
+ */
+import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { basename, join } from "node:path";
+import { crc32 } from "node:zlib";
+
+import { expect } from "chai";
+import type { Download, Page } from "playwright-core";
+import type { Hex } from "viem";
+
+import { devKey } from "../../scripts/lib/local-chain.ts";
+import { consortium, demoSchemas } from "../../src/demo/consortium.ts";
+import { anchorFingerprint, getSchemaIndex } from "../../src/sdk/fingerprints/actions.ts";
+import { parseDataPackage, type DataPackage } from "../../src/sdk/fingerprints/package.ts";
+import { computeFingerprint, hashDocument, randomSalt } from "../../src/sdk/fingerprints/spec.ts";
+import { schemaIdOf } from "../../src/sdk/schemas/schemas.ts";
+import { startWebFixture, type WebFixture } from "./fixture.ts";
+
+/** Unique to this file. */
+const CHAIN_ID = 31_410;
+const LAB = consortium.macaoLab;
+
+/** The entries of a stored (uncompressed) ZIP, read from its local headers, each CRC checked. */
+function unzipStored(bytes: Buffer): Map<string, string> {
+  const entries = new Map<string, string>();
+  let at = 0;
+  while (bytes.readUInt32LE(at) === 0x04034b50) {
+    const method = bytes.readUInt16LE(at + 8);
+    const crc = bytes.readUInt32LE(at + 14);
+    const size = bytes.readUInt32LE(at + 18);
+    const nameLength = bytes.readUInt16LE(at + 26);
+    const extraLength = bytes.readUInt16LE(at + 28);
+    const name = bytes.subarray(at + 30, at + 30 + nameLength).toString("utf8");
+    const data = bytes.subarray(
+      at + 30 + nameLength + extraLength,
+      at + 30 + nameLength + extraLength + size,
+    );
+    expect(method, name).to.equal(0);
+    expect(crc32(data), `${name} CRC`).to.equal(crc);
+    entries.set(name, data.toString("utf8"));
+    at += 30 + nameLength + extraLength + size;
+  }
+  expect(bytes.readUInt32LE(bytes.length - 22), "end of central directory").to.equal(0x06054b50);
+  expect(bytes.readUInt16LE(bytes.length - 12), "entry count").to.equal(entries.size);
+  return entries;
+}
+
+describe("web app: Issue (Chromium)", function () {
+  this.timeout(120_000);
+
+  let fixture: WebFixture;
+  let page: Page;
+  let documents: string;
+
+  before(async function () {
+    fixture = await startWebFixture({ chainId: CHAIN_ID, walletKey: devKey(1) });
+    page = fixture.page;
+    documents = join(fixture.workDir, "documents");
+    await mkdir(join(documents, "batch", "week-48"), { recursive: true });
+  });
+
+  after(async function () {
+    await fixture.close();
+  });
+
+  async function openIssue() {
+    await fixture.freshPage("/issue");
+    await page.getByRole("heading", { name: "Issue documents" }).waitFor();
+  }
+
+  async function connect() {
+    await fixture.connectWallet();
+    await page.getByTestId("issuer-summary").filter({ hasText: LAB.name }).waitFor();
+  }
+
+  /** Waits for the action's outcome: "done: message" or "failed: message". */
+  async function outcome(testId: string): Promise<string> {
+    const status = page.locator(`[data-testid="${testId}"]:not([data-phase="working"])`);
+    await status.waitFor({ timeout: 30_000 });
+    return `${await status.getAttribute("data-phase")}: ${await status.textContent()}`;
+  }
+
+  /** Clicks, waits for the download it starts, and saves it into `directory`. */
+  async function saved(
+    download: Promise<Download>,
+    directory: string,
+    click: () => Promise<unknown>,
+  ): Promise<string> {
+    await click();
+    const file = await download;
+    const path = join(directory, file.suggestedFilename());
+    await file.saveAs(path);
+    return path;
+  }
+
+  async function verifyOnVerifyPage(document: string, proof: string): Promise<string> {
+    await page.getByRole("link", { name: "Verify" }).click();
+    await page.getByLabel("Document", { exact: true }).setInputFiles(document);
+    await page.getByLabel("Data package (.proof.json)").setInputFiles(proof);
+    await page.getByRole("button", { name: "Verify document" }).click();
+    const verdict = page.getByTestId("verdict");
+    await verdict.waitFor();
+    return (await verdict.getAttribute("data-status")) ?? "";
+  }
+
+  it("asks for a wallet before anything can be anchored", async function () {
+    await openIssue();
+    expect(await page.getByTestId("signer-problem").first().textContent()).to.equal(
+      "Connect your wallet first (the Connect wallet button at the top).",
+    );
+    expect(await page.getByRole("button", { name: "Anchor document" }).count()).to.equal(0);
+  });
+
+  it("anchors one document with an expiry; its downloaded package verifies as valid", async function () {
+    await openIssue();
+    await connect();
+    const file = join(documents, "covid-test-mo-0001.txt");
+    await writeFile(file, "Macao Public Health Laboratory\nPCR test: negative\nSample 0001\n");
+    await page.getByLabel("Documents", { exact: true }).setInputFiles(file);
+    expect(await page.getByTestId("chosen-documents").textContent()).to.match(
+      /^1 document chosen \(\d+ bytes\)\.$/,
+    );
+    const kind = page.getByLabel("Document kind");
+    expect(await kind.locator("option:checked").textContent()).to.equal(
+      "health.test-report@1.0 (accredited)",
+    );
+    await page.getByLabel("Expires on (optional)").fill("2099-12-31");
+    await fixture.screenshots("issue");
+    await page.getByRole("button", { name: "Anchor document" }).click();
+    const result = await outcome("anchor-status");
+    expect(result).to.match(
+      /^done: Anchored covid-test-mo-0001\.txt in block \d+\. Transaction 0x[0-9a-f]{64}\.$/,
+    );
+    expect(fixture.wallet.calls).to.include("eth_sendTransaction");
+
+    const packageLink = page.getByRole("button", { name: "covid-test-mo-0001.txt.proof.json" });
+    const proof = await saved(page.waitForEvent("download"), documents, () => packageLink.click());
+    expect(basename(proof)).to.equal("covid-test-mo-0001.txt.proof.json");
+    const dataPackage = parseDataPackage(JSON.parse(await readFile(proof, "utf8")), proof);
+    expect(dataPackage).to.include({
+      chainId: CHAIN_ID,
+      issuer: LAB.account.address,
+      schemaId: schemaIdOf(demoSchemas[0]!.definition),
+      expiresAt: Date.UTC(2099, 11, 31) / 1000,
+    });
+    expect(dataPackage.anchor.kind).to.equal("single");
+
+    expect(await verifyOnVerifyPage(file, proof)).to.equal("valid");
+    expect(await page.getByTestId("verify-details").textContent()).to.contain("2099-12-31 00:00:00 UTC");
+  });
+
+  it("anchors a folder as one Merkle batch and downloads every package in one .zip", async function () {
+    const folder = join(documents, "batch");
+    const names = [
+      "week-48/sample-0101.txt",
+      "week-48/sample-0102.txt",
+      "sample-0103.txt",
+      "sample-0104.txt",
+    ];
+    for (const name of names)
+      await writeFile(join(folder, name), `PCR test ${name}: negative\n`.repeat(2000));
+    await openIssue();
+    await connect();
+    await page.getByLabel("Or a folder").setInputFiles(folder);
+    expect(await page.getByTestId("chosen-documents").textContent()).to.match(
+      /^4 documents chosen \([\d,]+ bytes\), anchored as one batch\.$/,
+    );
+    // The progress bar is there while the documents are hashed (gone by the end): watch for it.
+    await page.evaluate(() => {
+      const seen = window as unknown as { sawProgress?: string };
+      new MutationObserver(() => {
+        const bar = document.querySelector("progress");
+        if (bar) seen.sawProgress = `${bar.labels?.[0]?.textContent ?? ""} max ${bar.max}`;
+      }).observe(document.body, { childList: true, subtree: true, attributes: true });
+    });
+    await page.getByRole("button", { name: "Anchor 4 documents" }).click();
+    const result = await outcome("anchor-status");
+    expect(await page.evaluate(() => (window as unknown as { sawProgress?: string }).sawProgress)).to.match(
+      /^Hashing max \d+$/,
+    );
+    expect(result).to.match(
+      /^done: Anchored 4 documents as one batch \(root 0x[0-9a-f]{64}\) in block \d+\./,
+    );
+    // The salts were journalled before sending, and stay until the packages are saved.
+    const journalKey = `crossproof.anchor-journal.${CHAIN_ID}.${LAB.account.address.toLowerCase()}`;
+    expect(await page.evaluate((key) => localStorage.getItem(key), journalKey)).to.be.a("string");
+    await fixture.screenshots("issue-batch");
+
+    const archive = await saved(page.waitForEvent("download"), documents, () =>
+      page.getByRole("button", { name: "Download all packages (.zip)" }).click(),
+    );
+    expect(archive).to.match(/packages-[0-9a-f]{8}\.zip$/);
+    const entries = unzipStored(await readFile(archive));
+    expect([...entries.keys()].sort()).to.deep.equal(names.map((name) => `batch/${name}.proof.json`).sort());
+    expect(await page.evaluate((key) => localStorage.getItem(key), journalKey)).to.equal(null);
+
+    const packages = [...entries.values()].map((text) => parseDataPackage(JSON.parse(text), "zip entry"));
+    const roots = new Set(packages.map((p) => (p.anchor.kind === "batch" ? p.anchor.root : "single")));
+    expect(roots.size).to.equal(1);
+    expect(packages.map((p) => (p.anchor.kind === "batch" ? p.anchor.leafCount : 0))).to.deep.equal([
+      4, 4, 4, 4,
+    ]);
+
+    const leaf = join(folder, "week-48", "sample-0102.txt");
+    const leafProof = `${leaf}.proof.json`;
+    await writeFile(leafProof, entries.get("batch/week-48/sample-0102.txt.proof.json")!);
+    expect(await verifyOnVerifyPage(leaf, leafProof)).to.equal("valid");
+  });
+
+  it("revokes a leaf of the batch with a reason and its replacement; Verify then says revoked", async function () {
+    const leaf = join(documents, "batch", "week-48", "sample-0102.txt");
+    const replacement = `0x${"5e".repeat(32)}`;
+    await openIssue();
+    await connect();
+    await page.getByLabel("Its data package (.proof.json)").setInputFiles(`${leaf}.proof.json`);
+    await page.getByLabel("Reason").selectOption("superseded");
+    await page.getByLabel("Superseded by (optional fingerprint)").fill(replacement);
+    await page.getByRole("button", { name: "Revoke" }).click();
+    expect(await outcome("revoke-status")).to.match(
+      /^done: Revoked sample-0102\.txt \(superseded\) in block \d+\. Transaction 0x[0-9a-f]{64}\.$/,
+    );
+    expect(await verifyOnVerifyPage(leaf, `${leaf}.proof.json`)).to.equal("revoked");
+    expect(await page.getByTestId("revoked").textContent())
+      .to.contain("(superseded)")
+      .and.contain(replacement);
+  });
+
+  it("says in words that the lab is not accredited for another document kind", async function () {
+    const file = join(documents, "not-a-medical-record.txt");
+    await writeFile(file, "not a medical record\n");
+    await openIssue();
+    await connect();
+    await page.getByLabel("Documents", { exact: true }).setInputFiles(file);
+    await page.getByLabel("Document kind").selectOption({ label: "medical.record@1.0" });
+    await page.getByRole("button", { name: "Anchor document" }).click();
+    const result = await outcome("anchor-status");
+    const medicalRecordIndex = await getSchemaIndex(fixture.history.publicClient, {
+      schemaRegistry: fixture.history.manifest.contracts.SchemaRegistry as Hex,
+      schemaId: schemaIdOf(demoSchemas[1]!.definition),
+    });
+    expect(result).to.equal(
+      `failed: Anchoring 1 document failed: The contract refused: The caller is not accredited for the schema with this compact index (issuer ${LAB.account.address}, schema index ${medicalRecordIndex}).`,
+    );
+    // Refused in the simulation: nothing was sent to the wallet.
+    expect(fixture.wallet.calls).not.to.include("eth_sendTransaction");
+  });
+
+  it("refuses another issuer's revocation with the contract's reason", async function () {
+    const file = join(documents, "covid-test-mo-0001.txt");
+    await openIssue();
+    await fixture.wallet.switchAccount(devKey(2)); // the Hong Kong hospital
+    await fixture.connectWallet();
+    await page.getByLabel("Its data package (.proof.json)").setInputFiles(`${file}.proof.json`);
+    await page.getByRole("button", { name: "Revoke" }).click();
+    const result = await outcome("revoke-status");
+    expect(result)
+      .to.match(
+        /^failed: Revoking failed: The contract refused: Only the issuer that anchored a record may change it/,
+      )
+      .and.contain(consortium.hongKongHospital.account.address);
+  });
+
+  it("shows a rejected transaction as one sentence, and keeps its salts until told the truth", async function () {
+    const file = join(documents, "rejected.txt");
+    await writeFile(file, "the user will decline this one\n");
+    await openIssue();
+    await connect();
+    fixture.wallet.rejecting.add("eth_sendTransaction");
+    await page.getByLabel("Documents", { exact: true }).setInputFiles(file);
+    await page.getByRole("button", { name: "Anchor document" }).click();
+    expect(await outcome("anchor-status")).to.equal(
+      "failed: Anchoring 1 document failed: You declined the request in your wallet.",
+    );
+    // Back later: the page finds the journal, looks on chain, and finds nothing was anchored.
+    fixture.wallet.rejecting.clear();
+    await page.reload();
+    const pending = page.getByTestId("pending-journal");
+    await pending.waitFor();
+    expect(await pending.textContent()).to.contain("An anchoring of 1 document(s)");
+    await pending.getByRole("button", { name: "Recover its packages" }).click();
+    expect(await outcome("anchor-status")).to.match(
+      /never reached the chain, so there is nothing to recover/,
+    );
+    expect(await page.getByTestId("pending-journal").count()).to.equal(0);
+  });
+
+  it("recovers the packages of an anchoring whose tab closed after sending", async function () {
+    // What a closed tab leaves behind: the journal written before sending, and the transaction,
+    // which landed (sent here from Node as the lab).
+    const file = join(documents, "closed-tab.txt");
+    const bytes = Buffer.from("anchored, but the tab closed before the package was saved\n");
+    await writeFile(file, bytes);
+    const salt = randomSalt();
+    const fingerprint = computeFingerprint({ documentHash: hashDocument(bytes), salt });
+    const registry = fixture.history.manifest.contracts.FingerprintRegistry as Hex;
+    const schemaId = schemaIdOf(demoSchemas[0]!.definition);
+    const journal = {
+      version: 1,
+      chainId: CHAIN_ID,
+      registry,
+      issuer: LAB.account.address,
+      schemaId,
+      expiresAt: 0,
+      items: [{ name: "closed-tab.txt", salt, fingerprint }],
+      startedAt: new Date().toISOString(),
+    };
+    const schemaIndex = await getSchemaIndex(fixture.history.publicClient, {
+      schemaRegistry: fixture.history.manifest.contracts.SchemaRegistry as Hex,
+      schemaId,
+    });
+    const { transactionHash } = await anchorFingerprint(fixture.history.wallet(LAB), {
+      fingerprintRegistry: registry,
+      fingerprint,
+      schemaIndex,
+    });
+    await openIssue();
+    await page.evaluate(
+      ([key, value]) => {
+        localStorage.setItem(key!, value!);
+      },
+      [`crossproof.anchor-journal.${CHAIN_ID}.${LAB.account.address.toLowerCase()}`, JSON.stringify(journal)],
+    );
+    await page.reload();
+    await connect();
+    await page.getByTestId("pending-journal").getByRole("button", { name: "Recover its packages" }).click();
+    expect(await outcome("anchor-status")).to.equal(
+      `done: The earlier anchoring landed in block ${(await fixture.history.publicClient.getTransactionReceipt({ hash: transactionHash })).blockNumber}: its packages are below. Transaction ${transactionHash}.`,
+    );
+    const proof = await saved(page.waitForEvent("download"), documents, () =>
+      page.getByRole("button", { name: "closed-tab.txt.proof.json" }).click(),
+    );
+    const recovered: DataPackage = parseDataPackage(JSON.parse(await readFile(proof, "utf8")), proof);
+    expect(recovered.anchor).to.deep.include({ kind: "single", transactionHash });
+    expect(await verifyOnVerifyPage(file, proof)).to.equal("valid");
+  });
+
+  it("logged no errors in the page and no failed requests", function () {
+    expect(fixture.pageErrors).to.deep.equal([]);
+    expect(fixture.failedRequests).to.deep.equal([]);
+  });
+});
