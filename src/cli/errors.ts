@@ -2,10 +2,12 @@
 import {
   BaseError,
   ChainUnreachableError,
+  ContractRevertError,
   DeploymentNotFoundError,
   InvalidInputError,
   TransactionFeeError,
 } from "../sdk/errors.ts";
+import { describeRevert } from "../sdk/revert-messages.ts";
 
 export const ExitCode = {
   ok: 0,
@@ -48,7 +50,22 @@ export function describeError(error: unknown, verbose: boolean): string {
   if (error instanceof TransactionFeeError) {
     return `${error.message} Fund the account, or on a chain without fees pass --gas-price 0 (or set CROSSPROOF_GAS_PRICE=0).`;
   }
+  if (error instanceof ContractRevertError) return describeRejection(error);
   if (error instanceof BaseError) return error.message;
   const message = error instanceof Error ? error.message.split("\n")[0] : String(error);
   return `Unexpected error: ${message} (run again with --verbose for details).`;
+}
+
+/**
+ * A contract's rejection. Commands that know the situation word their own (consent, order); the
+ * SDK's generic "<action> was rejected by the contract: Name(args)." gets the custom error's
+ * NatSpec notice instead of the bare name, which stays at the end for searches.
+ */
+function describeRejection(error: ContractRevertError): string {
+  const generic = / was rejected by the contract: /.exec(error.message);
+  const sentence = error.errorName ? describeRevert(error.errorName, error.errorArgs ?? []) : undefined;
+  if (!generic || sentence === undefined) return error.message;
+  const action = error.message.slice(0, generic.index);
+  const mined = / \(transaction 0x[0-9a-f]{64} reverted when mined\)/.exec(error.message)?.[0] ?? "";
+  return `${action} was rejected by the contract: ${sentence.replace(/\.$/, "")} [${error.errorName}]${mined}.`;
 }

@@ -439,7 +439,10 @@ for (const [engine, chainId] of [
         CROSSPROOF_PRIVATE_KEY: DEV_KEYS[1],
       });
       expect(result.code).to.equal(1);
-      expect(result.stderr).to.contain("IssuerNotAccredited");
+      // The custom error's NatSpec notice, with its arguments, then its name.
+      expect(result.stderr)
+        .to.contain("anchor was rejected by the contract: The caller is not accredited for the schema")
+        .and.contain("[IssuerNotAccredited]");
     });
   });
 }
