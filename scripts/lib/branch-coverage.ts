@@ -674,7 +674,7 @@ function fromCount(label: string, count: number | undefined, what: string): ArmO
 function fromObserved(label: string, count: number): ArmOutcome {
   return count > 0
     ? taken(label, `observed in ${count} transactions`)
-    : missed(label, "never observed (condition marker)", true);
+    : missed(label, "its condition marker never fired", true);
 }
 
 /**
