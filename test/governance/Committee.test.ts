@@ -25,6 +25,7 @@ import {
   getCommittee,
   getCommitteeSchedule,
   getProposalState,
+  listProposalStates,
   proposalIdOf,
   scheduledCall,
   submitProposal,
@@ -316,6 +317,18 @@ describe("Committee governance (the composed Ignition module)", function () {
         data,
         description: "First",
       });
+      // The Safe refuses a stranger's approval with GS030; the SDK names it as the agenda does.
+      try {
+        await approveProposal(stranger, { committee: contracts.committee, proposalId: first.proposalId });
+        expect.fail("a stranger approved");
+      } catch (error) {
+        expect(error).to.be.instanceOf(ContractRevertError);
+        expect((error as ContractRevertError).errorName).to.equal("NotCommitteeMember");
+        expect((error as ContractRevertError).errorArgs).to.deep.equal([
+          contracts.committee,
+          stranger.account.address,
+        ]);
+      }
       await approveProposal(alice, { committee: contracts.committee, proposalId: first.proposalId });
       await executeProposal(bob, { ...agenda, proposalId: first.proposalId });
       try {
@@ -363,6 +376,59 @@ describe("Committee governance (the composed Ignition module)", function () {
       expect((await getProposalState(publicClient, { ...agenda, proposalId: a.proposalId })).status).to.equal(
         "superseded",
       );
+    });
+
+    it("lists every proposal with its state at once, as getProposalState reads each", async function () {
+      const { alice, bob, contracts, publicClient, agenda } = await networkHelpers.loadFixture(deploySystem);
+      const register = (version: string) => ({
+        to: contracts.schemaRegistry,
+        data: encodeFunctionData({
+          abi: schemaRegistryAbi,
+          functionName: "register",
+          args: [{ ...DEFINITION, version }],
+        }),
+      });
+      const executed = await submitProposal(alice, {
+        ...agenda,
+        ...register("1.0"),
+        description: "v1",
+        nonce: 0n,
+      });
+      const superseded = await submitProposal(bob, {
+        ...agenda,
+        ...register("1.1"),
+        description: "v1.1",
+        nonce: 0n,
+      });
+      const pending = await submitProposal(alice, {
+        ...agenda,
+        ...register("2.0"),
+        description: "v2",
+        nonce: 1n,
+      });
+      const queued = await submitProposal(alice, {
+        ...agenda,
+        ...register("3.0"),
+        description: "v3",
+        nonce: 2n,
+      });
+      await approveProposal(alice, { committee: contracts.committee, proposalId: executed.proposalId });
+      await executeProposal(bob, { ...agenda, proposalId: executed.proposalId });
+      await approveProposal(bob, { committee: contracts.committee, proposalId: pending.proposalId });
+
+      const listed = await listProposalStates(publicClient, agenda);
+      expect(listed.map((state) => [state.id, state.status])).to.deep.equal([
+        [executed.proposalId, "executed"],
+        [superseded.proposalId, "superseded"],
+        [pending.proposalId, "pending"],
+        [queued.proposalId, "queued"],
+      ]);
+      for (const state of listed) {
+        expect(state).to.deep.equal(
+          await getProposalState(publicClient, { ...agenda, proposalId: state.id }),
+        );
+      }
+      expect(listed[2]?.approvals).to.deep.equal([getAddress(bob.account.address)]);
     });
 
     it("passes the target's custom error through when the committee's call reverts", async function () {

@@ -317,6 +317,78 @@ export async function getProposalState(
 }
 
 /**
+ * Every proposal submitted for the committee with its approvals and status, oldest first: the
+ * committee is read once and its executions are one event query, so all proposals are judged
+ * against the same moment. `fromBlock` bounds that query (the deployment's start block).
+ *
+ * @example
+ * const proposals = await listProposalStates(client, { committee, committeeProposals, fromBlock });
+ */
+export async function listProposalStates(
+  client: Client,
+  { committee, committeeProposals, fromBlock = 0n }: CommitteeAddresses & { fromBlock?: bigint },
+): Promise<ProposalState[]> {
+  const [proposals, { members, threshold, nonce }] = await Promise.all([
+    listProposals(client, { committee, committeeProposals }),
+    getCommittee(client, { committee }),
+  ]);
+  if (proposals.length === 0) return [];
+  let approved: bigint[][];
+  try {
+    approved = await Promise.all(
+      proposals.map((proposal) =>
+        Promise.all(
+          members.map((member) =>
+            readContract(client, {
+              address: committee,
+              abi: safeAbi,
+              functionName: "approvedHashes",
+              args: [member, proposal.id],
+            }),
+          ),
+        ),
+      ),
+    );
+  } catch (error) {
+    throw toCrossproofError(error, "reading approvals");
+  }
+  const executions = proposals.some((proposal) => proposal.nonce < nonce)
+    ? await getContractEvents(client, {
+        address: committee,
+        abi: safeAbi,
+        eventName: "ExecutionSuccess",
+        fromBlock,
+        toBlock: "latest",
+      }).catch((error: unknown) => {
+        throw toCrossproofError(error, "reading executions");
+      })
+    : [];
+  const executedIn = new Map(
+    executions.map((execution) => [execution.args.txHash?.toLowerCase(), execution.transactionHash]),
+  );
+  return proposals.map((proposal, index) => {
+    const approvals = members.filter((_, at) => approved[index]?.[at] !== 0n);
+    const execution = executedIn.get(proposal.id.toLowerCase()) ?? undefined;
+    const status: ProposalStatus =
+      proposal.nonce > nonce
+        ? "queued"
+        : proposal.nonce === nonce
+          ? "pending"
+          : execution
+            ? "executed"
+            : "superseded";
+    return {
+      ...proposal,
+      status,
+      approvals,
+      threshold,
+      members,
+      ...(status === "executed" && execution ? { executedIn: execution } : {}),
+    };
+  });
+}
+
+/**
  * Approves a proposal as the calling member (`Safe.approveHash`). Approving twice is harmless.
  *
  * @example
@@ -326,12 +398,28 @@ export async function approveProposal(
   client: SigningClient,
   { committee, proposalId }: { committee: Hex; proposalId: Hex },
 ): Promise<TransactReturnType> {
-  return transact(client, {
-    address: committee,
-    abi: safeAbi,
-    functionName: "approveHash",
-    args: [proposalId],
-  });
+  try {
+    return await transact(client, {
+      address: committee,
+      abi: safeAbi,
+      functionName: "approveHash",
+      args: [proposalId],
+    });
+  } catch (error) {
+    // The Safe refuses a non-owner with the revert string GS030 ("only owners can approve a hash"):
+    // name it as the agenda refuses a non-member's proposal, so that both read the same.
+    if (
+      error instanceof ContractRevertError &&
+      (error.errorName === "Error" || error.errorName === undefined) &&
+      /\bGS030\b/.test(error.message)
+    ) {
+      throw new ContractRevertError(
+        `approveHash was rejected by the contract: ${client.account.address} is not a member of committee ${committee}.`,
+        { errorName: "NotCommitteeMember", errorArgs: [committee, client.account.address], cause: error },
+      );
+    }
+    throw error;
+  }
 }
 
 /**
