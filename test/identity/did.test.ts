@@ -683,6 +683,39 @@ describe("DIDs: crossproof did + ethr-did-resolver on a local chain", function (
     }
   });
 
+  it("the SDK resolver reads through a viem client as well (the web app's reader), with the same document", async function () {
+    const me = await newIdentity();
+    await applyDidChange(createWallet(me.key), {
+      didRegistry,
+      change: {
+        action: "setAttribute",
+        identity: me.address,
+        ...serviceAttribute({ type: "LinkedDomains", endpoint: "https://client.example" }),
+        validity: 3_600n,
+      },
+    });
+    const throughClient = createDidResolver({ chainId: CHAIN_ID, client: publicClient, didRegistry });
+    try {
+      const viaClient = await throughClient.resolve(me.did);
+      expect(viaClient.didDocument?.service).to.deep.equal([
+        { id: `${me.did}#service-1`, type: "LinkedDomains", serviceEndpoint: "https://client.example" },
+      ]);
+      expect(viaClient.didDocument).to.deep.equal((await sdkResolve(me.did)).didDocument);
+    } finally {
+      throughClient.destroy();
+    }
+    const port = await freePort();
+    const unreachable = createPublicClient({
+      chain: viemChain,
+      transport: http(`http://127.0.0.1:${port}`, { retryCount: 0 }),
+    });
+    await expectRejected(
+      resolveDid({ chainId: CHAIN_ID, client: unreachable, didRegistry, did: me.did }),
+      ChainUnreachableError,
+      new RegExp(`Cannot reach the chain at http://127\\.0\\.0\\.1:${port}`),
+    );
+  });
+
   function createWallet(key: Hex): SigningClient {
     return createWalletClient({
       account: privateKeyToAccount(key),

@@ -5,8 +5,8 @@
  */
 import { Resolver, type DIDResolutionResult } from "did-resolver";
 import { getResolver } from "ethr-did-resolver";
-import { JsonRpcProvider } from "ethers";
-import type { Address } from "viem";
+import { BrowserProvider, JsonRpcProvider } from "ethers";
+import { BaseError as ViemBaseError, HttpRequestError, TimeoutError, type Address, type Client } from "viem";
 
 import { BaseError, ChainUnreachableError, DeploymentNotFoundError, InvalidInputError } from "../errors.ts";
 import { didNetworkOf, parseDid } from "./did.ts";
@@ -26,13 +26,22 @@ export class DidResolutionError extends BaseError {
 
 export type CreateDidResolverParameters = {
   chainId: number;
-  /** JSON-RPC endpoint of the chain. */
-  rpcUrl: string;
   /** The DIDRegistry's address (deployment manifest `contracts.DIDRegistry`). */
   didRegistry: Address;
   /** How long one resolution may take before it fails with ChainUnreachableError (default 15 s). */
   timeoutMs?: number;
-};
+} & (
+  | {
+      /** JSON-RPC endpoint of the chain. */
+      rpcUrl: string;
+      client?: undefined;
+    }
+  | {
+      /** A viem client of the chain whose transport serves the resolver's reads (e.g. a web app's reader). */
+      client: Pick<Client, "request" | "transport">;
+      rpcUrl?: undefined;
+    }
+);
 
 export type ResolveDidOptions = {
   /** Resolve the document as of this block (a `?versionId=` query); default: latest. */
@@ -58,23 +67,49 @@ export type DidResolver = {
 const DEFAULT_TIMEOUT_MS = 15_000;
 
 /**
- * A resolver for the DIDs of one Crossproof chain. Call `destroy()` when done.
+ * A resolver for the DIDs of one Crossproof chain, reading through `rpcUrl` or through a viem
+ * `client`'s transport. Call `destroy()` when done.
  *
  * @example
  * const resolver = createDidResolver({ chainId, rpcUrl, didRegistry: manifest.contracts.DIDRegistry });
+ * const inBrowser = createDidResolver({ chainId, client: publicClient, didRegistry });
  * const { didDocument } = await resolver.resolve("did:ethr:0x7a69:0xf39f…");
  * resolver.destroy();
  */
 export function createDidResolver({
   chainId,
-  rpcUrl,
+  rpcUrl: givenRpcUrl,
+  client,
   didRegistry,
   timeoutMs = DEFAULT_TIMEOUT_MS,
 }: CreateDidResolverParameters): DidResolver {
   const network = didNetworkOf(chainId);
+  const transportUrl = (client?.transport as { url?: unknown } | undefined)?.url;
+  /** Where the reads go, for messages. */
+  const rpcUrl =
+    givenRpcUrl ?? (typeof transportUrl === "string" ? transportUrl : "the client's RPC endpoint");
+  /**
+   * Resolutions waiting, told when the client's transport fails: ethers turns a failed eth_call
+   * from an EIP-1193 provider into "missing revert data", which would hide an unreachable chain.
+   */
+  const waiting = new Set<(error: ViemBaseError) => void>();
+  async function request(args: { method: string; params?: unknown }): Promise<unknown> {
+    try {
+      return await client!.request(args as never);
+    } catch (error) {
+      if (
+        error instanceof ViemBaseError &&
+        error.walk((cause) => cause instanceof HttpRequestError || cause instanceof TimeoutError)
+      )
+        for (const notify of waiting) notify(error);
+      throw error;
+    }
+  }
   // staticNetwork: no eth_chainId before every call, and no endless network detection when the
-  // endpoint is down.
-  const provider = new JsonRpcProvider(rpcUrl, chainId, { staticNetwork: true });
+  // endpoint is down. A client's requests reach ethers as an EIP-1193 provider.
+  const provider = client
+    ? new BrowserProvider({ request }, chainId, { staticNetwork: true })
+    : new JsonRpcProvider(givenRpcUrl, chainId, { staticNetwork: true });
   const resolver = new Resolver(
     // The cast: ethr-did-resolver's types see ethers' CommonJS declarations, this module its ESM ones;
     // they describe the same class, but TypeScript compares their private fields nominally.
@@ -98,7 +133,8 @@ export function createDidResolver({
       query = `?versionId=${options.versionId}`;
     }
     let timer: ReturnType<typeof setTimeout> | undefined;
-    const timeout = new Promise<never>((_, reject) => {
+    let notify: ((error: ViemBaseError) => void) | undefined;
+    const failure = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {
         reject(
           new ChainUnreachableError(
@@ -106,12 +142,24 @@ export function createDidResolver({
           ),
         );
       }, timeoutMs);
+      notify = (error) => {
+        reject(
+          new ChainUnreachableError(
+            `Cannot reach the chain at ${rpcUrl} to resolve ${did}: ${error.shortMessage}`,
+            {
+              cause: error,
+            },
+          ),
+        );
+      };
+      waiting.add(notify);
     });
     let result: DIDResolutionResult;
     try {
-      result = await Promise.race([resolver.resolve(`${did.trim()}${query}`), timeout]);
+      result = await Promise.race([resolver.resolve(`${did.trim()}${query}`), failure]);
     } finally {
       clearTimeout(timer);
+      if (notify) waiting.delete(notify);
     }
     const error = result.didResolutionMetadata.error;
     if (error) {
