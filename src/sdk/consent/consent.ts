@@ -15,7 +15,7 @@ import {
   type Client,
   type Hex,
 } from "viem";
-import { getChainId, readContract, signTypedData } from "viem/actions";
+import { getBlock, getChainId, getContractEvents, readContract, signTypedData } from "viem/actions";
 import { z } from "zod";
 
 import { consentRegistryAbi } from "../abis.ts";
@@ -390,5 +390,68 @@ export async function isAuthorized(
     });
   } catch (error) {
     throw toCrossproofError(error, "checking the consent");
+  }
+}
+
+/** One recorded use of a consent (a `ConsentConsumed` event). */
+export type ConsentUse = {
+  consentId: Hex;
+  /** The account that recorded the use: the grantee, or a trusted consumer (the order book) for it. */
+  consumer: Address;
+  grantee: Address;
+  /** The schema of the data used. */
+  schemaId: Hex;
+  /** What the use was for, e.g. a credit order id. */
+  usageReference: Hex;
+  /** The consent's use count after this use. */
+  uses: number;
+  at: Date;
+  blockNumber: bigint;
+  transactionHash: Hex;
+};
+
+/**
+ * Every recorded use of a consent, oldest first, read from the registry's events.
+ *
+ * @example
+ * for (const use of await listConsentUses(client, { consentRegistry, consentId })) console.log(use.usageReference);
+ */
+export async function listConsentUses(
+  client: Client,
+  {
+    consentRegistry,
+    consentId,
+    fromBlock = 0n,
+  }: { consentRegistry: Address; consentId: Hex; fromBlock?: bigint },
+): Promise<ConsentUse[]> {
+  try {
+    const logs = await getContractEvents(client, {
+      address: consentRegistry,
+      abi: consentRegistryAbi,
+      eventName: "ConsentConsumed",
+      args: { consentId },
+      fromBlock,
+      toBlock: "latest",
+    });
+    const times = new Map<bigint, Date>();
+    for (const log of logs) {
+      if (!times.has(log.blockNumber)) {
+        const block = await getBlock(client, { blockNumber: log.blockNumber });
+        times.set(log.blockNumber, new Date(Number(block.timestamp) * 1000));
+      }
+    }
+    return logs.map((log) => ({
+      consentId,
+      consumer: log.args.consumer!,
+      grantee: log.args.grantee!,
+      schemaId: log.args.schemaId!,
+      usageReference: log.args.usageReference!,
+      uses: log.args.uses!,
+      at: times.get(log.blockNumber)!,
+      blockNumber: log.blockNumber,
+      transactionHash: log.transactionHash,
+    }));
+  } catch (error) {
+    throw toCrossproofError(error, "reading the consent's uses");
   }
 }
