@@ -3,6 +3,7 @@ import { useEffect, useRef } from "react";
 
 import { useApp } from "./app-context.ts";
 import { AuditPage } from "./pages/Audit.tsx";
+import { IdentityPage } from "./pages/Identity.tsx";
 import { IssuePage } from "./pages/Issue.tsx";
 import { VerifyPage } from "./pages/Verify.tsx";
 import { followLink, usePath } from "./router.ts";
@@ -11,6 +12,7 @@ import { WalletBar } from "./wallet.tsx";
 const PAGES = [
   { path: "/", title: "Verify", render: () => <VerifyPage /> },
   { path: "/issue", title: "Issue", render: () => <IssuePage /> },
+  { path: "/identity", title: "Identity", render: () => <IdentityPage /> },
   { path: "/audit", title: "Audit", render: () => <AuditPage /> },
 ] as const;
 

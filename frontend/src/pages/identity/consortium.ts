@@ -1,0 +1,97 @@
+/**
+ * What the issuer and proposal panels read together from the chain: the issuers, the schemas, the
+ * committee and its proposals, all through the app's reader, reloaded after every change.
+ */
+import { useCallback, useEffect, useRef, useState } from "react";
+import type { Hex } from "viem";
+
+import {
+  getCommittee,
+  listProposalStates,
+  type ProposalState,
+} from "../../../../src/sdk/governance/committee.ts";
+import { describeProposalCall } from "../../../../src/sdk/governance/describe.ts";
+import { listIssuers, type Issuer } from "../../../../src/sdk/issuers/issuers.ts";
+import { listSchemas, type Schema } from "../../../../src/sdk/schemas/schemas.ts";
+import { useApp } from "../../app-context.ts";
+import { errorMessage } from "../../errors.ts";
+
+export type Committee = { address: Hex; members: Hex[]; threshold: number; nonce: bigint };
+
+export type ConsortiumData = {
+  issuers: Issuer[];
+  schemas: Schema[];
+  committee: Committee;
+  proposals: ProposalState[];
+  /** Issuer names by lowercase account. */
+  issuerName(account: string): string | undefined;
+  /** `name@version` by schema id. */
+  schemaName(schemaId: string): string | undefined;
+  /** What a call does, in words (see describeProposalCall). */
+  describe(call: { to: Hex; data: Hex; value?: bigint }): string;
+};
+
+export type Consortium = {
+  data: ConsortiumData | undefined;
+  loading: boolean;
+  error: string | undefined;
+  reload(): Promise<void>;
+};
+
+/** How many schemas the panels list (the registry pages its ids). */
+const SCHEMA_LIMIT = 1_000;
+
+export function useConsortium(): Consortium {
+  const { config, reader } = useApp();
+  const [data, setData] = useState<ConsortiumData>();
+  const [loading, setLoading] = useState(true);
+  const [error, setError] = useState<string>();
+  /** Only the latest load may set the state. */
+  const generation = useRef(0);
+
+  const reload = useCallback(async () => {
+    const current = ++generation.current;
+    setLoading(true);
+    setError(undefined);
+    const contracts = config.contracts;
+    const committee = contracts.Committee as Hex;
+    try {
+      const [issuers, schemas, info, proposals] = await Promise.all([
+        listIssuers(reader, { issuerRegistry: contracts.IssuerRegistry as Hex }),
+        listSchemas(reader, { schemaRegistry: contracts.SchemaRegistry as Hex, limit: SCHEMA_LIMIT }),
+        getCommittee(reader, { committee }),
+        listProposalStates(reader, {
+          committee,
+          committeeProposals: contracts.CommitteeProposals as Hex,
+          fromBlock: BigInt(config.startBlock),
+        }),
+      ]);
+      const issuerNames = new Map(issuers.map((issuer) => [issuer.account.toLowerCase(), issuer.name]));
+      const schemaNames = new Map(
+        schemas.map((schema) => [schema.id.toLowerCase(), `${schema.name}@${schema.version}`]),
+      );
+      const issuerName = (account: string) => issuerNames.get(account.toLowerCase());
+      const schemaName = (schemaId: string) => schemaNames.get(schemaId.toLowerCase());
+      if (current !== generation.current) return;
+      setData({
+        issuers,
+        schemas,
+        committee: { address: committee, ...info },
+        proposals,
+        issuerName,
+        schemaName,
+        describe: (call) => describeProposalCall(call, { contracts, issuerName, schemaName }),
+      });
+    } catch (caught) {
+      if (current === generation.current) setError(errorMessage(caught));
+    } finally {
+      if (current === generation.current) setLoading(false);
+    }
+  }, [config, reader]);
+
+  useEffect(() => {
+    void reload();
+  }, [reload]);
+
+  return { data, loading, error, reload };
+}
