@@ -3,8 +3,10 @@ import { useEffect, useRef } from "react";
 
 import { useApp } from "./app-context.ts";
 import { AuditPage } from "./pages/Audit.tsx";
+import { ConsentPage } from "./pages/Consent.tsx";
 import { IdentityPage } from "./pages/Identity.tsx";
 import { IssuePage } from "./pages/Issue.tsx";
+import { OrdersPage } from "./pages/Orders.tsx";
 import { VerifyPage } from "./pages/Verify.tsx";
 import { followLink, usePath } from "./router.ts";
 import { WalletBar } from "./wallet.tsx";
@@ -12,6 +14,8 @@ import { WalletBar } from "./wallet.tsx";
 const PAGES = [
   { path: "/", title: "Verify", render: () => <VerifyPage /> },
   { path: "/issue", title: "Issue", render: () => <IssuePage /> },
+  { path: "/consent", title: "Consent", render: () => <ConsentPage /> },
+  { path: "/orders", title: "Orders", render: () => <OrdersPage /> },
   { path: "/identity", title: "Identity", render: () => <IdentityPage /> },
   { path: "/audit", title: "Audit", render: () => <AuditPage /> },
 ] as const;

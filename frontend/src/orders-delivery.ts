@@ -1,0 +1,286 @@
+/**
+ * The Orders page's chain work beyond single SDK calls: a credit agency's delivery from the
+ * browser, done as `crossproof order deliver` does it (ask the order book first, anchor the
+ * report's salted fingerprint under the credit-report schema, build the data package, deliver),
+ * and the order's timeline labelled for people. The report never leaves the browser. The salt is
+ * kept in localStorage before the anchor is sent, so a failed or declined delivery is retried with
+ * the same anchor instead of a second one, and the package can be downloaded again later.
+ */
+import { getAddress, zeroHash, type Address, type Hex, type PublicClient } from "viem";
+import { readContract, simulateContract } from "viem/actions";
+
+import { creditOrderBookAbi } from "../../src/sdk/abis.ts";
+import { toCrossproofError, type SigningClient } from "../../src/sdk/actions/transact.ts";
+import { codeText } from "../../src/sdk/consent/consent.ts";
+import { deliverOrder, type TimelineEntry } from "../../src/sdk/credit/orders.ts";
+import { ContractRevertError } from "../../src/sdk/errors.ts";
+import { anchorFingerprint, getSchemaIndex, verifyFingerprint } from "../../src/sdk/fingerprints/actions.ts";
+import { findAnchorTransactions } from "../../src/sdk/fingerprints/events.ts";
+import { createDataPackage, parseDataPackage, type DataPackage } from "../../src/sdk/fingerprints/package.ts";
+import { computeFingerprint, createDocumentHasher, randomSalt } from "../../src/sdk/fingerprints/spec.ts";
+import type { AppConfig } from "./config.ts";
+
+/** The package travels beside the report under this suffix, as the CLI names it. */
+export const PACKAGE_SUFFIX = ".proof.json";
+
+/** What the browser keeps per delivery: never the report, only what rebuilds its package. */
+export type DeliveryRecord = {
+  version: 1;
+  orderId: Hex;
+  agency: Address;
+  reportName: string;
+  documentHash: Hex;
+  salt: Hex;
+  fingerprint: Hex;
+  /** Set once the anchor is mined. */
+  dataPackage?: DataPackage;
+};
+
+function storageKey(chainId: number, orderId: Hex): string {
+  return `crossproof.delivery.${chainId}.${orderId.toLowerCase()}`;
+}
+
+/** The delivery this browser made (or started) for the order, if any. */
+export function readDelivery(chainId: number, orderId: Hex): DeliveryRecord | undefined {
+  try {
+    const text = localStorage.getItem(storageKey(chainId, orderId));
+    if (text === null) return undefined;
+    const record = JSON.parse(text) as Partial<DeliveryRecord>;
+    if (
+      record.version !== 1 ||
+      !record.orderId ||
+      !record.agency ||
+      !record.reportName ||
+      !record.documentHash ||
+      !record.salt ||
+      !record.fingerprint
+    )
+      return undefined;
+    return {
+      version: 1,
+      orderId: record.orderId,
+      agency: record.agency,
+      reportName: record.reportName,
+      documentHash: record.documentHash,
+      salt: record.salt,
+      fingerprint: record.fingerprint,
+      ...(record.dataPackage
+        ? { dataPackage: parseDataPackage(record.dataPackage, "the saved package") }
+        : {}),
+    };
+  } catch {
+    return undefined;
+  }
+}
+
+function saveDelivery(chainId: number, record: DeliveryRecord): void {
+  localStorage.setItem(storageKey(chainId, record.orderId), JSON.stringify(record));
+}
+
+export function packageText(dataPackage: DataPackage): string {
+  return `${JSON.stringify(dataPackage, null, 2)}\n`;
+}
+
+/** SHA-256 of the report, streamed from the file (the SDK's document hash). */
+async function hashFile(file: File): Promise<Hex> {
+  const hasher = createDocumentHasher();
+  const reader = file.stream().getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    hasher.update(value);
+  }
+  return hasher.digest();
+}
+
+/**
+ * Asks the order book whether it would take `fingerprint` from `agency` for the order now.
+ * Resolves with the name of the report error it gives (ReportNotAnchored, ReportAlreadyDelivered)
+ * or undefined when it would take it; any other refusal (party, state, deadline) is thrown.
+ */
+async function deliveryCheck(
+  reader: PublicClient,
+  creditOrderBook: Address,
+  agency: Address,
+  orderId: Hex,
+  fingerprint: Hex,
+): Promise<string | undefined> {
+  try {
+    await simulateContract(reader, {
+      address: creditOrderBook,
+      abi: creditOrderBookAbi,
+      functionName: "deliver",
+      args: [orderId, fingerprint],
+      account: agency,
+    });
+    return undefined;
+  } catch (error) {
+    const converted = toCrossproofError(error, "deliver");
+    if (
+      converted instanceof ContractRevertError &&
+      (converted.errorName === "ReportNotAnchored" || converted.errorName === "ReportAlreadyDelivered")
+    )
+      return converted.errorName;
+    throw converted;
+  }
+}
+
+export type DeliveryOutcome = { dataPackage: DataPackage; transactionHash: Hex; reused: boolean };
+
+/**
+ * Delivers `report` for the order as the connected credit agency: the order book is asked first
+ * (a wrong party, state or deadline stops it before anything is anchored), then the report's
+ * fingerprint is anchored with a fresh salt (or the anchor of an earlier attempt with the same
+ * report is reused), then delivered.
+ */
+export async function deliverReport({
+  reader,
+  client,
+  config,
+  orderId,
+  report,
+  progress,
+}: {
+  reader: PublicClient;
+  client: SigningClient;
+  config: AppConfig;
+  orderId: Hex;
+  report: File;
+  progress: (text: string) => void;
+}): Promise<DeliveryOutcome> {
+  const agency = getAddress(client.account.address);
+  const creditOrderBook = getAddress(config.contracts.CreditOrderBook);
+  const fingerprintRegistry = getAddress(config.contracts.FingerprintRegistry);
+  progress("Asking the order book whether it takes a delivery from you…");
+  await deliveryCheck(reader, creditOrderBook, agency, orderId, zeroHash);
+  const schemaId = await readContract(reader, {
+    address: creditOrderBook,
+    abi: creditOrderBookAbi,
+    functionName: "creditReportSchema",
+  });
+  const schemaIndex = await getSchemaIndex(reader, {
+    schemaRegistry: config.contracts.SchemaRegistry as Hex,
+    schemaId,
+  });
+
+  progress("Computing the report's fingerprint in this browser…");
+  const documentHash = await hashFile(report);
+  const earlier = readDelivery(config.chainId, orderId);
+  let dataPackage: DataPackage | undefined;
+  if (earlier && earlier.documentHash === documentHash && getAddress(earlier.agency) === agency) {
+    dataPackage = earlier.dataPackage ?? (await recoverPackage(reader, config, earlier, schemaId));
+    if (
+      dataPackage &&
+      (await deliveryCheck(reader, creditOrderBook, agency, orderId, dataPackage.fingerprint)) !== undefined
+    )
+      dataPackage = undefined;
+  }
+  const reused = dataPackage !== undefined;
+  if (!dataPackage) {
+    const salt = randomSalt();
+    const fingerprint = computeFingerprint({ documentHash, salt });
+    const record: DeliveryRecord = {
+      version: 1,
+      orderId,
+      agency,
+      reportName: report.name,
+      documentHash,
+      salt,
+      fingerprint,
+    };
+    saveDelivery(config.chainId, record);
+    progress("Anchoring the report's fingerprint under the credit-report schema: confirm in your wallet…");
+    const { transactionHash, receipt } = await anchorFingerprint(client, {
+      fingerprintRegistry,
+      fingerprint,
+      schemaIndex,
+    });
+    dataPackage = createDataPackage({
+      chainId: config.chainId,
+      registry: fingerprintRegistry,
+      schemaId,
+      issuer: agency,
+      expiresAt: 0,
+      salt,
+      fingerprint,
+      anchor: { kind: "single", transactionHash, blockNumber: Number(receipt.blockNumber) },
+    });
+    saveDelivery(config.chainId, { ...record, dataPackage });
+  } else if (earlier) {
+    saveDelivery(config.chainId, { ...earlier, reportName: report.name, dataPackage });
+  }
+
+  progress("Delivering the report's fingerprint to the order book: confirm in your wallet…");
+  const { transactionHash } = await deliverOrder(client, {
+    creditOrderBook,
+    orderId,
+    reportFingerprint: dataPackage.fingerprint,
+  });
+  return { dataPackage, transactionHash, reused };
+}
+
+/** The package of an earlier attempt whose anchor was mined but not saved (the tab closed, say). */
+async function recoverPackage(
+  reader: PublicClient,
+  config: AppConfig,
+  record: DeliveryRecord,
+  schemaId: Hex,
+): Promise<DataPackage | undefined> {
+  const fingerprintRegistry = getAddress(config.contracts.FingerprintRegistry);
+  const found = await verifyFingerprint(reader, { fingerprintRegistry, fingerprint: record.fingerprint });
+  if (found.status !== "valid" || getAddress(found.issuer) !== getAddress(record.agency)) return undefined;
+  const { fingerprints } = await findAnchorTransactions(reader, {
+    fingerprintRegistry,
+    issuer: record.agency,
+    fromBlock: BigInt(config.startBlock),
+  });
+  const anchor = fingerprints.get(record.fingerprint);
+  if (!anchor) return undefined;
+  return createDataPackage({
+    chainId: config.chainId,
+    registry: fingerprintRegistry,
+    schemaId,
+    issuer: record.agency,
+    expiresAt: 0,
+    salt: record.salt,
+    fingerprint: record.fingerprint,
+    anchor: { kind: "single", ...anchor },
+  });
+}
+
+/** One step of an order's history, labelled for people. */
+export type Step = TimelineEntry & { step: string };
+
+/**
+ * The timeline as a person reads it: the request before the consent use it causes (the same
+ * transaction logs the use first), each step named by the state it leads to, codes in words.
+ */
+export function labelTimeline(entries: readonly TimelineEntry[]): Step[] {
+  const ordered = [...entries];
+  for (let i = 0; i + 1 < ordered.length; i++) {
+    const [first, second] = [ordered[i]!, ordered[i + 1]!];
+    if (
+      first.event === "ConsentConsumed" &&
+      second.event === "OrderRequested" &&
+      first.transactionHash === second.transactionHash
+    ) {
+      ordered[i] = second;
+      ordered[i + 1] = first;
+    }
+  }
+  return ordered.map((entry) => {
+    let detail = entry.detail;
+    if (entry.event === "OrderStateChanged" && detail) {
+      if (entry.state === "delivered") detail = `report ${detail}`;
+      else if (entry.state === "rejected" || entry.state === "disputed")
+        detail = `reason ${codeText(detail as Hex)}`;
+    }
+    const step =
+      entry.event === "ConsentGranted"
+        ? "consent granted"
+        : entry.event === "ConsentConsumed"
+          ? "consent used"
+          : entry.state;
+    return { ...entry, detail, step };
+  });
+}
