@@ -8,7 +8,6 @@ import { getAddress, isAddress, type Address, type Hex } from "viem";
 import {
   codeOf,
   parseSignedConsent,
-  type Consent,
   type ConsentTerms,
   type SignedConsent,
 } from "../../src/sdk/consent/consent.ts";
@@ -98,17 +97,6 @@ export function termsOf(form: TermsForm, owner: Address, now: bigint): ConsentTe
     validUntil,
     maxUses: parseMaxUses(form.maxUses),
   };
-}
-
-export type ConsentState = "in force" | "not yet in force" | "revoked" | "expired" | "exhausted";
-
-/** Why a consent is or is not usable at the chain's `now` (as `crossproof consent list` says it). */
-export function consentState(consent: Consent, now: bigint): ConsentState {
-  if (consent.revokedAt) return "revoked";
-  if (now < consent.terms.validFrom) return "not yet in force";
-  if (now >= consent.terms.validUntil) return "expired";
-  if (consent.terms.maxUses !== 0 && consent.uses >= consent.terms.maxUses) return "exhausted";
-  return "in force";
 }
 
 export function usesText(uses: number, maxUses: number): string {

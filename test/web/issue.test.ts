@@ -177,7 +177,7 @@ describe("web app: Issue (Chromium)", function () {
       const seen = window as unknown as { sawProgress?: string };
       new MutationObserver(() => {
         const bar = document.querySelector("progress");
-        if (bar) seen.sawProgress = `${bar.labels?.[0]?.textContent ?? ""} max ${bar.max}`;
+        if (bar) seen.sawProgress = `${bar.labels[0]?.textContent ?? ""} max ${bar.max}`;
       }).observe(document.body, { childList: true, subtree: true, attributes: true });
     });
     await page.getByRole("button", { name: "Anchor 4 documents" }).click();

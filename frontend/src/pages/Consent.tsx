@@ -12,6 +12,7 @@ import { readContract } from "viem/actions";
 import { consentRegistryAbi } from "../../../src/sdk/abis.ts";
 import {
   codeText,
+  consentState,
   listConsents,
   listConsentUses,
   revokeConsent,
@@ -24,7 +25,6 @@ import {
 import { useApp } from "../app-context.ts";
 import { Party, useDirectory, type Directory } from "../consent-parties.tsx";
 import {
-  consentState,
   dataUrl,
   readSignedConsentFile,
   signedConsentFileName,

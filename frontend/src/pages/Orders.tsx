@@ -13,7 +13,13 @@ import { readContract } from "viem/actions";
 
 import { creditOrderBookAbi } from "../../../src/sdk/abis.ts";
 import type { SigningClient } from "../../../src/sdk/actions/transact.ts";
-import { codeOf, codeText, listConsents, type Consent } from "../../../src/sdk/consent/consent.ts";
+import {
+  codeOf,
+  codeText,
+  consentState,
+  listConsents,
+  type Consent,
+} from "../../../src/sdk/consent/consent.ts";
 import {
   acceptOrder,
   cancelOrder,
@@ -34,14 +40,7 @@ import { isBytes32 } from "../../../src/sdk/hex.ts";
 import { getIssuer, type Issuer } from "../../../src/sdk/issuers/issuers.ts";
 import { useApp } from "../app-context.ts";
 import { Party, useDirectory, type Directory } from "../consent-parties.tsx";
-import {
-  consentState,
-  dataUrl,
-  parseAddress,
-  parseUtcInput,
-  usesText,
-  utcInputValue,
-} from "../consent-terms.ts";
+import { dataUrl, parseAddress, parseUtcInput, usesText, utcInputValue } from "../consent-terms.ts";
 import { errorMessage } from "../errors.ts";
 import { formatTime } from "../format.ts";
 import {

@@ -7,6 +7,7 @@ import { consentRegistryAbi } from "../../sdk/abis.ts";
 import {
   codeOf,
   codeText,
+  consentState,
   getConsent,
   grantConsent,
   isAuthorized,
@@ -278,7 +279,7 @@ async function list(rest: string[], values: Values, global: GlobalOptions): Prom
     for (const consent of consents) {
       const { terms } = consent;
       printLine(
-        `${consent.id}  ${consentStatus(consent, now).padEnd(16)} ${consent.owner} -> ${terms.grantee}  ${codeText(terms.purpose)}  uses ${consent.uses}/${terms.maxUses === 0 ? "unlimited" : terms.maxUses}  until ${isoOf(terms.validUntil)}`,
+        `${consent.id}  ${consentState(consent, now).padEnd(16)} ${consent.owner} -> ${terms.grantee}  ${codeText(terms.purpose)}  uses ${consent.uses}/${terms.maxUses === 0 ? "unlimited" : terms.maxUses}  until ${isoOf(terms.validUntil)}`,
       );
     }
   }
@@ -304,7 +305,7 @@ async function show(rest: string[], global: GlobalOptions): Promise<number> {
       }
     }),
   );
-  const status = consentStatus(consent, now);
+  const status = consentState(consent, now);
   if (global.json) {
     printJson({ ...serialiseConsent(consent, now), scope });
     return ExitCode.ok;
@@ -469,17 +470,8 @@ function serialiseTerms(terms: ConsentTerms) {
   };
 }
 
-/** Why a consent is or is not usable now, in a few words. */
-export function consentStatus(consent: Consent, now: bigint): string {
-  if (consent.revokedAt) return "revoked";
-  if (now < consent.terms.validFrom) return "not yet in force";
-  if (now >= consent.terms.validUntil) return "expired";
-  if (consent.terms.maxUses !== 0 && consent.uses >= consent.terms.maxUses) return "exhausted";
-  return "in force";
-}
-
 function serialiseConsent(consent: Consent, now: bigint) {
-  const status = consentStatus(consent, now);
+  const status = consentState(consent, now);
   return {
     consentId: consent.id,
     owner: consent.owner,

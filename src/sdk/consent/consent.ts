@@ -87,6 +87,17 @@ export type Consent = {
   terms: ConsentTerms;
 };
 
+export type ConsentState = "in force" | "not yet in force" | "revoked" | "expired" | "exhausted";
+
+/** Why a consent is or is not usable at `now` (Unix seconds, the chain's time), in a few words. */
+export function consentState(consent: Consent, now: bigint): ConsentState {
+  if (consent.revokedAt) return "revoked";
+  if (now < consent.terms.validFrom) return "not yet in force";
+  if (now >= consent.terms.validUntil) return "expired";
+  if (consent.terms.maxUses !== 0 && consent.uses >= consent.terms.maxUses) return "exhausted";
+  return "in force";
+}
+
 /** The registry's EIP-712 domain on one chain. */
 export function consentDomain({ chainId, consentRegistry }: { chainId: number; consentRegistry: Address }) {
   return {
