@@ -52,19 +52,28 @@ export async function hashDocuments(
   let done = 0;
   const hashes: Hex[] = [];
   for (const document of documents) {
-    const hasher = createDocumentHasher();
-    const reader = document.file.stream().getReader();
-    for (;;) {
-      const { done: finished, value } = await reader.read();
-      if (finished) break;
-      hasher.update(value);
-      done += value.length;
-      progress(done, total);
-    }
-    hashes.push(hasher.digest());
+    hashes.push(
+      await hashFile(document.file, (bytes) => {
+        done += bytes;
+        progress(done, total);
+      }),
+    );
   }
   progress(total, total);
   return hashes;
+}
+
+/** SHA-256 of one file (the SDK's document hash), streamed; `onBytes` hears of each chunk read. */
+export async function hashFile(file: File, onBytes?: (bytes: number) => void): Promise<Hex> {
+  const hasher = createDocumentHasher();
+  const reader = file.stream().getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    hasher.update(value);
+    onBytes?.(value.length);
+  }
+  return hasher.digest();
 }
 
 /** Salts and fingerprints the documents; several become one batch (its root in the journal). */

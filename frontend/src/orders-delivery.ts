@@ -17,11 +17,9 @@ import { ContractRevertError } from "../../src/sdk/errors.ts";
 import { anchorFingerprint, getSchemaIndex, verifyFingerprint } from "../../src/sdk/fingerprints/actions.ts";
 import { findAnchorTransactions } from "../../src/sdk/fingerprints/events.ts";
 import { createDataPackage, parseDataPackage, type DataPackage } from "../../src/sdk/fingerprints/package.ts";
-import { computeFingerprint, createDocumentHasher, randomSalt } from "../../src/sdk/fingerprints/spec.ts";
+import { computeFingerprint, randomSalt } from "../../src/sdk/fingerprints/spec.ts";
 import type { AppConfig } from "./config.ts";
-
-/** The package travels beside the report under this suffix, as the CLI names it. */
-export const PACKAGE_SUFFIX = ".proof.json";
+import { hashFile } from "./issuing.ts";
 
 /** What the browser keeps per delivery: never the report, only what rebuilds its package. */
 export type DeliveryRecord = {
@@ -75,22 +73,6 @@ export function readDelivery(chainId: number, orderId: Hex): DeliveryRecord | un
 
 function saveDelivery(chainId: number, record: DeliveryRecord): void {
   localStorage.setItem(storageKey(chainId, record.orderId), JSON.stringify(record));
-}
-
-export function packageText(dataPackage: DataPackage): string {
-  return `${JSON.stringify(dataPackage, null, 2)}\n`;
-}
-
-/** SHA-256 of the report, streamed from the file (the SDK's document hash). */
-async function hashFile(file: File): Promise<Hex> {
-  const hasher = createDocumentHasher();
-  const reader = file.stream().getReader();
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    hasher.update(value);
-  }
-  return hasher.digest();
 }
 
 /**
