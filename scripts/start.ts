@@ -21,7 +21,7 @@ import { join, resolve } from "node:path";
 import { performance } from "node:perf_hooks";
 import { parseArgs } from "node:util";
 
-import { createPublicClient, defineChain, http, type Hex } from "viem";
+import { createPublicClient, defineChain, http, toHex, type Hex } from "viem";
 import { getCode } from "viem/actions";
 
 import { consortium, demoCommittee } from "../src/demo/consortium.ts";
@@ -281,15 +281,22 @@ try {
   following = indexer.follow(1_000);
   say(`Ready in ${(readyMs / 1000).toFixed(1)} s.`);
   say(`  RPC URL      ${rpcUrl}   (chain id ${chainId})`);
-  say(`  web app      ${web.url}/   (Verify a document, Audit trail; no wallet needed to read)`);
+  say(
+    `  web app      ${web.url}/   (Verify and Audit need no wallet; Issue, Consent, Orders and Identity act with a member's key in a browser wallet)`,
+  );
   say(`  audit API    ${web.url}/api/events?contract=CreditOrderBook   (read-only; follows new blocks)`);
   say(`  audit CLI    npx crossproof audit events --db ${auditPath} --format csv`);
   say(`  manifest     ${manifestPath}`);
   say(`  documents    ${context.documentsDir}`);
   say(`  chain state  ${statePath} (kept across restarts; npm start -- --fresh starts over)`);
-  say("  members      (well-known development keys — public, for this local chain only)");
-  for (const member of [...Object.values(consortium), ...demoCommittee])
+  say(
+    "  members      address, then the private key to import into a browser wallet (well-known development keys: public, for this local chain only)",
+  );
+  for (const member of [...Object.values(consortium), ...demoCommittee]) {
+    const key = member.account.getHdKey().privateKey;
     say(`    ${member.account.address}  ${member.name}: ${member.role}`);
+    if (key) say(`      ${toHex(key)}`);
+  }
   say(
     `  DIDs         did:ethr:${didNetworkOf(chainId)}:<address> (try: npx crossproof did resolve ${identity.pairwise[0]?.did ?? ""})`,
   );
