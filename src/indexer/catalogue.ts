@@ -6,7 +6,7 @@
  * strings, bytes stay 0x-hex, tuples become objects), so the index stores, compares and exports
  * exactly what the chain says, whatever the database.
  */
-import { decodeEventLog, toEventSelector, type Abi, type AbiEvent, type Hex, type Log } from "viem";
+import { decodeEventLog, toEventSelector, type Abi, type AbiEvent, type Hex } from "viem";
 
 import { contractAbis, contractEventNames, contractNames, type ContractName } from "../sdk/contracts.ts";
 import type { AuditEventRecord, EventArgs, JsonValue } from "../sdk/audit.ts";
@@ -36,10 +36,22 @@ export type AuditEvent = AuditEventRecord & {
 const ZERO_WORD = `0x${"0".repeat(64)}`;
 const ZERO_ADDRESS = `0x${"0".repeat(40)}`;
 
+/** A log as viem's getLogs returns it (quantities as bigint or number) or as the node sends it (hex). */
+export type LogInput = {
+  address: Hex;
+  topics: readonly Hex[];
+  data: Hex;
+  blockNumber: bigint | number | Hex | null;
+  blockHash: Hex | null;
+  transactionHash: Hex | null;
+  transactionIndex: bigint | number | Hex | null;
+  logIndex: bigint | number | Hex | null;
+};
+
 /** Addresses of the manifest's contracts, and the decoder for each. */
 export type Catalogue = {
   addresses: Hex[];
-  decode(log: Log, blockTime: number, chainId: number): AuditEvent;
+  decode(log: LogInput, blockTime: number, chainId: number): AuditEvent;
 };
 
 export function catalogueFor(manifest: DeploymentManifest): Catalogue {
@@ -65,7 +77,12 @@ export function catalogueFor(manifest: DeploymentManifest): Catalogue {
       let event: string;
       let args: EventArgs;
       if (item) {
-        const decoded = decodeEventLog({ abi: [item], data: log.data, topics: log.topics, strict: true });
+        const decoded = decodeEventLog({
+          abi: [item],
+          data: log.data,
+          topics: log.topics as [Hex, ...Hex[]],
+          strict: true,
+        });
         event = decoded.eventName;
         args = toJsonArgs(decoded.args);
       } else {

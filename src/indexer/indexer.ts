@@ -8,12 +8,12 @@
  * A range is read between two reads of its last block's hash, so a reorg during the read is seen
  * and the range is read again.
  */
-import type { Block, Hex, Log, PublicClient } from "viem";
+import { toHex, type Block, type Hex, type PublicClient } from "viem";
 
 import type { DeploymentManifest } from "../sdk/deployments.ts";
 import { DeploymentNotFoundError } from "../sdk/errors.ts";
 import { AuditStoreError, RpcFailedError } from "./errors.ts";
-import { catalogueFor, type AuditEvent, type Catalogue } from "./catalogue.ts";
+import { catalogueFor, type AuditEvent, type Catalogue, type LogInput } from "./catalogue.ts";
 import type { AuditStore, StoredBlock } from "./store.ts";
 
 export type IndexerLog = (line: string) => void;
@@ -39,12 +39,32 @@ export type IndexerOptions = {
 
 /** Blocks in the first range of a sync. */
 const INITIAL_RANGE = 16;
+/** Blocks per eth_feeHistory call (geth, Besu and Nethermind serve at most 1,024). */
+const FEE_HISTORY_BLOCKS = 1_024;
+/** Logs per gas assumed before any block with logs was read: one log per 20,000 gas. */
+const PRIOR_LOGS_PER_GAS = 1 / 20_000;
+/** Ranges whose densest block the estimate remembers (it uses the highest logs-per-gas of them). */
+const DENSITY_MEMORY = 8;
+/** A range is cut before eth_getLogs when its blocks' gas predicts this many times `targetLogs`. */
+const DENSE_FACTOR = 2;
 
 type Parent = { number: number; hash: Hex | null } | null;
-/** A refused range; `fits` is the share of it the client would take, when the error says. */
-type TooLarge = { tooLarge: true; fits: number | undefined };
-type RangeRead = TooLarge | "reorg" | { events: AuditEvent[]; blocks: StoredBlock[]; toHash: Hex };
-type Read = { from: number; to: number; promise: Promise<RangeRead> };
+type RangeRead =
+  /** Refused by the node (or the client's response size limit); `fits` is the share of it the client would take, when the error says. */
+  | { kind: "tooLarge"; to: number; fits: number | undefined }
+  | { kind: "reorg"; to: number }
+  | {
+      kind: "read";
+      to: number;
+      /** Cut short of the planned range by the density estimate. */
+      cut: boolean;
+      /** The highest logs-per-gas of one block of the range, when the node told the gas (eth_feeHistory). */
+      density: number | undefined;
+      events: AuditEvent[];
+      blocks: StoredBlock[];
+      toHash: Hex;
+    };
+type Read = { from: number; promise: Promise<RangeRead> };
 
 /** The next range's size: aim at `targetLogs` logs, grow at most ×2 a step, within [1, max]. */
 export function adaptedSize(
@@ -67,6 +87,10 @@ export class AuditIndexer {
   private readonly catalogue: Catalogue;
   private stopped = false;
   private wake: (() => void) | undefined;
+  /** Logs per gas of the last ranges read (for the density estimate). */
+  private readonly densities: number[] = [];
+  /** False once the node has refused eth_feeHistory: ranges then adapt to the logs alone. */
+  private feeHistory = true;
 
   constructor(options: IndexerOptions) {
     this.options = {
@@ -110,21 +134,23 @@ export class AuditIndexer {
     // down sharply on huge answers), never more than `rangeSize` blocks. The next range is read
     // while the current one is written.
     // Start small: a node computes a refused answer in full before refusing it, so a first range
-    // of thousands of dense blocks can cost seconds; the size doubles on sparse ranges.
+    // of thousands of dense blocks can cost seconds; the size doubles on sparse ranges. Where a
+    // sparse stretch meets dense blocks, the blocks' gas (eth_feeHistory) cuts the range before
+    // eth_getLogs is asked for it (see readRange).
     let size = Math.min(this.options.rangeSize, INITIAL_RANGE);
     let ceiling = this.options.rangeSize;
     const next = (from: number): Read | undefined => {
       if (from > target || this.stopped) return undefined;
-      const to = Math.min(target, from + size - 1);
-      const promise = this.readRange(from, to, parent);
+      const promise = this.readRange(from, Math.min(target, from + size - 1), parent);
       promise.catch(() => {}); // awaited below; a failure is handled there
-      return { from, to, promise };
+      return { from, promise };
     };
     let pending = next(start);
     while (pending) {
-      const { from, to } = pending;
+      const { from } = pending;
       const read = await pending.promise;
-      if (typeof read === "object" && "tooLarge" in read) {
+      const { to } = read;
+      if (read.kind === "tooLarge") {
         // The node builds a refused answer in full first, so never ask for that many again: scale
         // down by how much too large the answer was (viem says, for its body size limit), else halve.
         ceiling = Math.max(1, Math.floor((to - from + 1) * Math.min(0.5, (read.fits ?? 0.5) * 0.8)));
@@ -135,7 +161,7 @@ export class AuditIndexer {
         pending = next(from);
         continue;
       }
-      if (read === "reorg") {
+      if (read.kind === "reorg") {
         if (parent?.hash && (await this.blockHash(parent.number)) === parent.hash) {
           // The chain changed above the index while the range was read: read it again.
           this.options.log(
@@ -151,7 +177,19 @@ export class AuditIndexer {
         continue;
       }
       const expectedPrevious = parent?.number ?? null;
-      size = adaptedSize(size, to - from + 1, read.events.length, this.options.targetLogs, ceiling);
+      const blocks = to - from + 1;
+      // A range the estimate cut short counts as a whole one of its length.
+      size = adaptedSize(
+        read.cut ? blocks : size,
+        blocks,
+        read.events.length,
+        this.options.targetLogs,
+        ceiling,
+      );
+      if (read.density !== undefined) {
+        this.densities.push(read.density);
+        if (this.densities.length > DENSITY_MEMORY) this.densities.shift();
+      }
       parent = { number: to, hash: read.toHash };
       pending = next(to + 1);
       await store.commitRange({
@@ -209,37 +247,52 @@ export class AuditIndexer {
   }
 
   /**
-   * Reads blocks `from`–`to`. "reorg" when the chain changed during the read or no longer holds
-   * `parent` (the last block before `from` that the index holds or is about to hold).
+   * Reads blocks `from`–`planned` (or fewer: see {@link cutByDensity}). "reorg" when the chain
+   * changed during the read or no longer holds `parent` (the last block before `from` that the
+   * index holds or is about to hold).
    */
-  private async readRange(from: number, to: number, parent: Parent): Promise<RangeRead> {
-    const { client } = this.options;
-    const before = await this.block(to);
-    let logs: Log[];
+  private async readRange(from: number, planned: number, parent: Parent): Promise<RangeRead> {
+    let to = planned;
+    const [header, ratios] = await Promise.all([this.block(to), this.gasUsedRatios(from, to)]);
+    let before = header;
+    // Gas from gasUsedRatio and the last block's gas limit (which moves slowly on real chains).
+    let gas = ratios?.map((ratio) => ratio * Number(header.gasLimit));
+    const cut = gas ? this.cutByDensity(from, to, gas) : to;
+    if (cut < to) {
+      to = cut;
+      gas = gas!.slice(0, to - from + 1);
+      before = await this.block(to);
+    }
+    let logs: RpcLog[];
     try {
-      logs = await this.rpc(
+      // Through the client's request with no retries of its own: viem's http transport retries a
+      // response over its size limit as if it were a network failure, and each try makes the
+      // node build the whole answer again. Transient failures are retried by this.rpc.
+      logs = await this.rpc<RpcLog[]>(
         "eth_getLogs",
         () =>
-          client.getLogs({
-            address: this.catalogue.addresses,
-            fromBlock: BigInt(from),
-            toBlock: BigInt(to),
-          }) as Promise<Log[]>,
+          this.options.client.request(
+            {
+              method: "eth_getLogs",
+              params: [{ address: this.catalogue.addresses, fromBlock: toHex(from), toBlock: toHex(to) }],
+            },
+            { retryCount: 0 },
+          ),
         isRangeTooLarge,
       );
     } catch (error) {
-      if (isRangeTooLarge(error) && to > from) return { tooLarge: true, fits: fitsWithin(error) };
+      if (isRangeTooLarge(error) && to > from) return { kind: "tooLarge", to, fits: fitsWithin(error) };
       throw error;
     }
     const after = await this.block(to);
-    if (after.hash !== before.hash) return "reorg";
-    if (parent?.hash && (await this.blockHash(parent.number)) !== parent.hash) return "reorg";
+    if (after.hash !== before.hash) return { kind: "reorg", to };
+    if (parent?.hash && (await this.blockHash(parent.number)) !== parent.hash) return { kind: "reorg", to };
     const times = new Map<number, StoredBlock>();
     times.set(to, { number: to, hash: after.hash!, time: Number(after.timestamp) });
     const missing = new Set<number>();
     for (const log of logs) {
       const number = Number(log.blockNumber);
-      const stamped = (log as { blockTimestamp?: bigint | Hex | null }).blockTimestamp;
+      const stamped = log.blockTimestamp;
       if (stamped !== undefined && stamped !== null && !times.has(number)) {
         times.set(number, { number, hash: log.blockHash!, time: Number(stamped) });
       } else if (!times.has(number)) missing.add(number);
@@ -252,12 +305,93 @@ export class AuditIndexer {
     );
     for (const log of logs) {
       const stored = times.get(Number(log.blockNumber))!;
-      if (stored.hash !== log.blockHash) return "reorg";
+      if (stored.hash !== log.blockHash) return { kind: "reorg", to };
     }
     const events = logs
       .filter((log) => !log.removed)
       .map((log) => this.catalogue.decode(log, times.get(Number(log.blockNumber))!.time, this.chainId));
-    return { events, blocks: [...times.values()], toHash: after.hash! };
+    let density: number | undefined;
+    if (gas) {
+      const perBlock = new Map<number, number>();
+      for (const event of events) perBlock.set(event.blockNumber, (perBlock.get(event.blockNumber) ?? 0) + 1);
+      density = 0;
+      for (const [number, count] of perBlock) {
+        const used = gas[number - from]!;
+        if (used > 0) density = Math.max(density, count / used);
+      }
+      if (density === 0) density = undefined;
+    }
+    return {
+      kind: "read",
+      to,
+      cut: to < planned,
+      density,
+      events,
+      blocks: [...times.values()],
+      toHash: after.hash!,
+    };
+  }
+
+  /**
+   * The last block of `from`–`to` to ask eth_getLogs for: `to`, unless the blocks' gas predicts an
+   * answer of more than DENSE_FACTOR × targetLogs logs; then the longest prefix predicted to hold
+   * at most targetLogs (at least one block). The prediction is each block's gas × the highest
+   * logs-per-gas of one block in the last ranges read (PRIOR_LOGS_PER_GAS before any): a cheap look
+   * at the blocks, so a sparse stretch that meets a run of full blocks does not ask the node for
+   * an answer it would build in full only to refuse. The densest block, not the average, because a
+   * range's average mixes in blocks whose gas went to other work (deployments, other contracts).
+   */
+  private cutByDensity(from: number, to: number, gas: number[]): number {
+    const perGas = this.densities.length > 0 ? Math.max(...this.densities) : PRIOR_LOGS_PER_GAS;
+    const { targetLogs } = this.options;
+    let expected = 0;
+    for (const g of gas) expected += g * perGas;
+    if (expected <= DENSE_FACTOR * targetLogs) return to;
+    expected = 0;
+    for (const [i, g] of gas.entries()) {
+      expected += g * perGas;
+      if (expected > targetLogs) return from + Math.max(0, i - 1);
+    }
+    return to;
+  }
+
+  /**
+   * gasUsed / gasLimit of blocks `from`–`to` (eth_feeHistory, one call per 1,024 blocks), or
+   * undefined for a single block, when the node does not say or after it refused the method once.
+   */
+  private async gasUsedRatios(from: number, to: number): Promise<number[] | undefined> {
+    if (!this.feeHistory || to <= from) return undefined;
+    const calls: { oldest: number; count: number }[] = [];
+    for (let oldest = from; oldest <= to; oldest += FEE_HISTORY_BLOCKS)
+      calls.push({ oldest, count: Math.min(FEE_HISTORY_BLOCKS, to - oldest + 1) });
+    try {
+      const answers = await Promise.all(
+        calls.map(({ oldest, count }) =>
+          this.options.client.request(
+            { method: "eth_feeHistory", params: [toHex(count), toHex(oldest + count - 1), []] },
+            { retryCount: 0 },
+          ),
+        ),
+      );
+      const ratios: number[] = [];
+      for (const [i, answer] of answers.entries()) {
+        const { oldest, count } = calls[i]!;
+        // A node that serves fewer blocks than asked: no estimate this time.
+        if (Number(answer.oldestBlock) !== oldest || answer.gasUsedRatio.length !== count) return undefined;
+        ratios.push(...answer.gasUsedRatio);
+      }
+      return ratios;
+    } catch (error) {
+      // Transient failures only skip this range's estimate; a node that answers the method with
+      // an error (unsupported, pre-London) is not asked again.
+      if (hasRpcCode(error)) {
+        this.feeHistory = false;
+        this.options.log(
+          `audit: the node refused eth_feeHistory (${firstLine(error)}); range sizes now follow the logs alone`,
+        );
+      }
+      return undefined;
+    }
   }
 
   /** Finds the highest stored block the chain still holds and rolls the index back to it. */
@@ -322,6 +456,16 @@ export class AuditIndexer {
   }
 }
 
+/** A log as the node sends it (quantities in hex). */
+type RpcLog = LogInput & { removed?: boolean; blockTimestamp?: Hex | null };
+
+/** Whether the node answered with a JSON-RPC error (as opposed to a failed or timed-out request). */
+function hasRpcCode(error: unknown): boolean {
+  for (let e = error as { code?: unknown; cause?: unknown } | undefined; e; e = e.cause as typeof e)
+    if (typeof e.code === "number" && e.code < 0) return true;
+  return false;
+}
+
 function firstLine(error: unknown): string {
   const e = error as { shortMessage?: string; message?: string; status?: number };
   const text = e.shortMessage ?? e.message ?? String(error);
@@ -332,7 +476,7 @@ function firstLine(error: unknown): string {
 function isRangeTooLarge(error: unknown): boolean {
   const e = error as { message?: string; details?: string } | undefined;
   const text = `${e?.message ?? ""} ${e?.details ?? ""}`;
-  return /range (is )?too (large|wide|big)|too many (results|logs|blocks)|limit exceeded|exceed(s|ed) (max|the)|block range/i.test(
+  return /range (is )?too (large|wide|big)|too many (results|logs|blocks)|returned more than \d+ results|limit exceeded|exceed(s|ed) (max|the)|block range/i.test(
     text,
   );
 }

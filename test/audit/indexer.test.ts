@@ -17,13 +17,14 @@ import {
   createPublicClient,
   http,
   keccak256,
+  MethodNotFoundRpcError,
   parseEventLogs,
   stringToHex,
   type Hex,
   type Log,
   type PublicClient,
 } from "viem";
-import { getBlock, getLogs, readContract } from "viem/actions";
+import { getBlock, getLogs, readContract, writeContract } from "viem/actions";
 
 import { PROJECT_ROOT } from "../../scripts/lib/local-chain.ts";
 import { consortium, demoSchemas } from "../../src/demo/consortium.ts";
@@ -33,7 +34,7 @@ import { ConcurrentWriterError } from "../../src/indexer/errors.ts";
 import { AuditIndexer } from "../../src/indexer/indexer.ts";
 import { openAuditStore } from "../../src/indexer/open.ts";
 import type { AuditStore } from "../../src/indexer/store.ts";
-import { safeAbi } from "../../src/sdk/abis.ts";
+import { fingerprintRegistryAbi, safeAbi } from "../../src/sdk/abis.ts";
 import { getConsent, grantConsent } from "../../src/sdk/consent/consent.ts";
 import { getOrder } from "../../src/sdk/credit/orders.ts";
 import { anchorFingerprint, getSchemaIndex, verifyFingerprint } from "../../src/sdk/fingerprints/actions.ts";
@@ -557,6 +558,104 @@ describe("audit indexer (EDR node, SQLite and PostgreSQL)", function () {
       } finally {
         await store.close();
       }
+    });
+  });
+
+  describe("range sizes", function () {
+    /**
+     * The history's client, except that eth_getLogs answers of more than `limit` logs are refused
+     * (after the node built them, as real nodes do) and, unless `feeHistory`, eth_feeHistory is
+     * answered "method not found". Counts the getLogs calls, the refused ones and the largest answer.
+     */
+    function limitedClient(limit: number, feeHistory: boolean) {
+      const seen = { getLogs: 0, refused: 0, largest: 0 };
+      const request = async (args: { method: string }, options?: unknown) => {
+        if (args.method === "eth_feeHistory" && !feeHistory)
+          throw new MethodNotFoundRpcError(new Error("the method eth_feeHistory does not exist"));
+        const result: unknown = await h.publicClient.request(args as never, options as never);
+        if (args.method === "eth_getLogs") {
+          seen.getLogs++;
+          const count = (result as unknown[]).length;
+          if (count > limit) {
+            seen.refused++;
+            throw new Error(`query returned more than ${limit} results`);
+          }
+          seen.largest = Math.max(seen.largest, count);
+        }
+        return result;
+      };
+      const client = new Proxy(h.publicClient, {
+        get: (target, property, receiver) =>
+          property === "request" ? request : (Reflect.get(target, property, receiver) as unknown),
+      });
+      return { client, seen };
+    }
+
+    it("cuts a dense range by its blocks' gas before asking eth_getLogs for it", async function () {
+      // 100 empty blocks, so that the ranges grow, then 4 blocks of 40 anchors each.
+      const lab = h.wallet(consortium.hongKongHospital);
+      const address = h.manifest.contracts.FingerprintRegistry as Hex;
+      const schemaIndex = await getSchemaIndex(h.publicClient, {
+        schemaRegistry: h.manifest.contracts.SchemaRegistry as Hex,
+        schemaId: schemaIdOf(demoSchemas[1]!.definition),
+      });
+      await h.chain.rpc("hardhat_mine", ["0x64"]);
+      await h.chain.rpc("evm_setAutomine", [false]);
+      try {
+        for (let block = 0; block < 4; block++) {
+          for (let i = 0; i < 40; i++)
+            await writeContract(lab, {
+              address,
+              abi: fingerprintRegistryAbi,
+              functionName: "anchor",
+              args: [keccak256(stringToHex(`dense ${block}.${i}`)), schemaIndex, 0n],
+              gas: 200_000n,
+              chain: lab.chain,
+            });
+          await h.chain.rpc("evm_mine");
+        }
+      } finally {
+        await h.chain.rpc("evm_setAutomine", [true]);
+      }
+      const head = Number(await h.publicClient.getBlockNumber({ cacheTime: 0 }));
+      const perBlock = await getLogs(h.publicClient, {
+        address,
+        fromBlock: BigInt(head),
+        toBlock: BigInt(head),
+      });
+      expect(perBlock).to.have.length(40);
+
+      // A node that refuses answers over 60 logs; the indexer aims at 10 per range.
+      const runs = [];
+      for (const feeHistory of [true, false]) {
+        const store = await backends[0]!.open();
+        const { client, seen } = limitedClient(60, feeHistory);
+        const lines: string[] = [];
+        try {
+          const result = await indexer(store, {
+            client,
+            rangeSize: 1_000,
+            targetLogs: 10,
+            log: (line) => lines.push(line),
+          }).syncOnce();
+          expect(result.toBlock).to.equal(head);
+          runs.push({ seen, lines, events: await store.countEvents(CHAIN_ID) });
+        } finally {
+          await store.close();
+        }
+      }
+      const [estimated, blind] = runs;
+      // With the blocks' gas (eth_feeHistory) the dense blocks were never asked for in one range.
+      expect(estimated!.seen.refused, estimated!.lines.join("\n")).to.equal(0);
+      expect(estimated!.lines.filter((line) => line.includes("refused"))).to.deep.equal([]);
+      expect(estimated!.seen.largest).to.equal(40);
+      // Without it, the same sync asked for ranges the node refused, and found the size by halving.
+      expect(blind!.lines[0]).to.match(/refused eth_feeHistory .*; range sizes now follow the logs alone$/);
+      expect(blind!.seen.refused).to.be.greaterThan(0);
+      expect(
+        blind!.lines.filter((line) => /eth_getLogs over \d+ blocks was refused/.test(line)),
+      ).to.have.length(blind!.seen.refused);
+      expect(blind!.events).to.equal(estimated!.events);
     });
   });
 });
