@@ -12,8 +12,8 @@ export class AuditStoreError extends BaseError {
 /** Another process moved the cursor while this one was preparing a range. */
 export class ConcurrentWriterError extends BaseError {
   override name = "ConcurrentWriterError";
-  constructor(message: string) {
-    super(message, { code: "concurrent-writer" });
+  constructor(message: string, options: { cause?: unknown } = {}) {
+    super(message, { code: "concurrent-writer", ...options });
   }
 }
 

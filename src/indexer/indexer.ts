@@ -47,6 +47,8 @@ const PRIOR_LOGS_PER_GAS = 1 / 20_000;
 const DENSITY_MEMORY = 8;
 /** A range is cut before eth_getLogs when its blocks' gas predicts this many times `targetLogs`. */
 const DENSE_FACTOR = 2;
+/** Ranges given to the store and not yet committed, at most. */
+const COMMITS_IN_FLIGHT = 2;
 
 type Parent = { number: number; hash: Hex | null } | null;
 type RangeRead =
@@ -145,62 +147,83 @@ export class AuditIndexer {
       promise.catch(() => {}); // awaited below; a failure is handled there
       return { from, promise };
     };
+    // Ranges commit in order, up to COMMITS_IN_FLIGHT at once (see AuditStore.commitRange): on
+    // PostgreSQL the next range's rows are written while the previous transaction finishes.
+    const commits: { promise: Promise<void>; to: number; events: number }[] = [];
+    const settle = async () => {
+      const commit = commits.shift()!;
+      await commit.promise;
+      events += commit.events;
+      this.options.onProgress?.({ cursor: commit.to, target, events });
+    };
+    const drain = async () => {
+      while (commits.length > 0) await settle();
+    };
     let pending = next(start);
-    while (pending) {
-      const { from } = pending;
-      const read = await pending.promise;
-      const { to } = read;
-      if (read.kind === "tooLarge") {
-        // The node builds a refused answer in full first, so never ask for that many again: scale
-        // down by how much too large the answer was (viem says, for its body size limit), else halve.
-        ceiling = Math.max(1, Math.floor((to - from + 1) * Math.min(0.5, (read.fits ?? 0.5) * 0.8)));
-        size = ceiling;
-        this.options.log(
-          `audit: eth_getLogs over ${to - from + 1} blocks was refused as too large an answer; trying ${size}`,
-        );
-        pending = next(from);
-        continue;
-      }
-      if (read.kind === "reorg") {
-        if (parent?.hash && (await this.blockHash(parent.number)) === parent.hash) {
-          // The chain changed above the index while the range was read: read it again.
+    try {
+      while (pending) {
+        const { from } = pending;
+        const read = await pending.promise;
+        const { to } = read;
+        if (read.kind === "tooLarge") {
+          // The node builds a refused answer in full first, so never ask for that many again: scale
+          // down by how much too large the answer was (viem says, for its body size limit), else halve.
+          ceiling = Math.max(1, Math.floor((to - from + 1) * Math.min(0.5, (read.fits ?? 0.5) * 0.8)));
+          size = ceiling;
           this.options.log(
-            `audit: the chain changed while blocks ${from}–${to} were read; reading them again`,
+            `audit: eth_getLogs over ${to - from + 1} blocks was refused as too large an answer; trying ${size}`,
           );
           pending = next(from);
           continue;
         }
-        rolledBack += await this.rollBack(parent?.number ?? manifest.startBlock);
-        const now = await store.cursor(this.chainId);
-        parent = now ? { number: now.blockNumber, hash: now.blockHash } : null;
-        pending = next(now ? now.blockNumber + 1 : manifest.startBlock);
-        continue;
+        if (read.kind === "reorg") {
+          if (parent?.hash && (await this.blockHash(parent.number)) === parent.hash) {
+            // The chain changed above the index while the range was read: read it again.
+            this.options.log(
+              `audit: the chain changed while blocks ${from}–${to} were read; reading them again`,
+            );
+            pending = next(from);
+            continue;
+          }
+          await drain();
+          rolledBack += await this.rollBack(parent?.number ?? manifest.startBlock);
+          const now = await store.cursor(this.chainId);
+          parent = now ? { number: now.blockNumber, hash: now.blockHash } : null;
+          pending = next(now ? now.blockNumber + 1 : manifest.startBlock);
+          continue;
+        }
+        const expectedPrevious = parent?.number ?? null;
+        const blocks = to - from + 1;
+        // A range the estimate cut short counts as a whole one of its length.
+        size = adaptedSize(
+          read.cut ? blocks : size,
+          blocks,
+          read.events.length,
+          this.options.targetLogs,
+          ceiling,
+        );
+        if (read.density !== undefined) {
+          this.densities.push(read.density);
+          if (this.densities.length > DENSITY_MEMORY) this.densities.shift();
+        }
+        parent = { number: to, hash: read.toHash };
+        pending = next(to + 1);
+        const promise = store.commitRange({
+          chainId: this.chainId,
+          expectedPrevious,
+          cursor: { blockNumber: to, blockHash: read.toHash },
+          blocks: read.blocks,
+          events: read.events,
+        });
+        promise.catch(() => {}); // awaited by settle
+        commits.push({ promise, to, events: read.events.length });
+        if (commits.length >= COMMITS_IN_FLIGHT) await settle();
       }
-      const expectedPrevious = parent?.number ?? null;
-      const blocks = to - from + 1;
-      // A range the estimate cut short counts as a whole one of its length.
-      size = adaptedSize(
-        read.cut ? blocks : size,
-        blocks,
-        read.events.length,
-        this.options.targetLogs,
-        ceiling,
-      );
-      if (read.density !== undefined) {
-        this.densities.push(read.density);
-        if (this.densities.length > DENSITY_MEMORY) this.densities.shift();
-      }
-      parent = { number: to, hash: read.toHash };
-      pending = next(to + 1);
-      await store.commitRange({
-        chainId: this.chainId,
-        expectedPrevious,
-        cursor: { blockNumber: to, blockHash: read.toHash },
-        blocks: read.blocks,
-        events: read.events,
-      });
-      events += read.events.length;
-      this.options.onProgress?.({ cursor: to, target, events });
+      await drain();
+    } catch (error) {
+      // Nothing of this sync may still be writing when it reports a failure.
+      await Promise.allSettled(commits.map((commit) => commit.promise));
+      throw error;
     }
     const reached = parent?.number ?? start - 1;
     return { fromBlock: start, toBlock: Math.max(start - 1, reached), events, rolledBack };
