@@ -11,6 +11,7 @@ import { decodeEventLog, toEventSelector, type Abi, type AbiEvent, type Hex } fr
 import { contractAbis, contractEventNames, contractNames, type ContractName } from "../sdk/contracts.ts";
 import type { AuditEventRecord, EventArgs, JsonValue } from "../sdk/audit.ts";
 import type { DeploymentManifest } from "../sdk/deployments.ts";
+import { fastDecoder, type FastDecoder } from "./decode.ts";
 
 export type { ContractName };
 
@@ -57,13 +58,13 @@ export type Catalogue = {
 export function catalogueFor(manifest: DeploymentManifest): Catalogue {
   const byAddress = new Map<string, ContractName>();
   for (const name of CONTRACT_NAMES) byAddress.set(manifest.contracts[name].toLowerCase(), name);
-  const events = new Map<ContractName, Map<string, AbiEvent>>();
+  const events = new Map<ContractName, Map<string, { item: AbiEvent; fast: FastDecoder | undefined }>>();
   for (const name of CONTRACT_NAMES) {
-    const map = new Map<string, AbiEvent>();
+    const map = new Map<string, { item: AbiEvent; fast: FastDecoder | undefined }>();
     for (const item of CONTRACTS[name] as Abi) {
       if (item.type !== "event") continue;
       const selector = toEventSelector(item);
-      map.set(selector, item);
+      map.set(selector, { item, fast: fastDecoder(item) });
     }
     events.set(name, map);
   }
@@ -73,18 +74,24 @@ export function catalogueFor(manifest: DeploymentManifest): Catalogue {
       const contract = byAddress.get(log.address.toLowerCase());
       if (!contract) throw new Error(`log from ${log.address} is not from a Crossproof contract`);
       const topic0 = log.topics[0];
-      const item = topic0 ? events.get(contract)!.get(topic0) : undefined;
+      const known = topic0 ? events.get(contract)!.get(topic0) : undefined;
       let event: string;
       let args: EventArgs;
-      if (item) {
-        const decoded = decodeEventLog({
-          abi: [item],
-          data: log.data,
-          topics: log.topics as [Hex, ...Hex[]],
-          strict: true,
-        });
-        event = decoded.eventName;
-        args = toJsonArgs(decoded.args);
+      if (known) {
+        event = known.item.name;
+        // decode.ts gives viem's values faster; what it leaves undecided, viem decodes.
+        const fast = known.fast?.(log.topics, log.data);
+        if (fast) args = fast;
+        else {
+          const decoded = decodeEventLog({
+            abi: [known.item],
+            data: log.data,
+            topics: log.topics as [Hex, ...Hex[]],
+            strict: true,
+          });
+          event = decoded.eventName;
+          args = toJsonArgs(decoded.args);
+        }
       } else {
         event = `unknown:${topic0 ?? "anonymous"}`;
         args = { topics: [...log.topics], data: log.data };
