@@ -3,8 +3,9 @@
  * the seed: the enterprise signs a consent in the wallet (readable EIP-712 typed data) and
  * downloads it; the bank relays the file; the bank orders the enterprise's credit report; the
  * credit agency accepts and delivers a report from the browser (anchored, package downloaded); the
- * bank verifies report and package on Verify and confirms; the consent shows each use; the owner
- * submits and revokes a consent of its own. And the refusals in words: a declined signature and
+ * bank verifies report and package on Verify and confirms; the bank cancels one order and disputes
+ * another, and an order past its deadline is recorded as expired; the consent shows each use; the
+ * owner submits and revokes a consent of its own. And the refusals in words: a declined signature and
  * transaction, bad input, a wrong party (another bank), an invalid transition (a stale page), a
  * tampered report.
  */
@@ -13,23 +14,31 @@ import { basename, join } from "node:path";
 
 import { expect } from "chai";
 import type { Download, Page } from "playwright-core";
-import { getAddress, verifyTypedData, zeroHash, type Hex } from "viem";
+import { getAddress, keccak256, stringToHex, verifyTypedData, zeroHash, type Hex } from "viem";
 import { mnemonicToAccount } from "viem/accounts";
 
 import { setUpIssuer } from "../../scripts/lib/committee.ts";
-import { devKey } from "../../scripts/lib/local-chain.ts";
+import { devKey, rpc } from "../../scripts/lib/local-chain.ts";
 import { consortium, DEV_MNEMONIC } from "../../src/demo/consortium.ts";
 import {
   codeOf,
   consentDomain,
   consentTypes,
   getConsent,
+  grantConsent,
   listConsents,
   listConsentUses,
   parseSignedConsent,
   type SignedConsent,
 } from "../../src/sdk/consent/consent.ts";
-import { acceptOrder, getOrder, listOrders } from "../../src/sdk/credit/orders.ts";
+import {
+  acceptOrder,
+  deliverOrder,
+  getOrder,
+  listOrders,
+  requestOrder,
+} from "../../src/sdk/credit/orders.ts";
+import { anchorFingerprint, getSchemaIndex } from "../../src/sdk/fingerprints/actions.ts";
 import { parseDataPackage } from "../../src/sdk/fingerprints/package.ts";
 import { computeFingerprint, hashDocument } from "../../src/sdk/fingerprints/spec.ts";
 import { schemaIdOf } from "../../src/sdk/schemas/schemas.ts";
@@ -536,6 +545,113 @@ describe("web app: Consent and Orders (Chromium)", function () {
         "accepted",
         "confirmed",
       ]);
+    });
+    it("lets the bank cancel and dispute, and anyone record an expiry once the deadline passed", async function () {
+      // A fresh consent of the enterprise for three more orders (granted and paid by itself); the
+      // orders placed with it stay out of `orderIds`, the orders of the first consent.
+      const laterOrders: Hex[] = [];
+      const chain = fixture.history;
+      const now = (await chain.publicClient.getBlock()).timestamp;
+      const { consentId: fresh } = await grantConsent(chain.wallet(enterprise), {
+        consentRegistry,
+        terms: {
+          grantee: BANK,
+          purpose: codeOf("credit-report"),
+          scope: [CREDIT_REPORT],
+          validFrom: now,
+          validUntil: now + 30n * 86_400n,
+          maxUses: 3,
+        },
+      });
+      const placeWithFreshConsent = async () => {
+        const consent = page.getByLabel("Subject's consent");
+        await consent.locator(`option[value="${fresh}"]`).waitFor({ state: "attached" });
+        await consent.selectOption(fresh);
+        await page.getByRole("button", { name: "Place order" }).click();
+        expect(await outcome("place-status")).to.match(/^done: Placed order/);
+        const orders = await listOrders(chain.publicClient, { creditOrderBook, requester: BANK });
+        const placed = orders.find(
+          (order) => !orderIds.includes(order.id) && !laterOrders.includes(order.id),
+        )!;
+        laterOrders.push(placed.id);
+        await page
+          .getByTestId("panel-state")
+          .filter({ hasText: /^requested$/ })
+          .waitFor();
+        return placed.id;
+      };
+
+      // Cancel: the bank changes its mind while the order is still requested.
+      await openAs("/orders", 6);
+      const cancelled = await placeWithFreshConsent();
+      await page.getByRole("button", { name: "Cancel order" }).click();
+      expect(await outcome("order-action-status")).to.equal(
+        `done: Order ${cancelled} is cancelled. That is final. Transaction ${await fixture.history.publicClient
+          .getBlock({ includeTransactions: true })
+          .then((block) => block.transactions[0]!.hash)}.`,
+      );
+      expect((await getOrder(chain.publicClient, { creditOrderBook, orderId: cancelled })).state).to.equal(
+        "cancelled",
+      );
+
+      // Dispute: the agency accepts and delivers (elsewhere); the bank disputes with a reason.
+      const disputed = await placeWithFreshConsent();
+      await acceptOrder(chain.wallet(creditAgency), { creditOrderBook, orderId: disputed });
+      const reportFingerprint = keccak256(stringToHex(`a report that does not check out ${disputed}`));
+      await anchorFingerprint(chain.wallet(creditAgency), {
+        fingerprintRegistry: chain.manifest.contracts.FingerprintRegistry as Hex,
+        fingerprint: reportFingerprint,
+        schemaIndex: await getSchemaIndex(chain.publicClient, {
+          schemaRegistry: chain.manifest.contracts.SchemaRegistry as Hex,
+          schemaId: CREDIT_REPORT,
+        }),
+      });
+      await deliverOrder(chain.wallet(creditAgency), {
+        creditOrderBook,
+        orderId: disputed,
+        reportFingerprint,
+      });
+      await page.getByLabel("Order id").fill(disputed);
+      await page.getByRole("button", { name: "Open order" }).click();
+      await page
+        .getByTestId("panel-state")
+        .filter({ hasText: /^delivered$/ })
+        .waitFor();
+      await page.getByLabel("Reason code (to dispute)").fill("report-mismatch");
+      await page.getByRole("button", { name: "Dispute report" }).click();
+      expect(await outcome("order-action-status")).to.match(
+        /^done: Order 0x[0-9a-f]{64} is disputed \(reason report-mismatch\)\. That is final\./,
+      );
+      const after = await getOrder(chain.publicClient, { creditOrderBook, orderId: disputed });
+      expect(after.state).to.equal("disputed");
+      expect(after.reasonCode).to.equal(codeOf("report-mismatch"));
+
+      // Expiry: an order whose response deadline passed unanswered; any account may record it.
+      const { timestamp } = await chain.publicClient.getBlock();
+      const { orderId: lapsed } = await requestOrder(chain.wallet(bank), {
+        creditOrderBook,
+        order: {
+          provider: AGENCY,
+          subject: ENTERPRISE,
+          productCode: codeOf("enterprise-credit-basic"),
+          consentId: fresh,
+          requestHash: zeroHash,
+          responseDeadline: timestamp + 60n,
+        },
+      });
+      laterOrders.push(lapsed);
+      await rpc(chain.chain.rpcUrl, "evm_increaseTime", [120]);
+      await rpc(chain.chain.rpcUrl, "evm_mine", []);
+      await openAs("/orders", 9); // the enterprise: neither party, and still allowed to record it
+      await page.getByLabel("Order id").fill(lapsed);
+      await page.getByRole("button", { name: "Open order" }).click();
+      await page.getByRole("button", { name: "Record the expiry" }).click();
+      expect(await outcome("order-action-status")).to.match(
+        /^done: Order 0x[0-9a-f]{64} is recorded as expired\. That is final\./,
+      );
+      expect((await getOrder(chain.publicClient, { creditOrderBook, orderId: lapsed })).state).to.equal(
+        "expired",
+      );
     });
   });
 

@@ -96,6 +96,14 @@ export function OrdersPage() {
   const refresh = useCallback(() => {
     setVersion((current) => current + 1);
   }, []);
+  /** Shows the order, read afresh (opening the order already shown reloads it). */
+  const open = useCallback(
+    (orderId: Hex) => {
+      setOpenId(orderId);
+      refresh();
+    },
+    [refresh],
+  );
 
   useEffect(() => {
     let live = true;
@@ -177,10 +185,7 @@ export function OrdersPage() {
           directory={directory}
           signer={signer}
           version={version}
-          onPlaced={(orderId) => {
-            setOpenId(orderId);
-            refresh();
-          }}
+          onPlaced={open}
         />
       )}
 
@@ -206,19 +211,13 @@ export function OrdersPage() {
               counterpart={role.kind === "agency" ? "requester" : "provider"}
               directory={directory}
               openId={openId}
-              onOpen={setOpenId}
+              onOpen={open}
             />
           )}
         </section>
       )}
 
-      {role.kind !== "loading" && (
-        <OpenById
-          onOpen={(orderId) => {
-            setOpenId(orderId);
-          }}
-        />
-      )}
+      {role.kind !== "loading" && <OpenById onOpen={open} />}
 
       {openId && (
         <OrderPanel
