@@ -560,6 +560,53 @@ describe("audit indexer (EDR node, SQLite and PostgreSQL)", function () {
         await store.close();
       }
     });
+
+    it("commits ranges given before the previous one ended, in order; none after a failed one (both stores)", async function () {
+      for (const backend of backends) {
+        const store = await backend.open();
+        try {
+          await indexer(store).syncOnce();
+          const cursor = (await store.cursor(CHAIN_ID))!.blockNumber;
+          const count = await store.countEvents(CHAIN_ID);
+          // An event that changes no state row, moved above the chain's head.
+          const [template] = (await store.eventsInRange(CHAIN_ID, 0, cursor)).filter(
+            (e) => e.event === "AuthorityUpdated",
+          );
+          const hash = (n: number) => keccak256(stringToHex(`range ${n}`));
+          const range = (from: number, to: number, events = [] as (typeof template)[]) =>
+            store.commitRange({
+              chainId: CHAIN_ID,
+              expectedPrevious: from,
+              cursor: { blockNumber: to, blockHash: hash(to) },
+              blocks: [{ number: to, hash: hash(to), time: 1 }],
+              events: events.map((e) => ({ ...e!, blockNumber: to, blockHash: hash(to) })),
+            });
+          // Two ranges given at once: both commit, in order.
+          await Promise.all([
+            range(cursor, cursor + 1, [template]),
+            range(cursor + 1, cursor + 2, [template]),
+          ]);
+          expect((await store.cursor(CHAIN_ID))!.blockNumber, backend.name).to.equal(cursor + 2);
+          expect(await store.countEvents(CHAIN_ID)).to.equal(count + 2);
+          // A range that another writer would have moved, and one given right after it: both fail,
+          // and the second one's event is not kept.
+          const failing = range(cursor, cursor + 3);
+          const after = range(cursor + 3, cursor + 4, [template]);
+          const outcomes = await Promise.allSettled([failing, after]);
+          for (const outcome of outcomes) {
+            expect(outcome.status, backend.name).to.equal("rejected");
+            expect((outcome as PromiseRejectedResult).reason).to.be.instanceOf(ConcurrentWriterError);
+          }
+          expect((await store.cursor(CHAIN_ID))!.blockNumber).to.equal(cursor + 2);
+          expect(await store.countEvents(CHAIN_ID)).to.equal(count + 2);
+          // The failure ends with them: the next range commits.
+          await range(cursor + 2, cursor + 3, [template]);
+          expect(await store.countEvents(CHAIN_ID)).to.equal(count + 3);
+        } finally {
+          await store.close();
+        }
+      }
+    });
   });
 
   describe("range sizes", function () {
