@@ -7,6 +7,9 @@
  * the chain still holds and rolls everything above it back. Ranges only reach `head - confirmations`.
  * A range is read between two reads of its last block's hash, so a reorg during the read is seen
  * and the range is read again.
+ *
+ * Range sizes follow the chain's density, and a range is cut by its blocks' gas before the node is
+ * asked for it (docs/audit.md, "How ranges adapt").
  */
 import { toHex, type Block, type Hex, type PublicClient } from "viem";
 
@@ -24,9 +27,12 @@ export type IndexerOptions = {
   manifest: DeploymentManifest;
   /** Blocks to stay behind the head (0 for instant-finality consortium engines). */
   confirmations?: number;
-  /** Blocks per `eth_getLogs` call at most (halved automatically when the node refuses a range). */
+  /** Blocks per `eth_getLogs` call at most (lowered automatically when the node refuses a range). */
   rangeSize?: number;
-  /** Logs per `eth_getLogs` call to aim at; ranges shrink on dense blocks and grow on sparse ones. */
+  /**
+   * Logs per `eth_getLogs` call to aim at; ranges shrink on dense blocks and grow on sparse ones,
+   * and are cut before the call when their blocks' gas predicts over twice as many (docs/audit.md).
+   */
   targetLogs?: number;
   /** Retries of a failing RPC call before giving up (with exponential backoff). */
   maxAttempts?: number;
