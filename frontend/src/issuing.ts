@@ -3,7 +3,8 @@
  * hashed here (it never leaves the browser), given a fresh 256-bit salt and fingerprinted; one
  * document is anchored alone, several as one Merkle batch. The salts are written to a journal in
  * localStorage before the transaction is sent, so that a closed tab or a crash after sending never
- * loses them: the page offers to rebuild the packages from the journal and the chain's events.
+ * loses them: the page offers to rebuild the packages from the journal and the chain's events. A
+ * journal is only deleted when the person says the packages are saved, or asks to forget it.
  */
 import type { Client } from "viem";
 
@@ -151,15 +152,24 @@ export async function findJournalAnchor(
     : found.batches.get(journal.root);
 }
 
-// ---------------------------------------------------------------- the journal in localStorage
+// ---------------------------------------------------------------- the journals in localStorage
 
-const journalKey = (chainId: number, issuer: string) =>
-  `crossproof.anchor-journal.${chainId}.${issuer.toLowerCase()}`;
+/** One journal per anchoring, never overwritten by the next one. */
+const journalPrefix = (chainId: number, issuer: string) =>
+  `crossproof.anchor-journal.${chainId}.${issuer.toLowerCase()}.`;
+
+/** The anchoring's own id: its batch root, or the fingerprint of its one document. */
+export function journalId(journal: AnchorJournal): Hex {
+  return journal.root ?? journal.items[0]!.fingerprint;
+}
+
+const journalKey = (journal: AnchorJournal) =>
+  `${journalPrefix(journal.chainId, journal.issuer)}${journalId(journal)}`;
 
 /** Writes the journal; throws a sentence when the browser refuses (storage full or disabled). */
 export function saveJournal(journal: AnchorJournal): void {
   try {
-    localStorage.setItem(journalKey(journal.chainId, journal.issuer), JSON.stringify(journal));
+    localStorage.setItem(journalKey(journal), JSON.stringify(journal));
   } catch (error) {
     throw new Error(
       `The browser would not store the salts before sending (${error instanceof Error ? error.name : "storage error"}); free some site storage or anchor fewer documents at once.`,
@@ -168,22 +178,26 @@ export function saveJournal(journal: AnchorJournal): void {
   }
 }
 
-/** The unfinished journal of this issuer on this chain, if any. */
-export function loadJournal(chainId: number, issuer: string): AnchorJournal | undefined {
-  const text = localStorage.getItem(journalKey(chainId, issuer));
-  if (text === null) return undefined;
-  try {
-    const journal = JSON.parse(text) as Partial<AnchorJournal> | null;
-    return journal?.version === 1 && Array.isArray(journal.items) && journal.items.length > 0
-      ? (journal as AnchorJournal)
-      : undefined;
-  } catch {
-    return undefined;
+/** Every journal of this issuer on this chain that was not forgotten, oldest first. */
+export function loadJournals(chainId: number, issuer: string): AnchorJournal[] {
+  const prefix = journalPrefix(chainId, issuer);
+  const journals: AnchorJournal[] = [];
+  for (let i = 0; i < localStorage.length; i++) {
+    const key = localStorage.key(i);
+    if (key?.startsWith(prefix) !== true) continue;
+    try {
+      const journal = JSON.parse(localStorage.getItem(key) ?? "null") as Partial<AnchorJournal> | null;
+      if (journal?.version === 1 && Array.isArray(journal.items) && journal.items.length > 0)
+        journals.push(journal as AnchorJournal);
+    } catch {
+      // Not a journal this version wrote: left alone.
+    }
   }
+  return journals.sort((a, b) => a.startedAt.localeCompare(b.startedAt));
 }
 
-export function forgetJournal(chainId: number, issuer: string): void {
-  localStorage.removeItem(journalKey(chainId, issuer));
+export function forgetJournal(journal: AnchorJournal): void {
+  localStorage.removeItem(journalKey(journal));
 }
 
 /** A package as the file the CLI writes (pretty JSON, final newline). */

@@ -7,7 +7,7 @@
  * it; `<ActionStatus>` shows its progress, its outcome with the transaction hash, or its failure
  * as one sentence.
  */
-import { useState, type ReactNode } from "react";
+import { useRef, useState, type ReactNode } from "react";
 import { createWalletClient, custom, type Address, type EIP1193Provider, type Hash } from "viem";
 import { useConnection } from "wagmi";
 
@@ -90,12 +90,15 @@ export type Action = {
 
 export function useAction(signer: Signer): Action {
   const [state, setState] = useState<ActionState>({ phase: "idle" });
+  // Two clicks before React re-renders must not start two actions: the guard is not render state.
+  const running = useRef(false);
   const busy = state.phase === "working";
   return {
     state,
     busy,
     async run(label, work) {
-      if (busy) return undefined;
+      if (running.current) return undefined;
+      running.current = true;
       setState({ phase: "working", label });
       try {
         const client = await signer.getSigner();
@@ -107,6 +110,8 @@ export function useAction(signer: Signer): Action {
       } catch (error) {
         setState({ phase: "failed", label, message: errorMessage(error) });
         return undefined;
+      } finally {
+        running.current = false;
       }
     },
     reset() {
@@ -115,20 +120,31 @@ export function useAction(signer: Signer): Action {
   };
 }
 
-/** The action's progress or outcome; `testId` names it for tests and assistive technology. */
+/**
+ * The action's progress or outcome, in a live region that is always there (a region added together
+ * with its text is often not announced); failures are alerts. `testId` names the message for tests.
+ */
 export function ActionStatus({ state, testId }: { state: ActionState; testId: string }): ReactNode {
+  return (
+    <div className="action-status" aria-live="polite">
+      <ActionMessage state={state} testId={testId} />
+    </div>
+  );
+}
+
+function ActionMessage({ state, testId }: { state: ActionState; testId: string }): ReactNode {
   switch (state.phase) {
     case "idle":
       return null;
     case "working":
       return (
-        <p role="status" className="notice" data-testid={testId} data-phase="working">
+        <p className="notice" data-testid={testId} data-phase="working">
           {state.label}… {state.progress ?? "Confirm in your wallet, then wait for the chain."}
         </p>
       );
     case "done":
       return (
-        <p role="status" className="success" data-testid={testId} data-phase="done">
+        <p className="success" data-testid={testId} data-phase="done">
           {state.message}
           {state.transactionHash && (
             <>

@@ -188,9 +188,12 @@ describe("web app: Issue (Chromium)", function () {
     expect(result).to.match(
       /^done: Anchored 4 documents as one batch \(root 0x[0-9a-f]{64}\) in block \d+\./,
     );
-    // The salts were journalled before sending, and stay until the packages are saved.
-    const journalKey = `crossproof.anchor-journal.${CHAIN_ID}.${LAB.account.address.toLowerCase()}`;
-    expect(await page.evaluate((key) => localStorage.getItem(key), journalKey)).to.be.a("string");
+    // The salts were journalled before sending, under the batch's root, and stay until the person
+    // says the packages are saved.
+    const root = /root (0x[0-9a-f]{64})/.exec(result)![1]!;
+    const journalKey = `crossproof.anchor-journal.${CHAIN_ID}.${LAB.account.address.toLowerCase()}.${root}`;
+    const journalled = () => page.evaluate((key) => localStorage.getItem(key), journalKey);
+    expect(await journalled()).to.be.a("string");
     await fixture.screenshots("issue-batch");
 
     const archive = await saved(page.waitForEvent("download"), documents, () =>
@@ -199,7 +202,11 @@ describe("web app: Issue (Chromium)", function () {
     expect(archive).to.match(/packages-[0-9a-f]{8}\.zip$/);
     const entries = unzipStored(await readFile(archive));
     expect([...entries.keys()].sort()).to.deep.equal(names.map((name) => `batch/${name}.proof.json`).sort());
-    expect(await page.evaluate((key) => localStorage.getItem(key), journalKey)).to.equal(null);
+    // A download may be blocked or its dialog cancelled: the salts stay until the person says so.
+    expect(await journalled()).to.be.a("string");
+    await page.getByRole("button", { name: "I have saved the packages" }).click();
+    expect(await journalled()).to.equal(null);
+    await page.getByTestId("packages").waitFor({ state: "detached" });
 
     const packages = [...entries.values()].map((text) => parseDataPackage(JSON.parse(text), "zip entry"));
     const roots = new Set(packages.map((p) => (p.anchor.kind === "batch" ? p.anchor.root : "single")));
@@ -267,7 +274,7 @@ describe("web app: Issue (Chromium)", function () {
       .and.contain(consortium.hongKongHospital.account.address);
   });
 
-  it("shows a rejected transaction as one sentence, and keeps its salts until told the truth", async function () {
+  it("shows a rejected transaction as one sentence, and keeps its salts until told to forget them", async function () {
     const file = join(documents, "rejected.txt");
     await writeFile(file, "the user will decline this one\n");
     await openIssue();
@@ -278,7 +285,8 @@ describe("web app: Issue (Chromium)", function () {
     expect(await outcome("anchor-status")).to.equal(
       "failed: Anchoring 1 document failed: You declined the request in your wallet.",
     );
-    // Back later: the page finds the journal, looks on chain, and finds nothing was anchored.
+    // Back later: the page finds the journal and looks on chain. Nothing there may only mean "not
+    // mined yet", so the salts stay until the person forgets them, after a confirmation.
     fixture.wallet.rejecting.clear();
     await page.reload();
     const pending = page.getByTestId("pending-journal");
@@ -286,9 +294,41 @@ describe("web app: Issue (Chromium)", function () {
     expect(await pending.textContent()).to.contain("An anchoring of 1 document(s)");
     await pending.getByRole("button", { name: "Recover its packages" }).click();
     expect(await outcome("anchor-status")).to.match(
-      /never reached the chain, so there is nothing to recover/,
+      /^done: No anchor of these 1 document\(s\) is on the chain yet\. If the transaction may still be pending, recover again later/,
     );
+    expect(await pending.count()).to.equal(1);
+    await pending.getByRole("button", { name: "Forget it" }).click();
+    expect(await pending.textContent()).to.contain("Forget the salts of these 1 document(s) for good?");
+    await pending.getByRole("button", { name: "Keep it" }).click();
+    await pending.getByRole("button", { name: "Forget it" }).click();
+    await pending.getByRole("button", { name: "Forget for good" }).click();
+    await pending.waitFor({ state: "detached" });
+    await page.reload();
+    await page.getByTestId("issuer-summary").waitFor();
     expect(await page.getByTestId("pending-journal").count()).to.equal(0);
+  });
+
+  it("never lets a new anchoring overwrite the salts of one whose packages were not saved", async function () {
+    await openIssue();
+    await connect();
+    const anchorOne = async (name: string) => {
+      const file = join(documents, name);
+      await writeFile(file, `${name}\n`);
+      await page.getByLabel("Documents", { exact: true }).setInputFiles(file);
+      await page.getByRole("button", { name: "Anchor document" }).click();
+      expect(await outcome("anchor-status")).to.match(/^done: Anchored /);
+    };
+    await anchorOne("first-unsaved.txt");
+    await anchorOne("second-unsaved.txt");
+    // The first one's packages are offered again; the second is on screen.
+    const pending = page.getByTestId("pending-journal");
+    expect(await pending.count()).to.equal(1);
+    await pending.getByRole("button", { name: "Recover its packages" }).click();
+    expect(await outcome("anchor-status")).to.match(/^done: The earlier anchoring landed in block \d+/);
+    await page.getByRole("button", { name: "first-unsaved.txt.proof.json" }).waitFor();
+    await page.reload();
+    await page.getByTestId("issuer-summary").waitFor();
+    expect(await page.getByTestId("pending-journal").count()).to.equal(2);
   });
 
   it("recovers the packages of an anchoring whose tab closed after sending", async function () {
@@ -325,7 +365,10 @@ describe("web app: Issue (Chromium)", function () {
       ([key, value]) => {
         localStorage.setItem(key!, value!);
       },
-      [`crossproof.anchor-journal.${CHAIN_ID}.${LAB.account.address.toLowerCase()}`, JSON.stringify(journal)],
+      [
+        `crossproof.anchor-journal.${CHAIN_ID}.${LAB.account.address.toLowerCase()}.${fingerprint}`,
+        JSON.stringify(journal),
+      ],
     );
     await page.reload();
     await connect();

@@ -3,7 +3,7 @@
  * batch, and downloads each document's data package (one at a time, or all in a .zip); and revokes
  * a document it issued, with a reason. Documents are hashed in this browser and never leave it.
  */
-import { useEffect, useId, useState, type DragEvent } from "react";
+import { useCallback, useEffect, useId, useState, type DragEvent } from "react";
 import type { Hex } from "viem";
 
 import { InvalidInputError } from "../../../src/sdk/errors.ts";
@@ -19,8 +19,9 @@ import {
   download,
   findJournalAnchor,
   forgetJournal,
+  journalId,
   hashDocuments,
-  loadJournal,
+  loadJournals,
   packagesFor,
   packageText,
   PACKAGE_SUFFIX,
@@ -121,14 +122,23 @@ function AnchorCard({ signer, issuer, schemas }: { signer: Signer; issuer?: Issu
   const [expiry, setExpiry] = useState("");
   const [hashing, setHashing] = useState<{ done: number; total: number }>();
   const [issued, setIssued] = useState<Issued>();
-  const [pending, setPending] = useState<AnchorJournal>();
+  /** This issuer's journals whose packages were not confirmed saved (a closed tab, a declined wallet…). */
+  const [journals, setJournals] = useState<AnchorJournal[]>([]);
+  /** The journal whose "Forget it" waits for confirmation. */
+  const [forgetting, setForgetting] = useState<Hex>();
   const [dragging, setDragging] = useState(false);
   const registry = config.contracts.FingerprintRegistry as Hex;
 
-  // An unfinished anchoring of this issuer (the tab was closed after sending): offer to finish it.
-  useEffect(() => {
-    setPending(signer.account ? loadJournal(config.chainId, signer.account) : undefined);
+  const reloadJournals = useCallback(() => {
+    setJournals(signer.account ? loadJournals(config.chainId, signer.account) : []);
   }, [config.chainId, signer.account]);
+  useEffect(reloadJournals, [reloadJournals]);
+  // The account changed: what was shown belongs to the previous one.
+  useEffect(() => {
+    setIssued(undefined);
+  }, [signer.account]);
+  const shownId = issued ? journalId(issued.journal) : undefined;
+  const pending = journals.filter((journal) => journalId(journal) !== shownId);
 
   const granted = issuer?.schemaIds ?? [];
   const ordered = [...schemas].sort(
@@ -201,7 +211,7 @@ function AnchorCard({ signer, issuer, schemas }: { signer: Signer; issuer?: Issu
           blockNumber: Number(sent.receipt.blockNumber),
         });
         setIssued({ journal, packages });
-        setPending(journal);
+        reloadJournals();
         return {
           message:
             journal.root === undefined
@@ -218,10 +228,9 @@ function AnchorCard({ signer, issuer, schemas }: { signer: Signer; issuer?: Issu
     await action.run("Recovering the packages of an earlier anchoring", async () => {
       const location = await findJournalAnchor(reader, journal, BigInt(config.startBlock));
       if (!location) {
-        forgetJournal(journal.chainId, journal.issuer);
-        setPending(undefined);
+        // Not found may mean "not mined yet": the salts are kept until the person forgets them.
         return {
-          message: `The earlier anchoring of ${journal.items.length} document(s) never reached the chain, so there is nothing to recover; anchor them again.`,
+          message: `No anchor of these ${journal.items.length} document(s) is on the chain yet. If the transaction may still be pending, recover again later; forget the anchoring only if you are sure it was never sent.`,
         };
       }
       setIssued({ journal, packages: packagesFor(journal, location) });
@@ -237,14 +246,14 @@ function AnchorCard({ signer, issuer, schemas }: { signer: Signer; issuer?: Issu
       name: `${item.name}${PACKAGE_SUFFIX}`,
       content: packageText(result.packages[i]!),
     }));
-    download(
-      `packages-${(result.journal.root ?? result.packages[0]!.fingerprint).slice(2, 10)}.zip`,
-      zip(entries),
-      "application/zip",
-    );
-    // Once saved, the salts live in the packages: the journal can go.
-    forgetJournal(result.journal.chainId, result.journal.issuer);
-    setPending(undefined);
+    download(`packages-${journalId(result.journal).slice(2, 10)}.zip`, zip(entries), "application/zip");
+  }
+
+  /** The person says the packages are saved: the salts live in them now, the journal can go. */
+  function packagesSaved(result: Issued) {
+    forgetJournal(result.journal);
+    setIssued(undefined);
+    reloadJournals();
   }
 
   function onDrop(event: DragEvent<HTMLDivElement>) {
@@ -258,28 +267,58 @@ function AnchorCard({ signer, issuer, schemas }: { signer: Signer; issuer?: Issu
   return (
     <section className="card" aria-labelledby="anchor-heading">
       <h2 id="anchor-heading">Anchor documents</h2>
-      {pending && !issued && (
-        <div className="notice" role="alert" data-testid="pending-journal">
-          <p>
-            An anchoring of {pending.items.length} document(s) started{" "}
-            {pending.startedAt.replace("T", " ").slice(0, 19)} UTC was not finished in this browser: their
-            packages were never saved.
-          </p>
-          <button type="button" disabled={action.busy} onClick={() => void recover(pending)}>
-            Recover its packages
-          </button>{" "}
-          <button
-            type="button"
-            className="secondary"
-            onClick={() => {
-              forgetJournal(pending.chainId, pending.issuer);
-              setPending(undefined);
-            }}
-          >
-            Forget it
-          </button>
-        </div>
-      )}
+      {pending.map((journal) => {
+        const id = journalId(journal);
+        return (
+          <div key={id} className="notice" role="alert" data-testid="pending-journal">
+            <p>
+              An anchoring of {journal.items.length} document(s) started{" "}
+              {journal.startedAt.replace("T", " ").slice(0, 19)} UTC was not finished in this browser: its
+              packages were not saved.
+            </p>
+            {forgetting === id ? (
+              <p>
+                Forget the salts of these {journal.items.length} document(s) for good? If they were anchored,
+                their packages can never be made again.{" "}
+                <button
+                  type="button"
+                  className="secondary"
+                  onClick={() => {
+                    forgetJournal(journal);
+                    setForgetting(undefined);
+                    reloadJournals();
+                  }}
+                >
+                  Forget for good
+                </button>{" "}
+                <button
+                  type="button"
+                  onClick={() => {
+                    setForgetting(undefined);
+                  }}
+                >
+                  Keep it
+                </button>
+              </p>
+            ) : (
+              <p>
+                <button type="button" disabled={action.busy} onClick={() => void recover(journal)}>
+                  Recover its packages
+                </button>{" "}
+                <button
+                  type="button"
+                  className="secondary"
+                  onClick={() => {
+                    setForgetting(id);
+                  }}
+                >
+                  Forget it
+                </button>
+              </p>
+            )}
+          </div>
+        );
+      })}
       <form
         onSubmit={(event) => {
           event.preventDefault();
@@ -373,22 +412,29 @@ function AnchorCard({ signer, issuer, schemas }: { signer: Signer; issuer?: Issu
           </button>
         )}
       </form>
-      <div aria-live="polite">
-        <ActionStatus state={action.state} testId="anchor-status" />
-      </div>
-      {issued && <Packages issued={issued} onSaveAll={saveAll} />}
+      <ActionStatus state={action.state} testId="anchor-status" />
+      {issued && <Packages issued={issued} onSaveAll={saveAll} onSaved={packagesSaved} />}
     </section>
   );
 }
 
-function Packages({ issued, onSaveAll }: { issued: Issued; onSaveAll: (issued: Issued) => void }) {
+function Packages({
+  issued,
+  onSaveAll,
+  onSaved,
+}: {
+  issued: Issued;
+  onSaveAll: (issued: Issued) => void;
+  onSaved: (issued: Issued) => void;
+}) {
   const { journal, packages } = issued;
   return (
     <div data-testid="packages">
       <h3>Data packages</h3>
       <p className="hint">
         Give each document its package: whoever holds both can verify the document on the Verify page. The
-        package holds the document&apos;s salt, so keep it with the document.
+        package holds the document&apos;s salt, so keep it with the document. This browser keeps the salts
+        too, until you say the packages are saved.
       </p>
       <button
         type="button"
@@ -397,6 +443,15 @@ function Packages({ issued, onSaveAll }: { issued: Issued; onSaveAll: (issued: I
         }}
       >
         Download all packages (.zip)
+      </button>{" "}
+      <button
+        type="button"
+        className="secondary"
+        onClick={() => {
+          onSaved(issued);
+        }}
+      >
+        I have saved the packages
       </button>
       <ul className="package-list">
         {journal.items.slice(0, 200).map((item, i) => {
@@ -568,9 +623,7 @@ function RevokeCard({ signer }: { signer: Signer }) {
           </button>
         )}
       </form>
-      <div aria-live="polite">
-        <ActionStatus state={action.state} testId="revoke-status" />
-      </div>
+      <ActionStatus state={action.state} testId="revoke-status" />
     </section>
   );
 }
