@@ -85,9 +85,11 @@ export function ConsentPage() {
     if (granteeChoice === "" && banks[0]) setGranteeChoice(getAddress(banks[0].account));
   }, [banks, granteeChoice]);
 
-  // Another account has other consents: close the usage log of the previous one's.
+  // Another account has other consents, and did not sign the previous one's: forget what was shown.
   useEffect(() => {
     setShownUses(undefined);
+    setSigned(undefined);
+    setUploaded(undefined);
   }, [account]);
 
   const refresh = useCallback(() => {

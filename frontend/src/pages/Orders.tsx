@@ -180,6 +180,8 @@ export function OrdersPage() {
 
       {role.kind === "bank" && account && (
         <PlaceOrder
+          // Another bank starts from an empty form: no consent or subject of the previous one.
+          key={account}
           account={account}
           book={book}
           directory={directory}
