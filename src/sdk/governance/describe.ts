@@ -52,10 +52,18 @@ export function decodeProposalCall(
   }
 }
 
-/** `0x7099…79C8`: enough of an address to tell accounts apart at a glance. */
+/**
+ * `0x7099…79C8`: enough of an address to tell accounts apart at a glance in a list. Never in what
+ * a member approves: a look-alike address with the same ends is cheap to make.
+ */
 export function shortAddress(address: string): string {
   const checksummed = isAddress(address, { strict: false }) ? getAddress(address) : address;
   return `${checksummed.slice(0, 6)}…${checksummed.slice(-4)}`;
+}
+
+/** The whole checksummed address, as a proposal's description shows it. */
+function wholeAddress(address: string): string {
+  return isAddress(address, { strict: false }) ? getAddress(address) : address;
 }
 
 const ROLE_NAMES = new Map<bigint, string>(Object.entries(roles).map(([name, id]) => [id, name]));
@@ -78,7 +86,7 @@ export function describeProposalCall(
     const target = (Object.keys(context.contracts) as ContractName[]).find(
       (name) => context.contracts[name]?.toLowerCase() === call.to.toLowerCase(),
     );
-    return `Call ${target ?? shortAddress(call.to)} with unknown data (selector ${call.data.slice(0, 10)})${value}`;
+    return `Call ${target ?? wholeAddress(call.to)} with unknown data (selector ${call.data.slice(0, 10)})${value}`;
   }
   return `${sentence(decoded, context)}${value}`;
 }
@@ -90,13 +98,18 @@ function sentence(
   const issuer = (value: unknown) => {
     const account = String(value) as Hex;
     const name = context.issuerName?.(account);
-    return name ? `${name} (${shortAddress(account)})` : shortAddress(account);
+    return name ? `${name} (${wholeAddress(account)})` : wholeAddress(account);
   };
   const schema = (value: unknown) => context.schemaName?.(value as Hex) ?? `schema ${String(value)}`;
-  const from = (value: unknown) =>
-    new Date(Number(value) * 1000).toISOString().replace(".000Z", "Z").replace("T", " ");
+  // A time no Date can hold (a malformed proposal) stays a number rather than break the page.
+  const from = (value: unknown) => {
+    const seconds = Number(value);
+    return Number.isFinite(seconds) && Math.abs(seconds) < 8.64e12
+      ? new Date(seconds * 1000).toISOString().replace(".000Z", "Z").replace("T", " ")
+      : `timestamp ${String(value)}`;
+  };
   const role = (value: unknown) => ROLE_NAMES.get(value as bigint) ?? `#${String(value)}`;
-  const account = (value: unknown) => shortAddress(String(value));
+  const account = (value: unknown) => wholeAddress(String(value));
   const [a, b, c] = args;
 
   switch (`${contract}.${functionName}`) {
@@ -146,7 +159,7 @@ function sentence(
 }
 
 function format(value: unknown): string {
-  if (typeof value === "string" && isAddress(value, { strict: false })) return shortAddress(value);
+  if (typeof value === "string" && isAddress(value, { strict: false })) return wholeAddress(value);
   if (typeof value === "bigint") return value.toString();
   if (typeof value === "object" && value !== null)
     return JSON.stringify(value, (_, inner: unknown) =>

@@ -55,6 +55,7 @@ export function DidPanel({ request }: { request: DidRequest | undefined }) {
   const [error, setError] = useState<string>();
   const [resolved, setResolved] = useState<Resolved>();
   const didRegistry = config.contracts.DIDRegistry as Hex;
+  const lookups = useRef(0);
 
   useEffect(
     () => () => {
@@ -65,6 +66,9 @@ export function DidPanel({ request }: { request: DidRequest | undefined }) {
   );
 
   async function resolve(value: string, { quiet = false }: { quiet?: boolean } = {}) {
+    // Only the latest lookup may show its answer: a slow earlier one must not overwrite it.
+    const generation = ++lookups.current;
+    const current = () => generation === lookups.current;
     setBusy(true);
     setError(undefined);
     if (!quiet) setResolved(undefined);
@@ -79,12 +83,13 @@ export function DidPanel({ request }: { request: DidRequest | undefined }) {
         resolver.current.resolve(did),
         getDidState(reader, { didRegistry, identity: address }),
       ]);
-      setResolved({ did, address, result, state });
+      if (current()) setResolved({ did, address, result, state });
     } catch (caught) {
+      if (!current()) return;
       setError(errorMessage(caught));
       setResolved(undefined);
     } finally {
-      setBusy(false);
+      if (current()) setBusy(false);
     }
   }
 
