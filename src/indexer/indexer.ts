@@ -411,9 +411,10 @@ export class AuditIndexer {
       }
       return ratios;
     } catch (error) {
-      // Transient failures only skip this range's estimate; a node that answers the method with
-      // an error (unsupported, pre-London) is not asked again.
-      if (hasRpcCode(error)) {
+      // Transient failures (rate limits, internal errors, timeouts) only skip this range's
+      // estimate; a node that does not know the method or its parameters (unsupported,
+      // pre-London) is not asked again.
+      if (refusesMethod(error)) {
         this.feeHistory = false;
         this.options.log(
           `audit: the node refused eth_feeHistory (${firstLine(error)}); range sizes now follow the logs alone`,
@@ -489,9 +490,10 @@ export class AuditIndexer {
 type RpcLog = LogInput & { removed?: boolean; blockTimestamp?: Hex | null };
 
 /** Whether the node answered with a JSON-RPC error (as opposed to a failed or timed-out request). */
-function hasRpcCode(error: unknown): boolean {
+/** JSON-RPC "method not found" (-32601) or "invalid params" (-32602), anywhere in the cause chain. */
+function refusesMethod(error: unknown): boolean {
   for (let e = error as { code?: unknown; cause?: unknown } | undefined; e; e = e.cause as typeof e)
-    if (typeof e.code === "number" && e.code < 0) return true;
+    if (e.code === -32601 || e.code === -32602) return true;
   return false;
 }
 
