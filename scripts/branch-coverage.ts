@@ -220,6 +220,14 @@ if (unmeasurableBranches.length > 0) {
 }
 out.push("");
 if (testsFailed) out.push("FAILED: Solidity tests failed (above).");
+// A run that meant to add condition markers but did not (Hardhat stopped calling the build hook, or
+// skipped a file) counts fewer arms than it should: its percentages must not pass for the real thing.
+const unwrapped = options["no-run"] ? [] : reports.filter((r) => !r.conditionMarkers).map((r) => r.file);
+if (unwrapped.length > 0) {
+  out.push(
+    `FAILED: no condition markers for ${unwrapped.join(", ")}: the branch figures above leave their ternaries and && / || operands out.`,
+  );
+}
 if (below.length > 0) {
   out.push(
     `FAILED: ${below.map((r) => `${r.file} ${pct(r.summary.percent)}%`).join(", ")} below the ${threshold}% threshold.`,
@@ -267,7 +275,7 @@ writeFileSync(
   ].join("\n"),
 );
 console.log(`Wrote ${relative(PROJECT_ROOT, join(COVERAGE, "branches.md"))} and branches.json.`);
-process.exitCode = testsFailed || below.length > 0 ? 1 : 0;
+process.exitCode = testsFailed || below.length > 0 || unwrapped.length > 0 ? 1 : 0;
 
 // ---------------------------------------------------------------- helpers
 
