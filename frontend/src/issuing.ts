@@ -14,9 +14,6 @@ import { createDataPackage, type DataPackage } from "../../src/sdk/fingerprints/
 import { computeFingerprint, createDocumentHasher, randomSalt } from "../../src/sdk/fingerprints/spec.ts";
 import type { Hex } from "../../src/sdk/hex.ts";
 
-/** The package that travels beside a document, named as the CLI names it. */
-export const PACKAGE_SUFFIX = ".proof.json";
-
 /** A document chosen for anchoring; `name` keeps the folder path of a folder upload. */
 export type ChosenDocument = { name: string; file: File };
 
@@ -198,11 +195,6 @@ export function loadJournals(chainId: number, issuer: string): AnchorJournal[] {
 
 export function forgetJournal(journal: AnchorJournal): void {
   localStorage.removeItem(journalKey(journal));
-}
-
-/** A package as the file the CLI writes (pretty JSON, final newline). */
-export function packageText(dataPackage: DataPackage): string {
-  return `${JSON.stringify(dataPackage, null, 2)}\n`;
 }
 
 /** Offers `content` as a download named `name`. */

@@ -8,7 +8,7 @@ import type { Hex } from "viem";
 
 import { InvalidInputError } from "../../../src/sdk/errors.ts";
 import { anchorBatch, anchorFingerprint, revokeFingerprint } from "../../../src/sdk/fingerprints/actions.ts";
-import { parseDataPackage, type DataPackage } from "../../../src/sdk/fingerprints/package.ts";
+import type { DataPackage } from "../../../src/sdk/fingerprints/package.ts";
 import { revocationReasons, type RevocationReasonName } from "../../../src/sdk/fingerprints/reasons.ts";
 import { getIssuer, type Issuer } from "../../../src/sdk/issuers/issuers.ts";
 import { listSchemas, type Schema } from "../../../src/sdk/schemas/schemas.ts";
@@ -23,14 +23,13 @@ import {
   hashDocuments,
   loadJournals,
   packagesFor,
-  packageText,
-  PACKAGE_SUFFIX,
   prepareJournal,
   saveJournal,
   type AnchorJournal,
   type ChosenDocument,
 } from "../issuing.ts";
 import { ActionStatus, SignerNotice, useAction, useSigner, type Signer } from "../transactions.tsx";
+import { packageText, PACKAGE_SUFFIX, readDataPackageFile } from "../package-file.ts";
 import { zip } from "../zip.ts";
 
 const FINGERPRINT = /^0x[0-9a-fA-F]{64}$/;
@@ -494,15 +493,7 @@ function RevokeCard({ signer }: { signer: Signer }) {
     name: string;
   }> {
     if (packageFile) {
-      let json: unknown;
-      try {
-        json = JSON.parse(await packageFile.text());
-      } catch {
-        throw new InvalidInputError(
-          `${packageFile.name} is not a JSON file; choose the document's .proof.json.`,
-        );
-      }
-      const dataPackage = parseDataPackage(json, packageFile.name);
+      const dataPackage = await readDataPackageFile(packageFile);
       if (dataPackage.chainId !== config.chainId)
         throw new InvalidInputError(
           `${packageFile.name} is for chain ${dataPackage.chainId}, not ${config.chainName} (${config.chainId}).`,

@@ -43,7 +43,7 @@ import { Party, useDirectory, type Directory } from "../consent-parties.tsx";
 import { dataUrl, parseAddress, parseUtcInput, usesText, utcInputValue } from "../consent-terms.ts";
 import { errorMessage } from "../errors.ts";
 import { formatTime } from "../format.ts";
-import { packageText, PACKAGE_SUFFIX } from "../issuing.ts";
+import { packageText, PACKAGE_SUFFIX } from "../package-file.ts";
 import { deliverReport, labelTimeline, readDelivery, type Step } from "../orders-delivery.ts";
 import { followLink } from "../router.ts";
 import { ActionStatus, SignerNotice, useAction, useSigner, type Signer } from "../transactions.tsx";

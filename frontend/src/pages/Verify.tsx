@@ -11,7 +11,6 @@ import {
   type Verification,
   type VerificationStatus,
 } from "../../../src/sdk/fingerprints/actions.ts";
-import { parseDataPackage } from "../../../src/sdk/fingerprints/package.ts";
 import { revocationReasonName } from "../../../src/sdk/fingerprints/reasons.ts";
 import { hashDocument } from "../../../src/sdk/fingerprints/spec.ts";
 import { verifyDataPackage } from "../../../src/sdk/fingerprints/verify-package.ts";
@@ -20,6 +19,7 @@ import { getSchema } from "../../../src/sdk/schemas/schemas.ts";
 import { useApp } from "../app-context.ts";
 import { errorMessage } from "../errors.ts";
 import { formatTime, isZero } from "../format.ts";
+import { readDataPackageFile } from "../package-file.ts";
 
 type Status = VerificationStatus | "mismatch";
 
@@ -116,15 +116,7 @@ export function VerifyPage() {
     if (!documentFile || !packageFile)
       throw new InvalidInputError("Choose the document and its data package (the .proof.json file) first.");
     const started = performance.now();
-    let json: unknown;
-    try {
-      json = JSON.parse(await packageFile.text());
-    } catch {
-      throw new InvalidInputError(
-        `${packageFile.name} is not a JSON file; choose the document's .proof.json.`,
-      );
-    }
-    const dataPackage = parseDataPackage(json, packageFile.name);
+    const dataPackage = await readDataPackageFile(packageFile);
     const documentHash = hashDocument(new Uint8Array(await documentFile.arrayBuffer()));
     const report = await verifyDataPackage(reader, {
       documentHash,
