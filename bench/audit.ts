@@ -80,6 +80,7 @@ import { parseDeploymentManifest, type DeploymentManifest } from "../src/sdk/dep
 import { anchorBatch, anchorFingerprints, getSchemaIndex } from "../src/sdk/fingerprints/actions.ts";
 import { schemaIdOf } from "../src/sdk/schemas/schemas.ts";
 import { startPostgres, type PostgresServer } from "../test/utils/postgres.ts";
+import { prng } from "../test/utils/prng.ts";
 import { machineInfo, median, percentile, PROJECT_ROOT, round, writeResult } from "./lib/common.ts";
 
 const { values } = parseArgs({ options: { quick: { type: "boolean", default: false } } });
@@ -768,18 +769,6 @@ const FOLLOWS: Record<string, string> = {
 };
 const DIDS = 50_000;
 const POOL = 100_000;
-
-/** mulberry32: a small deterministic PRNG, so both databases get the same history. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 function randomHex(random: () => number, bytes: number): string {
   let out = "0x";

@@ -3,7 +3,7 @@
  * in one sentence), times entered and shown in UTC, a consent's state as the CLI names it, and the
  * signed-consent file (the `crossproof consent sign` format, read back with parseSignedConsent).
  */
-import { getAddress, isAddress, type Address, type Hex } from "viem";
+import { getAddress, type Address, type Hex } from "viem";
 
 import {
   codeOf,
@@ -13,6 +13,7 @@ import {
 } from "../../src/sdk/consent/consent.ts";
 import { InvalidInputError } from "../../src/sdk/errors.ts";
 import { formatTime } from "./format.ts";
+import { parseAddress } from "./inputs.ts";
 
 /** Most schemas one consent may cover (ConsentRegistry._MAX_SCOPE). */
 export const MAX_SCOPE = 16;
@@ -42,16 +43,6 @@ export function parseMaxUses(value: string): number {
       `Maximum uses "${text}" must be a whole number up to ${MAX_USES} (empty or 0 for no limit).`,
     );
   return uses;
-}
-
-/** An address typed by a person; `what` names the field in the error. */
-export function parseAddress(value: string, what: string): Address {
-  const text = value.trim();
-  if (!isAddress(text, { strict: false }))
-    throw new InvalidInputError(
-      `${what} "${text}" is not an address (0x followed by 40 hexadecimal digits).`,
-    );
-  return getAddress(text);
 }
 
 export type TermsForm = {

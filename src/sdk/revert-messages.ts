@@ -9,7 +9,7 @@ import { orderStates } from "./credit/orders.ts";
 import { errorNotices } from "./error-notices.ts";
 import { ContractRevertError } from "./errors.ts";
 import { issuerStatuses, issuerTypes } from "./issuers/issuers.ts";
-import { roles } from "./roles.ts";
+import { roleName } from "./roles.ts";
 
 /**
  * OpenZeppelin 5's errors our contracts can raise: AccessManager's (a missing role, mostly),
@@ -78,8 +78,6 @@ const OPENZEPPELIN_NOTICES: Record<string, Notice> = {
   StringTooLong: { params: ["str"], notice: "A name is too long for the contract's short string." },
 };
 
-const ROLE_NAMES = new Map<bigint, string>(Object.entries(roles).map(([name, id]) => [id, name]));
-
 /** camelCase parameter name → words ("schemaIndex" → "schema index"). */
 function words(name: string): string {
   return name.replace(/([a-z0-9])([A-Z])/g, "$1 $2").toLowerCase();
@@ -95,7 +93,7 @@ function formatArgument(value: unknown, name: string, type: string | undefined):
     if (type === "OrderState") return orderStates[Number(number)] ?? String(number);
     if (type === "IssuerStatus") return issuerStatuses[Number(number)] ?? String(number);
     if (name === "issuerType") return issuerTypes[Number(number)] ?? String(number);
-    if (name === "roleId") return ROLE_NAMES.get(number) ?? `#${number.toString()}`;
+    if (name === "roleId") return roleName(number);
     if (TIME_NAME.test(name) && number > 0n && number < 100_000_000_000n)
       return new Date(Number(number) * 1000).toISOString().replace(".000Z", "Z");
     return number.toString();

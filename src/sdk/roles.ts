@@ -8,3 +8,10 @@ export const roles = {
   accreditationAdmin: 2n,
   issuerAdmin: 3n,
 } as const;
+
+const ROLE_NAMES = new Map<bigint, string>(Object.entries(roles).map(([name, id]) => [id, name]));
+
+/** The name of a role id ("accreditationAdmin"), or `#<id>` for a role Crossproof does not define. */
+export function roleName(roleId: bigint): string {
+  return ROLE_NAMES.get(roleId) ?? `#${roleId.toString()}`;
+}

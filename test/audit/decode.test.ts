@@ -17,18 +17,7 @@ import {
 
 import { CONTRACTS, CONTRACT_NAMES, toJsonArgs } from "../../src/indexer/catalogue.ts";
 import { fastDecoder } from "../../src/indexer/decode.ts";
-
-/** mulberry32: deterministic, so a failure can be replayed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
+import { prng } from "../utils/prng.ts";
 
 const random = prng(0xdec0de);
 const int = (below: number) => Math.floor(random() * below);

@@ -8,7 +8,7 @@
 import { decodeFunctionData, getAddress, isAddress, type Hex } from "viem";
 
 import { contractAbis, type ContractName } from "../contracts.ts";
-import { roles } from "../roles.ts";
+import { roleName } from "../roles.ts";
 
 /** A proposal's call decoded: the deployed contract it targets, the function and its arguments. */
 export type DecodedProposalCall = {
@@ -66,8 +66,6 @@ function wholeAddress(address: string): string {
   return isAddress(address, { strict: false }) ? getAddress(address) : address;
 }
 
-const ROLE_NAMES = new Map<bigint, string>(Object.entries(roles).map(([name, id]) => [id, name]));
-
 /**
  * One sentence (without a final stop) saying what the call does, with issuers and schemas named
  * when the context knows them. A call it cannot decode is described by its target and selector.
@@ -108,7 +106,7 @@ function sentence(
       ? new Date(seconds * 1000).toISOString().replace(".000Z", "Z").replace("T", " ")
       : `timestamp ${String(value)}`;
   };
-  const role = (value: unknown) => ROLE_NAMES.get(value as bigint) ?? `#${String(value)}`;
+  const role = (value: unknown) => roleName(value as bigint);
   const account = (value: unknown) => wholeAddress(String(value));
   const [a, b, c] = args;
 

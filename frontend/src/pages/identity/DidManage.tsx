@@ -20,7 +20,8 @@ import { InvalidInputError } from "../../../../src/sdk/errors.ts";
 import { useApp } from "../../app-context.ts";
 import { ActionStatus, useAction, useSigner, type ActionOutcome } from "../../transactions.tsx";
 import { Select, Text } from "./fields.tsx";
-import { addressOfInput, days, sameAddress, validityOfInput } from "./shared.ts";
+import { parseAddress } from "../../inputs.ts";
+import { days, sameAddress, validityOfInput } from "./shared.ts";
 
 const PURPOSE_LABELS: Record<KeyPurpose, string> = {
   veriKey: "Signing (assertion)",
@@ -218,7 +219,7 @@ export function DidManage({
           busy={action.busy}
           onSubmit={() =>
             run("Adding a delegate", async (client) => {
-              const address = addressOfInput(delegate.address, "The delegate");
+              const address = parseAddress(delegate.address, "The delegate");
               const validity = validityOfInput(delegate.days);
               const { transactionHash } = await addDidDelegate(client, {
                 didRegistry,
@@ -274,7 +275,7 @@ export function DidManage({
           busy={action.busy}
           onSubmit={() =>
             run("Changing the owner", async (client): Promise<ActionOutcome> => {
-              const newOwner = addressOfInput(owner.address, "The new owner");
+              const newOwner = parseAddress(owner.address, "The new owner");
               if (/^0x0{40}$/.test(newOwner))
                 throw new InvalidInputError(
                   "The zero address would deactivate the DID for good; this page does not do that (use crossproof did deactivate).",

@@ -37,16 +37,6 @@ export function didOfInput(
   return { did: parsed.did, address: parsed.address };
 }
 
-/** An account address (checksummed); throws a sentence naming the field. */
-export function addressOfInput(value: string, what: string): Address {
-  const text = value.trim();
-  if (!/^0x[0-9a-fA-F]{40}$/.test(text))
-    throw new InvalidInputError(`${what} must be an address: 0x and 40 hexadecimal digits.`);
-  if (!isAddress(text, { strict: true }))
-    throw new InvalidInputError(`${what} has mixed case but a wrong checksum; write it in lowercase.`);
-  return getAddress(text);
-}
-
 /** Longest validity the form accepts: 100 years. */
 const MAX_DAYS = 36_500;
 

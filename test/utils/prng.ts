@@ -1,0 +1,14 @@
+/**
+ * mulberry32: a small deterministic PRNG returning numbers in [0, 1). Tests use it so a failure can
+ * be replayed from its seed; the audit benchmark, so both databases get the same history.
+ */
+export function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}
