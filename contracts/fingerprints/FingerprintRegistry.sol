@@ -2,6 +2,7 @@
 pragma solidity ^0.8.24;
 
 import {AccessManaged} from "@openzeppelin/contracts/access/manager/AccessManaged.sol";
+import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
 
 import {IFingerprintRegistry} from "../interfaces/IFingerprintRegistry.sol";
 import {IIssuerAccreditation} from "../interfaces/IIssuerAccreditation.sol";
@@ -13,12 +14,19 @@ import {FingerprintMerkle} from "../libraries/FingerprintMerkle.sol";
 /// @dev Gas: the anchor paths read exactly one accreditation slot and write one packed record slot.
 /// Administration (accreditation) is `restricted` through the consortium's AccessManager; the
 /// anchor paths are deliberately not, since `restricted` costs ~11,000 gas per call
-/// (docs/decisions/0002-anchor-hot-path.md).
-contract FingerprintRegistry is IFingerprintRegistry, AccessManaged {
+/// (docs/decisions/0002-anchor-hot-path.md). Pausing is `restricted` too, and reaches the anchor
+/// paths through the accreditation slot they read anyway.
+contract FingerprintRegistry is IFingerprintRegistry, AccessManaged, Pausable {
+    /// @dev Accreditation.active (lowest byte) and Accreditation.paused (the byte at bit 72) of the
+    /// packed struct: an issuer may anchor when the masked word is exactly 1 (active, not paused).
+    uint256 private constant _ACTIVE_AND_PAUSED_BYTES = 0xff | (0xff << 72);
+
     ISchemaRegistry private immutable _schemaRegistry;
 
     /// @dev Keyed by `_accreditationKey(issuer, schemaIndex)`: one hash instead of two on the hot path.
     mapping(bytes32 issuerAndSchemaIndex => Accreditation accreditation) private _accreditations;
+    /// @dev Every key of `_accreditations` ever accredited, in order: what a pause walks.
+    bytes32[] private _accreditationKeys;
     /// @dev Same keys as `_accreditations`; read only by verification views, never on the anchor path.
     mapping(bytes32 issuerAndSchemaIndex => UntrustedWindow[] windows) private _untrustedWindows;
     mapping(bytes32 fingerprint => AnchorRecord record) private _anchors;
@@ -40,6 +48,7 @@ contract FingerprintRegistry is IFingerprintRegistry, AccessManaged {
         Accreditation storage current = _accreditations[key];
         if (current.active) revert AlreadyAccredited(issuer, schemaId);
         uint32 now32 = _now32();
+        if (current.accreditedAt == 0) _accreditationKeys.push(key);
         if (current.withdrawals != 0) {
             // A re-accreditation closes the window the latest withdrawal opened.
             UntrustedWindow storage window = _untrustedWindows[key][current.withdrawals - 1];
@@ -48,6 +57,7 @@ contract FingerprintRegistry is IFingerprintRegistry, AccessManaged {
         }
         current.active = true;
         current.accreditedAt = now32;
+        current.paused = paused();
         emit IssuerAccredited(issuer, schemaId);
     }
 
@@ -61,10 +71,30 @@ contract FingerprintRegistry is IFingerprintRegistry, AccessManaged {
             revert InvalidWithdrawalTime(effectiveFrom);
         }
         current.active = false;
+        current.paused = false;
         // Fits 32 bits: effectiveFrom <= _now32(). Cannot overflow: one withdrawal per transaction.
         _untrustedWindows[key].push(UntrustedWindow({from: uint32(effectiveFrom), until: 0}));
         ++current.withdrawals;
         emit AccreditationWithdrawn(issuer, schemaId, effectiveFrom);
+    }
+
+    // ---------------------------------------------------------------- pausing (restricted)
+
+    /// @inheritdoc IFingerprintRegistry
+    function pause() external restricted {
+        _pause();
+        _markActiveAccreditations(true);
+    }
+
+    /// @inheritdoc IFingerprintRegistry
+    function unpause() external restricted {
+        _unpause();
+        _markActiveAccreditations(false);
+    }
+
+    /// @inheritdoc IFingerprintRegistry
+    function paused() public view override(IFingerprintRegistry, Pausable) returns (bool) {
+        return super.paused();
     }
 
     // ---------------------------------------------------------------- anchoring
@@ -262,8 +292,10 @@ contract FingerprintRegistry is IFingerprintRegistry, AccessManaged {
             mstore(0x20, _accreditations.slot)
             accreditationWord := sload(keccak256(0x00, 0x40))
         }
-        // Accreditation.active is the lowest byte of the packed struct.
-        if (accreditationWord & 0xff == 0) revert IssuerNotAccredited(msg.sender, schemaIndex);
+        if (accreditationWord & _ACTIVE_AND_PAUSED_BYTES != 1) {
+            if (accreditationWord & 0xff == 0) revert IssuerNotAccredited(msg.sender, schemaIndex);
+            revert EnforcedPause();
+        }
         if (block.timestamp > type(uint32).max) revert TimestampOutOfRange(block.timestamp);
         if (expiresAt != 0 && (expiresAt <= block.timestamp || expiresAt > type(uint32).max)) {
             revert InvalidExpiry(expiresAt);
@@ -285,6 +317,17 @@ contract FingerprintRegistry is IFingerprintRegistry, AccessManaged {
         if (existing != 0) revert AlreadyAnchored(key, address(uint160(existing)));
         assembly ("memory-safe") {
             sstore(slot.slot, record)
+        }
+    }
+
+    /// @dev Writes the pause into every active accreditation (inactive ones never carry it: a
+    /// withdrawal clears it, an accreditation copies `paused()`), so `Accreditation.paused` always
+    /// equals `active && paused()`.
+    function _markActiveAccreditations(bool pausedNow) private {
+        uint256 count = _accreditationKeys.length;
+        for (uint256 i = 0; i < count; ++i) {
+            Accreditation storage current = _accreditations[_accreditationKeys[i]];
+            if (current.active) current.paused = pausedNow;
         }
     }
 
@@ -324,8 +367,8 @@ contract FingerprintRegistry is IFingerprintRegistry, AccessManaged {
         emit Reinstated(fingerprint, msg.sender, batchRoot);
     }
 
-    /// @dev Reverts unless the caller anchored `record` and is still accredited for its schema;
-    /// returns the schema's id and revocation policy.
+    /// @dev Reverts unless the caller anchored `record`, is still accredited for its schema and the
+    /// registry is not paused; returns the schema's id and revocation policy.
     function _requireIssuer(
         AnchorRecord storage record,
         bytes32 batchRoot,
@@ -337,9 +380,9 @@ contract FingerprintRegistry is IFingerprintRegistry, AccessManaged {
         if (issuer != msg.sender) revert NotRecordIssuer(key, issuer, msg.sender);
         // A withdrawn (possibly stolen) key may neither revoke genuine records nor reinstate revoked ones.
         uint32 schemaIndex = record.schemaIndex;
-        if (!_accreditations[_accreditationKey(issuer, schemaIndex)].active) {
-            revert IssuerNotAccredited(issuer, schemaIndex);
-        }
+        Accreditation memory current = _accreditations[_accreditationKey(issuer, schemaIndex)];
+        if (!current.active) revert IssuerNotAccredited(issuer, schemaIndex);
+        if (current.paused) revert EnforcedPause();
         return _schemaRegistry.policyAt(schemaIndex);
     }
 

@@ -9,10 +9,14 @@ interface IIssuerAccreditation {
     /// @param active Whether the issuer may anchor this schema now.
     /// @param accreditedAt When the current (or latest) accreditation began.
     /// @param withdrawals How many times it was withdrawn: the number of untrusted windows.
+    /// @param paused Whether the registry is paused while this accreditation is active: set on every
+    /// active accreditation by a pause, cleared by the unpause, so the anchor path learns of a pause
+    /// from the one slot it reads anyway.
     struct Accreditation {
         bool active;
         uint32 accreditedAt;
         uint32 withdrawals;
+        bool paused;
     }
 
     /// @notice A period whose records verify as unaccredited: from a withdrawal's `effectiveFrom`
@@ -55,6 +59,7 @@ interface IIssuerAccreditation {
     /// @notice Every untrusted window of `issuer` for `schemaId`, oldest first.
     function untrustedWindows(address issuer, bytes32 schemaId) external view returns (UntrustedWindow[] memory);
 
-    /// @notice Whether `issuer` may anchor records of `schemaId` now.
+    /// @notice Whether `issuer` holds an active accreditation for `schemaId` (anchoring also needs
+    /// the registry not to be paused).
     function isAccredited(address issuer, bytes32 schemaId) external view returns (bool);
 }

@@ -4,7 +4,8 @@
  * report's salted fingerprint under the credit-report schema, build the data package, deliver),
  * and the order's timeline labelled for people. The report never leaves the browser. The salt is
  * kept in localStorage before the anchor is sent, so a failed or declined delivery is retried with
- * the same anchor instead of a second one, and the package can be downloaded again later.
+ * the same anchor instead of a second one, and the package can be downloaded again later. While the
+ * committee has paused the fingerprint registry, only such an earlier anchor can be delivered.
  */
 import { getAddress, zeroHash, type Address, type Hex, type PublicClient } from "viem";
 import { readContract, simulateContract } from "viem/actions";
@@ -13,13 +14,19 @@ import { creditOrderBookAbi } from "../../src/sdk/abis.ts";
 import { toCrossproofError, type SigningClient } from "../../src/sdk/actions/transact.ts";
 import { codeText } from "../../src/sdk/consent/consent.ts";
 import { deliverOrder, type TimelineEntry } from "../../src/sdk/credit/orders.ts";
-import { ContractRevertError } from "../../src/sdk/errors.ts";
-import { anchorFingerprint, getSchemaIndex, verifyFingerprint } from "../../src/sdk/fingerprints/actions.ts";
+import { ContractRevertError, InvalidInputError } from "../../src/sdk/errors.ts";
+import {
+  anchorFingerprint,
+  getSchemaIndex,
+  isRegistryPaused,
+  verifyFingerprint,
+} from "../../src/sdk/fingerprints/actions.ts";
 import { findAnchorTransactions } from "../../src/sdk/fingerprints/events.ts";
 import { createDataPackage, parseDataPackage, type DataPackage } from "../../src/sdk/fingerprints/package.ts";
 import { computeFingerprint, randomSalt } from "../../src/sdk/fingerprints/spec.ts";
 import type { AppConfig } from "./config.ts";
 import { hashFile } from "./issuing.ts";
+import { REGISTRY_PAUSED_NOTICE } from "./registry-pause.tsx";
 
 /** What the browser keeps per delivery: never the report, only what rebuilds its package. */
 export type DeliveryRecord = {
@@ -113,7 +120,8 @@ export type DeliveryOutcome = { dataPackage: DataPackage; transactionHash: Hex; 
  * Delivers `report` for the order as the connected credit agency: the order book is asked first
  * (a wrong party, state or deadline stops it before anything is anchored), then the report's
  * fingerprint is anchored with a fresh salt (or the anchor of an earlier attempt with the same
- * report is reused), then delivered.
+ * report is reused), then delivered. A new anchor while the registry is paused is refused before
+ * the earlier attempt's record is replaced.
  */
 export async function deliverReport({
   reader,
@@ -159,6 +167,12 @@ export async function deliverReport({
   }
   const reused = dataPackage !== undefined;
   if (!dataPackage) {
+    if (await isRegistryPaused(reader, { fingerprintRegistry }))
+      throw new InvalidInputError(
+        earlier?.dataPackage && getAddress(earlier.agency) === agency
+          ? `${REGISTRY_PAUSED_NOTICE} Only the report anchored for this order before the pause (${earlier.reportName}) can be delivered now.`
+          : REGISTRY_PAUSED_NOTICE,
+      );
     const salt = randomSalt();
     const fingerprint = computeFingerprint({ documentHash, salt });
     const record: DeliveryRecord = {

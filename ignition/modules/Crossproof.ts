@@ -7,7 +7,7 @@ import { ROLE_IDS } from "./roles.ts";
 
 /**
  * The whole Crossproof system, wired together and handed to the committee: the committee Safe
- * receives the schema-admin and issuer-admin roles and ADMIN_ROLE, then the deployer renounces
+ * receives the schema-admin, issuer-admin and pauser roles and ADMIN_ROLE, then the deployer renounces
  * ADMIN_ROLE — after this module the deployer has no power left (test/governance). Parameters:
  * `Committee.members`, `Committee.threshold` and the optional `Crossproof.executionDelay`
  * (docs/deploy.md).
@@ -37,9 +37,13 @@ export default buildModule("Crossproof", (m) => {
       id: "GrantIssuerAdminToCommittee",
     },
   );
+  // Without the execution delay: pausing is the emergency stop (docs/decisions/0002).
+  const grantPauser = m.call(accessManager, "grantRole", [ROLE_IDS.pauser, committee, 0], {
+    id: "GrantPauserToCommittee",
+  });
   const grantAdmin = m.call(accessManager, "grantRole", [0n, committee, executionDelay], {
     id: "GrantAdminToCommittee",
-    after: [IssuerRegistryModule, CreditOrderBookModule, grantSchemaAdmin, grantIssuerAdmin],
+    after: [IssuerRegistryModule, CreditOrderBookModule, grantSchemaAdmin, grantIssuerAdmin, grantPauser],
   });
   const deployer = m.getAccount(0);
   m.call(accessManager, "renounceRole", [0n, deployer], {

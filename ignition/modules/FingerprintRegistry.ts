@@ -1,9 +1,12 @@
 import { buildModule } from "@nomicfoundation/hardhat-ignition/modules";
 
-import { ACCREDITATION_ADMIN_SELECTORS, ROLE_IDS } from "./roles.ts";
+import { ACCREDITATION_ADMIN_SELECTORS, PAUSER_SELECTORS, ROLE_IDS } from "./roles.ts";
 import SchemaRegistryModule from "./SchemaRegistry.ts";
 
-/** The fingerprint registry, with accreditation open to the accreditation-admin role only. */
+/**
+ * The fingerprint registry, with accreditation open to the accreditation-admin role only and
+ * pausing to the pauser role only.
+ */
 export default buildModule("FingerprintRegistry", (m) => {
   const { accessManager, schemaRegistry } = m.useModule(SchemaRegistryModule);
   const fingerprintRegistry = m.contract("FingerprintRegistry", [accessManager, schemaRegistry]);
@@ -13,5 +16,8 @@ export default buildModule("FingerprintRegistry", (m) => {
     [fingerprintRegistry, ACCREDITATION_ADMIN_SELECTORS, ROLE_IDS.accreditationAdmin],
     { id: "AllowAccreditationAdmin" },
   );
+  m.call(accessManager, "setTargetFunctionRole", [fingerprintRegistry, PAUSER_SELECTORS, ROLE_IDS.pauser], {
+    id: "AllowPauser",
+  });
   return { accessManager, schemaRegistry, fingerprintRegistry };
 });

@@ -11,6 +11,9 @@ export const ROLE_IDS = {
   accreditationAdmin: 2n,
   /** Recognises, suspends, reinstates and removes issuers and grants them schemas: the committee. */
   issuerAdmin: 3n,
+  /** Pauses and unpauses the FingerprintRegistry (every change to records): the committee, with no
+   * execution delay, since an emergency stop cannot wait. */
+  pauser: 4n,
 } as const;
 
 /** Selectors of the administrative functions each role may call. */
@@ -21,6 +24,7 @@ export const ACCREDITATION_ADMIN_SELECTORS = [
   toFunctionSelector("accredit(address,bytes32)"),
   toFunctionSelector("withdrawAccreditation(address,bytes32,uint64)"),
 ];
+export const PAUSER_SELECTORS = [toFunctionSelector("pause()"), toFunctionSelector("unpause()")];
 export const ISSUER_ADMIN_SELECTORS = [
   toFunctionSelector("recognize(address)"),
   toFunctionSelector("suspend(address,uint64)"),

@@ -217,6 +217,10 @@ function roles(event: Pick<AuditEvent, "contract" | "event" | "args" | "address"
     case "RoleGranted":
     case "RoleRevoked":
       return { actor: null, subject: lower(a.account) };
+    case "Paused":
+    case "Unpaused":
+      // Pausable's account is the caller: the committee Safe, executing a proposal.
+      return { actor: lower(a.account), subject: event.address.toLowerCase() };
     default:
       return { actor: null, subject: null };
   }

@@ -1779,6 +1779,16 @@ export const fingerprintRegistryAbi = [
     "type": "error"
   },
   {
+    "inputs": [],
+    "name": "EnforcedPause",
+    "type": "error"
+  },
+  {
+    "inputs": [],
+    "name": "ExpectedPause",
+    "type": "error"
+  },
+  {
     "inputs": [
       {
         "internalType": "uint64",
@@ -2139,6 +2149,19 @@ export const fingerprintRegistryAbi = [
     "anonymous": false,
     "inputs": [
       {
+        "indexed": false,
+        "internalType": "address",
+        "name": "account",
+        "type": "address"
+      }
+    ],
+    "name": "Paused",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
         "indexed": true,
         "internalType": "bytes32",
         "name": "fingerprint",
@@ -2198,6 +2221,19 @@ export const fingerprintRegistryAbi = [
     "type": "event"
   },
   {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": false,
+        "internalType": "address",
+        "name": "account",
+        "type": "address"
+      }
+    ],
+    "name": "Unpaused",
+    "type": "event"
+  },
+  {
     "inputs": [
       {
         "internalType": "address",
@@ -2246,6 +2282,11 @@ export const fingerprintRegistryAbi = [
             "internalType": "uint32",
             "name": "withdrawals",
             "type": "uint32"
+          },
+          {
+            "internalType": "bool",
+            "name": "paused",
+            "type": "bool"
           }
         ],
         "internalType": "struct IIssuerAccreditation.Accreditation",
@@ -2287,6 +2328,11 @@ export const fingerprintRegistryAbi = [
             "internalType": "uint32",
             "name": "withdrawals",
             "type": "uint32"
+          },
+          {
+            "internalType": "bool",
+            "name": "paused",
+            "type": "bool"
           }
         ],
         "internalType": "struct IIssuerAccreditation.Accreditation",
@@ -2537,6 +2583,26 @@ export const fingerprintRegistryAbi = [
     "type": "function"
   },
   {
+    "inputs": [],
+    "name": "pause",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "paused",
+    "outputs": [
+      {
+        "internalType": "bool",
+        "name": "",
+        "type": "bool"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
     "inputs": [
       {
         "internalType": "bytes32",
@@ -2691,6 +2757,13 @@ export const fingerprintRegistryAbi = [
       }
     ],
     "name": "setAuthority",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "unpause",
     "outputs": [],
     "stateMutability": "nonpayable",
     "type": "function"

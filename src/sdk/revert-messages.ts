@@ -13,7 +13,7 @@ import { roleName } from "./roles.ts";
 
 /**
  * OpenZeppelin 5's errors our contracts can raise: AccessManager's (a missing role, mostly),
- * Nonces', ShortStrings'.
+ * Pausable's, Nonces', ShortStrings'.
  */
 type Notice = { params: readonly string[]; types?: readonly string[]; notice: string };
 
@@ -62,6 +62,12 @@ const OPENZEPPELIN_NOTICES: Record<string, Notice> = {
     params: ["authority"],
     notice: "`authority` is not an AccessManager contract.",
   },
+  EnforcedPause: {
+    params: [],
+    notice:
+      "The consortium committee has paused the fingerprint registry: no anchoring, revocation or reinstatement until it unpauses (verification still works).",
+  },
+  ExpectedPause: { params: [], notice: "The fingerprint registry is not paused." },
   InvalidAccountNonce: {
     params: ["account", "currentNonce"],
     notice:

@@ -7,6 +7,7 @@ export const roles = {
   schemaAdmin: 1n,
   accreditationAdmin: 2n,
   issuerAdmin: 3n,
+  pauser: 4n,
 } as const;
 
 const ROLE_NAMES = new Map<bigint, string>(Object.entries(roles).map(([name, id]) => [id, name]));

@@ -13,7 +13,7 @@ import { join } from "node:path";
 
 import { expect } from "chai";
 import pg from "pg";
-import type { Hex } from "viem";
+import { getAddress, type Hex } from "viem";
 
 import { freePort, PROJECT_ROOT } from "../../scripts/lib/local-chain.ts";
 import { runScript } from "../../scripts/lib/run.ts";
@@ -414,6 +414,49 @@ describe("crossproof audit CLI (anvil, SQLite and PostgreSQL)", function () {
     const first = csvRecords(expectOk(csvPaged).stdout);
     expect(first.map((r) => `${r.block}.${r.log}`)).to.deep.equal(all.slice(0, 4).map(position));
     expect(csvPaged.stderr).to.equal(`More events: add --cursor ${position(all[3]!)}\n`);
+  });
+
+  it("records the committee's pause and unpause of the fingerprint registry, found by actor and subject", async function () {
+    const committee = getAddress(h.manifest.contracts.Committee);
+    const registry = getAddress(h.manifest.contracts.FingerprintRegistry);
+    const [byActor, bySubject, paused, csv] = await Promise.all([
+      page("--contract", "FingerprintRegistry", "--actor", committee),
+      page("--subject", registry, "--limit", "10000"),
+      page("--event", "paused"),
+      audit("events", "--contract", "FingerprintRegistry", "--actor", committee, "--format", "csv"),
+    ]);
+    // Nothing else of the registry has the committee as actor: its pauses and unpauses are the trail.
+    expect(names(byActor.events)).to.deep.equal(["Paused", "Unpaused"]);
+    for (const event of byActor.events) {
+      expect(event).to.deep.include({
+        contract: "FingerprintRegistry",
+        address: lower(registry),
+        actor: lower(committee),
+        subject: lower(registry),
+        args: { account: committee },
+      });
+    }
+    expect(byActor.events).to.deep.equal(
+      all.filter(
+        (e) => e.contract === "FingerprintRegistry" && (e.event === "Paused" || e.event === "Unpaused"),
+      ),
+    );
+    expect(paused.events).to.deep.equal([byActor.events[0]]);
+    // Each sits inside a committee execution: between SafeMultiSigTransaction and ExecutionSuccess.
+    for (const event of byActor.events) {
+      const inTransaction = names(all.filter((e) => e.transactionHash === event.transactionHash));
+      expect(inTransaction).to.deep.equal(["SafeMultiSigTransaction", event.event, "ExecutionSuccess"]);
+    }
+    expect(names(bySubject.events)).to.include.members(["Paused", "Unpaused", "TargetFunctionRoleUpdated"]);
+    const records = csvRecords(expectOk(csv).stdout);
+    expect(records.map((r) => [r.event, r.actor, r.subject, r.args])).to.deep.equal(
+      byActor.events.map((e) => [
+        e.event,
+        lower(committee),
+        lower(registry),
+        JSON.stringify({ account: committee }),
+      ]),
+    );
   });
 
   it("tells each order's state and timeline, with the consent use its request made", async function () {
@@ -940,7 +983,7 @@ describe("crossproof audit CLI (anvil, SQLite and PostgreSQL)", function () {
       ],
       [
         ["audit", "events", "--event", "Nope"],
-        /Unknown event "Nope"\. Events: AccreditationWithdrawn, .*OrderRequested, .*TrustedConsumerSet\.$/,
+        /Unknown event "Nope"\. Events: AccreditationWithdrawn, .*OrderRequested, .*Paused, .*TrustedConsumerSet, Unpaused\.$/,
       ],
       [
         ["audit", "events", "--contract", "CreditOrderBook", "--event", "Anchored"],

@@ -113,6 +113,35 @@ describe("audit event decoder (src/indexer/decode.ts)", function () {
     expect(undecided).to.deep.equal([]);
   });
 
+  it("decodes the fingerprint registry's Paused and Unpaused (Pausable) as viem does", function () {
+    const registryEvents = (CONTRACTS.FingerprintRegistry as readonly { type: string }[]).filter(
+      (item): item is AbiEvent => item.type === "event",
+    );
+    for (const name of ["Paused", "Unpaused"]) {
+      const item = registryEvents.find((event) => event.name === name);
+      expect(item, `FingerprintRegistry.${name}`).to.not.equal(undefined);
+      expect(item!.inputs).to.deep.equal([
+        { indexed: false, internalType: "address", name: "account", type: "address" },
+      ]);
+      const decode = fastDecoder(item!)!;
+      // The committee Safe's address, lowercase in the log; checksummed in the index, as viem gives it.
+      const account = "0x9f8f72aa9304c8b593d555f12ef6589cc3a579a2";
+      const topics = encodeEventTopics({ abi: [item!], eventName: name }) as Hex[];
+      const data: Hex = `0x${account.slice(2).padStart(64, "0")}`;
+      expect(decode(topics, data)).to.deep.equal({ account: getAddress(account) });
+      expect(JSON.stringify(decode(topics, data))).to.equal(viemJson(item!, { topics, data }));
+      // Upper-case hex and dirty padding above the 20 bytes: still exactly viem's answer.
+      const upper: Hex = `0x${data.slice(2).toUpperCase()}`;
+      expect(JSON.stringify(decode(topics, upper))).to.equal(viemJson(item!, { topics, data: upper }));
+      const dirty: Hex = `0x${"ff".repeat(12)}${account.slice(2)}`;
+      expect(JSON.stringify(decode(topics, dirty))).to.equal(viemJson(item!, { topics, data: dirty }));
+      // No data, or a short word: left to viem, which refuses it too.
+      expect(decode(topics, "0x")).to.equal(undefined);
+      expect(decode(topics, `0x${account.slice(2)}`)).to.equal(undefined);
+      expect(() => viemJson(item!, { topics, data: `0x${account.slice(2)}` })).to.throw();
+    }
+  });
+
   it("leaves malformed logs to viem", function () {
     const event = (name: string) => EVENTS.find((e) => e.name === name)!;
     // A bool that is neither 0 nor 1 (RoleGranted: uint32 delay, uint48 since, bool newMember).

@@ -3,7 +3,8 @@
  * event the Crossproof contracts emit (many and batch anchors, leaf revocation and reinstatement,
  * DID owner/delegate/attribute changes and deactivation, issuer suspension, reinstatement,
  * schema revocation and removal, a withdrawn accreditation, a revoked consent, rejected and
- * cancelled orders, a committee member added and the threshold changed).
+ * cancelled orders, the fingerprint registry paused and unpaused, a committee member added and the
+ * threshold changed).
  */
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
@@ -46,6 +47,7 @@ import {
   anchorBatch,
   anchorFingerprints,
   getSchemaIndex,
+  registryPauseCalls,
   reinstateFingerprint,
   revokeFingerprint,
 } from "../../src/sdk/fingerprints/actions.ts";
@@ -267,6 +269,18 @@ export async function writeHistory(h: HistoryChain): Promise<History> {
   });
   const { orderId: cancelledOrderId } = await requestOrder(bank, { creditOrderBook, order });
   await cancelOrder(bank, { creditOrderBook, orderId: cancelledOrderId });
+
+  // The consortium's emergency stop: the fingerprint registry paused, then unpaused.
+  await committeeDecision({
+    ...committee,
+    ...registryPauseCalls.pause(fingerprintRegistry),
+    description: "Pause the fingerprint registry",
+  });
+  await committeeDecision({
+    ...committee,
+    ...registryPauseCalls.unpause(fingerprintRegistry),
+    description: "Unpause the fingerprint registry",
+  });
 
   // Committee: a fourth member joins and the threshold becomes 3.
   await committeeDecision({

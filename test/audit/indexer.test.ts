@@ -60,6 +60,8 @@ const EXPECTED_EVENTS = [
   "FingerprintRegistry.BatchURI",
   "FingerprintRegistry.Revoked",
   "FingerprintRegistry.Reinstated",
+  "FingerprintRegistry.Paused",
+  "FingerprintRegistry.Unpaused",
   "DIDRegistry.DIDOwnerChanged",
   "DIDRegistry.DIDDelegateChanged",
   "DIDRegistry.DIDAttributeChanged",

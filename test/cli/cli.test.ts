@@ -444,6 +444,136 @@ for (const [engine, chainId] of [
         .to.contain("anchor was rejected by the contract: The caller is not accredited for the schema")
         .and.contain("[IssuerNotAccredited]");
     });
+
+    it("pauses the registry by committee decision: anchor and revoke refuse, verify works, unpause resumes", async function () {
+      const member = (index: number) => ({ ...env, CROSSPROOF_PRIVATE_KEY: devKey(index) });
+      const paused =
+        "The consortium committee has paused the fingerprint registry: no anchoring, revocation or reinstatement until it unpauses (verification still works)";
+      const earlier = join(dir, "before-the-pause.txt");
+      await writeFile(earlier, "anchored before the pause");
+      expect((await run("anchor", earlier, "--schema", SCHEMA)).code).to.equal(0);
+
+      const running = await run("gov", "status", "--json");
+      expect(running.code, running.stderr).to.equal(0);
+      const registry = (running.json.fingerprintRegistry as { address: string }).address;
+      const committee = running.json.committee as string;
+      expect(running.json).to.deep.include({
+        threshold: 2,
+        fingerprintRegistry: { address: registry, paused: false },
+      });
+      expect(running.json.members).to.have.length(3);
+      expect((await run("gov", "status")).stdout).to.contain(`Fingerprint registry ${registry}: running.`);
+
+      // Proposed by one member (not approving), approved by a second, executed by a third.
+      const proposed = await cli(["gov", "propose", "registry-pause", "--no-approve", "--json"], member(10));
+      expect(proposed.code, proposed.stderr).to.equal(0);
+      expect(proposed.stderr).to.equal("");
+      expect(proposed.json).to.deep.include({
+        to: registry,
+        data: "0x8456cb59",
+        description:
+          "Pause the fingerprint registry: no anchoring, revocation or reinstatement until unpaused",
+      });
+      const proposalId = String(proposed.json.proposalId);
+      const approved = await cli(["gov", "approve", proposalId, "--json"], member(11));
+      expect(approved.code, approved.stderr).to.equal(0);
+      const executed = await cli(["gov", "execute", proposalId, "--json"], member(12));
+      expect(executed.code, executed.stderr).to.equal(0);
+      expect(executed.json.status).to.equal("executed");
+
+      const status = await run("gov", "status", "--json");
+      expect(status.json.fingerprintRegistry).to.deep.equal({ address: registry, paused: true });
+      expect((await run("gov", "status")).stdout).to.contain(`Fingerprint registry ${registry}: paused.`);
+
+      // anchor refuses in one line, before hashing or journaling anything (run where a journal would go).
+      const during = join(dir, "during-the-pause.txt");
+      await writeFile(during, "sent while paused");
+      const refused = await runScript(
+        join(PROJECT_ROOT, "bin", "crossproof.js"),
+        ["anchor", during, "--schema", SCHEMA],
+        {
+          env,
+          cwd: dir,
+        },
+      );
+      expect(refused.code).to.equal(1);
+      expect(refused.stderr).to.equal(
+        `crossproof: anchor was rejected by the contract: ${paused} [EnforcedPause].\n`,
+      );
+      expect(existsSync(`${during}.proof.json`)).to.equal(false);
+      expect(existsSync(join(dir, ".crossproof")), "an anchor journal was written").to.equal(false);
+      const refusedJson = await run("anchor", during, "--schema", SCHEMA, "--json");
+      expect(refusedJson.code).to.equal(1);
+      expect(refusedJson.json).to.deep.equal({
+        error: {
+          code: "contract-revert",
+          message: `anchor was rejected by the contract: ${paused} [EnforcedPause].`,
+        },
+      });
+
+      // revoke: the contract itself rejects it with the same sentence.
+      const revoke = await run("revoke", earlier, "--reason", "superseded");
+      expect(revoke.code).to.equal(1);
+      expect(revoke.stderr.trim()).to.equal(
+        `crossproof: revoke was rejected by the contract: ${paused} [EnforcedPause].`,
+      );
+
+      // Verification is unaffected.
+      const verified = await run("verify", earlier, "--json");
+      expect(verified.code, verified.stderr).to.equal(0);
+      expect(verified.json.status).to.equal("valid");
+
+      // A second pause would revert: proposed as an alternative to the unpause (same nonce), it says so.
+      const unpause = await cli(["gov", "propose", "registry-unpause", "--json"], member(10));
+      expect(unpause.code, unpause.stderr).to.equal(0);
+      expect(unpause.stderr).to.equal("");
+      expect(unpause.json.data).to.equal("0x3f4ba83a");
+      const repeat = await cli(
+        ["gov", "propose", "registry-pause", "--nonce", String(unpause.json.nonce), "--json"],
+        member(11),
+      );
+      expect(repeat.code, repeat.stderr).to.equal(0);
+      expect(repeat.stderr.trim()).to.equal(
+        "Note: the fingerprint registry is paused already: this proposal will revert (EnforcedPause) unless an unpause executes first.",
+      );
+      const resumed = await cli(["gov", "execute", String(unpause.json.proposalId), "--json"], member(12));
+      expect(resumed.code, resumed.stderr).to.equal(0);
+      expect((await run("gov", "show", String(repeat.json.proposalId), "--json")).json.status).to.equal(
+        "superseded",
+      );
+      expect((await run("gov", "status", "--json")).json.fingerprintRegistry).to.deep.equal({
+        address: registry,
+        paused: false,
+      });
+
+      const after = await run("anchor", during, "--schema", SCHEMA, "--json");
+      expect(after.code, after.stderr).to.equal(0);
+      expect((await run("verify", during, "--json")).json.status).to.equal("valid");
+
+      // The audit index records both, by the committee, about the registry.
+      const db = join(dir, "audit.sqlite");
+      const synced = await run("audit", "sync", "--db", db, "--json");
+      expect(synced.code, synced.stderr).to.equal(0);
+      const events = await run(
+        "audit",
+        "events",
+        "--db",
+        db,
+        "--contract",
+        "FingerprintRegistry",
+        "--actor",
+        committee,
+        "--json",
+      );
+      expect(events.code, events.stderr).to.equal(0);
+      const trail = (
+        events.json as { events: { event: string; actor: string; subject: string; args: unknown }[] }
+      ).events;
+      expect(trail.map((event) => [event.event, event.actor, event.subject, event.args])).to.deep.equal([
+        ["Paused", committee.toLowerCase(), registry.toLowerCase(), { account: committee }],
+        ["Unpaused", committee.toLowerCase(), registry.toLowerCase(), { account: committee }],
+      ]);
+    });
   });
 }
 

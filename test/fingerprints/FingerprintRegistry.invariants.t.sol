@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity ^0.8.24;
 
+import {IIssuerAccreditation} from "../../contracts/interfaces/IIssuerAccreditation.sol";
 import {IFingerprintRegistry} from "../../contracts/interfaces/IFingerprintRegistry.sol";
 import {MerkleTestTree} from "../utils/MerkleTestTree.sol";
 import {FingerprintRegistryFixture} from "./FingerprintRegistry.t.sol";
@@ -30,7 +31,7 @@ abstract contract FingerprintRegistryInvariantSetup is FingerprintRegistryFixtur
         schemaIds[0] = reinstatableSchema;
         schemaIds[1] = revocableSchema;
         schemaIds[2] = finalSchema;
-        handler = new FingerprintRegistryHandler(registry, operator, issuers, schemaIds, block.timestamp);
+        handler = new FingerprintRegistryHandler(registry, operator, pauser, issuers, schemaIds, block.timestamp);
         _seedHandler();
         seededCalls = handler.calls();
         assertEq(handler.anchoredCount(), 9, "seeded anchors");
@@ -127,6 +128,21 @@ contract FingerprintRegistryInvariantTest is FingerprintRegistryInvariantSetup {
                     "leaf Revoked iff revoked"
                 );
                 assertEq(v.issuer, issuer, "verifyLeaf.issuer");
+            }
+        }
+    }
+
+    /// Every accreditation matches the ghost, and carries the pause exactly while it is active and the
+    /// registry is paused: the one slot the anchor paths read tells them of a pause.
+    function invariant_accreditationsCarryThePause() public view {
+        address[] memory issuers = handler.issuers();
+        bool pausedNow = registry.paused();
+        assertEq(pausedNow, handler.ghostPaused(), "paused vs ghost");
+        for (uint256 i; i < issuers.length; ++i) {
+            for (uint32 s = 1; s <= 3; ++s) {
+                IIssuerAccreditation.Accreditation memory a = registry.accreditationByIndex(issuers[i], s);
+                assertEq(a.active, handler.ghostAccredited(issuers[i], s), "active vs ghost");
+                assertEq(a.paused, a.active && pausedNow, "paused == active && paused()");
             }
         }
     }

@@ -15,12 +15,14 @@ import {CheatCodes} from "../utils/Vm.sol";
 
 /// @notice Deploys the AccessManager, SchemaRegistry and FingerprintRegistry wired as the Ignition
 /// modules do (register → role 1, accredit/withdrawAccreditation → role 2, both granted to
-/// `operator`), registers three schemas and accredits two issuers for all of them.
+/// `operator`; pause/unpause → role 4, granted to `pauser`), registers three schemas and accredits
+/// two issuers for all of them.
 /// @dev Pranks and expectRevert are consumed by the next external call, and sha256 is a call to
 /// precompile 0x02: every proof, root and expected value is computed before either cheatcode.
 abstract contract FingerprintRegistryFixture is CheatCodes, Assertions {
     uint64 internal constant SCHEMA_ADMIN_ROLE = 1;
     uint64 internal constant ACCREDITATION_ADMIN_ROLE = 2;
+    uint64 internal constant PAUSER_ROLE = 4;
     uint256 internal constant T0 = 1_700_000_000;
 
     /// Compact indexes of the three schemas registered in `_deploy`.
@@ -34,6 +36,7 @@ abstract contract FingerprintRegistryFixture is CheatCodes, Assertions {
 
     address internal admin = address(0xAD);
     address internal operator = address(0x0BE7);
+    address internal pauser = address(0x9A05E);
     address internal issuerA = address(0xA11CE);
     address internal issuerB = address(0xB0B);
     address internal stranger = address(0xBAD);
@@ -53,11 +56,16 @@ abstract contract FingerprintRegistryFixture is CheatCodes, Assertions {
         bytes4[] memory accreditationSelectors = new bytes4[](2);
         accreditationSelectors[0] = FingerprintRegistry.accredit.selector;
         accreditationSelectors[1] = FingerprintRegistry.withdrawAccreditation.selector;
+        bytes4[] memory pauserSelectors = new bytes4[](2);
+        pauserSelectors[0] = FingerprintRegistry.pause.selector;
+        pauserSelectors[1] = FingerprintRegistry.unpause.selector;
         vm.startPrank(admin);
         manager.setTargetFunctionRole(address(schemas), schemaSelectors, SCHEMA_ADMIN_ROLE);
         manager.setTargetFunctionRole(address(registry), accreditationSelectors, ACCREDITATION_ADMIN_ROLE);
         manager.grantRole(SCHEMA_ADMIN_ROLE, operator, 0);
+        manager.setTargetFunctionRole(address(registry), pauserSelectors, PAUSER_ROLE);
         manager.grantRole(ACCREDITATION_ADMIN_ROLE, operator, 0);
+        manager.grantRole(PAUSER_ROLE, pauser, 0);
         vm.stopPrank();
 
         reinstatableSchema = _registerSchema("test.reinstatable", true, true);

@@ -9,7 +9,8 @@ import {CheatCodes} from "../utils/Vm.sol";
 /// @notice Drives a FingerprintRegistry for invariant tests: several accredited issuers anchor,
 /// batch, revoke and reinstate fingerprints drawn from a small shared pool (so they collide and try
 /// to take over each other's records), time moves on and accreditations come and go.
-/// Revoking and reinstating need the record's issuer to be accredited for its schema now.
+/// Revoking and reinstating need the record's issuer to be accredited for its schema now, and
+/// every change to records needs the registry not to be paused (the pauser pauses and unpauses).
 /// @dev The invariant runner ignores reverts (failOnRevert = false), so the handler never asserts:
 /// it records anything unexpected in `violations` / `unexpectedFailures`, which the invariants check.
 /// Schema indexes follow FingerprintRegistryFixture: 1 revocable and reinstatable, 2 revocable
@@ -30,6 +31,7 @@ contract FingerprintRegistryHandler is CheatCodes {
 
     FingerprintRegistry public immutable registry;
     address public immutable operator;
+    address public immutable pauser;
     bytes32[] internal _schemaIds; // by index - 1
     address[] internal _issuers;
     address public constant OUTSIDER = address(0xBAD0);
@@ -51,6 +53,7 @@ contract FingerprintRegistryHandler is CheatCodes {
     mapping(address issuer => mapping(uint32 schemaIndex => bool active)) public ghostAccredited;
     mapping(address issuer => mapping(uint32 schemaIndex => uint256 accreditedAt)) internal _accreditedAt;
     mapping(address issuer => mapping(uint32 schemaIndex => uint256 from)) internal _windowFrom;
+    bool public ghostPaused;
 
     /// Something succeeded that must not have (e.g. a foreign revocation). Must stay 0.
     uint256 public violations;
@@ -68,12 +71,14 @@ contract FingerprintRegistryHandler is CheatCodes {
     constructor(
         FingerprintRegistry registry_,
         address operator_,
+        address pauser_,
         address[] memory issuers_,
         bytes32[] memory schemaIds_,
         uint256 accreditedAt
     ) {
         registry = registry_;
         operator = operator_;
+        pauser = pauser_;
         _issuers = issuers_;
         _schemaIds = schemaIds_;
         for (uint256 i; i < POOL_SIZE; ++i) {
@@ -122,7 +127,7 @@ contract FingerprintRegistryHandler is CheatCodes {
         bytes32 fingerprint = _pool[fingerprintSeed % POOL_SIZE];
         uint32 schemaIndex = _schemaIndex(schemaSeed);
         uint64 expiresAt = _expiry(expirySeed);
-        bool expectSuccess = ghostAccredited[issuer][schemaIndex] && firstIssuer[fingerprint] == address(0);
+        bool expectSuccess = _mayChangeRecords(issuer, schemaIndex) && firstIssuer[fingerprint] == address(0);
 
         vm.prank(issuer);
         try registry.anchor(fingerprint, schemaIndex, expiresAt) {
@@ -139,7 +144,7 @@ contract FingerprintRegistryHandler is CheatCodes {
         uint32 schemaIndex = _schemaIndex(schemaSeed);
         uint256 count = bound(countSeed, 1, 4);
         bytes32[] memory fingerprints = new bytes32[](count);
-        bool expectSuccess = ghostAccredited[issuer][schemaIndex];
+        bool expectSuccess = _mayChangeRecords(issuer, schemaIndex);
         for (uint256 i; i < count; ++i) {
             // Consecutive pool entries: distinct while count <= POOL_SIZE.
             fingerprints[i] = _pool[(fingerprintSeed + i) % POOL_SIZE];
@@ -175,7 +180,7 @@ contract FingerprintRegistryHandler is CheatCodes {
             leaves[i] = _pool[(leafSeed + i * 7) % POOL_SIZE];
         }
         bytes32 root = leaves.root();
-        bool expectSuccess = ghostAccredited[issuer][schemaIndex] && batchIssuer[root] == address(0);
+        bool expectSuccess = _mayChangeRecords(issuer, schemaIndex) && batchIssuer[root] == address(0);
 
         vm.prank(issuer);
         bool ok;
@@ -209,7 +214,7 @@ contract FingerprintRegistryHandler is CheatCodes {
         bool isOwner = caller == firstIssuer[fingerprint];
         bool expectSuccess =
             isOwner &&
-                ghostAccredited[caller][ghostSchema[fingerprint]] &&
+                _mayChangeRecords(caller, ghostSchema[fingerprint]) &&
                 ghostSchema[fingerprint] != 3 &&
                 reason != 0 &&
                 !ghostRevoked[fingerprint];
@@ -232,7 +237,7 @@ contract FingerprintRegistryHandler is CheatCodes {
         address caller = _caller(callerSeed, firstIssuer[fingerprint]);
         bool isOwner = caller == firstIssuer[fingerprint];
         bool expectSuccess =
-            isOwner && ghostAccredited[caller][1] && ghostSchema[fingerprint] == 1 && ghostRevoked[fingerprint];
+            isOwner && _mayChangeRecords(caller, 1) && ghostSchema[fingerprint] == 1 && ghostRevoked[fingerprint];
 
         vm.prank(caller);
         try registry.reinstate(fingerprint) {
@@ -263,7 +268,7 @@ contract FingerprintRegistryHandler is CheatCodes {
         bool isOwner = caller == b.issuer;
         bool expectSuccess =
             isOwner &&
-                ghostAccredited[caller][b.schemaIndex] &&
+                _mayChangeRecords(caller, b.schemaIndex) &&
                 !corrupt &&
                 b.schemaIndex != 3 &&
                 reason != 0 &&
@@ -292,7 +297,7 @@ contract FingerprintRegistryHandler is CheatCodes {
         bool isOwner = caller == b.issuer;
         bool expectSuccess =
             isOwner &&
-                ghostAccredited[caller][1] &&
+                _mayChangeRecords(caller, 1) &&
                 !corrupt &&
                 b.schemaIndex == 1 &&
                 ghostLeafRevoked[b.root][fingerprint];
@@ -377,6 +382,27 @@ contract FingerprintRegistryHandler is CheatCodes {
         }
     }
 
+    /// @dev Pauses a running registry or unpauses a paused one; with `repeat`, tries the same again
+    /// (pause while paused, unpause while running), which must fail.
+    function togglePause(bool repeat) external {
+        ++calls;
+        bool pausing = repeat ? ghostPaused : !ghostPaused;
+        bool ok;
+        vm.prank(pauser);
+        if (pausing) {
+            try registry.pause() {
+                ok = true;
+            } catch {}
+        } else {
+            try registry.unpause() {
+                ok = true;
+            } catch {}
+        }
+        if (ok && repeat) _violation("a repeated pause or unpause succeeded");
+        if (!ok && !repeat) _unexpected("pause or unpause by the pauser failed");
+        if (ok) ghostPaused = pausing;
+    }
+
     // ---------------------------------------------------------------- internals
 
     function _recordAnchor(bytes32 fingerprint, address issuer, uint32 schemaIndex) private {
@@ -403,6 +429,11 @@ contract FingerprintRegistryHandler is CheatCodes {
                 proof[0] = ~proof[0];
             }
         }
+    }
+
+    /// @dev Whether `issuer` may anchor, revoke or reinstate records of `schemaIndex` now.
+    function _mayChangeRecords(address issuer, uint32 schemaIndex) private view returns (bool) {
+        return ghostAccredited[issuer][schemaIndex] && !ghostPaused;
     }
 
     function _issuer(uint256 seed) private view returns (address) {

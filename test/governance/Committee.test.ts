@@ -8,7 +8,7 @@ import { network } from "hardhat";
 import { encodeFunctionData, getAddress, parseEventLogs, zeroHash, type Hex } from "viem";
 
 import CrossproofModule from "../../ignition/modules/Crossproof.ts";
-import { ISSUER_ADMIN_SELECTORS, ROLE_IDS } from "../../ignition/modules/roles.ts";
+import { ISSUER_ADMIN_SELECTORS, PAUSER_SELECTORS, ROLE_IDS } from "../../ignition/modules/roles.ts";
 import {
   accessManagerAbi,
   committeeProposalsAbi,
@@ -18,6 +18,7 @@ import {
 } from "../../src/sdk/abis.ts";
 import { transact, type SigningClient } from "../../src/sdk/actions/transact.ts";
 import { ContractRevertError, InvalidInputError } from "../../src/sdk/errors.ts";
+import { isRegistryPaused, registryPauseCalls } from "../../src/sdk/fingerprints/actions.ts";
 import {
   approvedHashSignatures,
   approveProposal,
@@ -101,20 +102,30 @@ async function hasRole(
   roleId: bigint,
   account: Hex,
 ): Promise<boolean> {
-  const [member] = await publicClient.readContract({
+  return (await roleOf(publicClient, accessManager, roleId, account)).member;
+}
+
+/** Whether `account` holds `roleId`, and the execution delay it acts with. */
+async function roleOf(
+  publicClient: Awaited<ReturnType<typeof viem.getPublicClient>>,
+  accessManager: Hex,
+  roleId: bigint,
+  account: Hex,
+): Promise<{ member: boolean; executionDelay: number }> {
+  const [member, executionDelay] = await publicClient.readContract({
     address: accessManager,
     abi: accessManagerAbi,
     functionName: "hasRole",
     args: [roleId, account],
   });
-  return member;
+  return { member, executionDelay };
 }
 
 describe("Committee governance (the composed Ignition module)", function () {
   describe("deployment ceremony", function () {
     it("hands every power to the committee: the deployer keeps no role", async function () {
       const { deployer, contracts, publicClient } = await networkHelpers.loadFixture(deploySystem);
-      for (const roleId of [roles.admin, roles.schemaAdmin, roles.accreditationAdmin, roles.issuerAdmin]) {
+      for (const roleId of Object.values(roles)) {
         expect(
           await hasRole(publicClient, contracts.accessManager, roleId, deployer.account.address),
         ).to.equal(false, `deployer still holds role ${roleId}`);
@@ -128,6 +139,9 @@ describe("Committee governance (the composed Ignition module)", function () {
       expect(
         await hasRole(publicClient, contracts.accessManager, roles.issuerAdmin, contracts.committee),
       ).to.equal(true);
+      expect(
+        await roleOf(publicClient, contracts.accessManager, roles.pauser, contracts.committee),
+      ).to.deep.equal({ member: true, executionDelay: 0 });
       // Only the IssuerRegistry changes accreditations, not even the committee directly.
       expect(
         await hasRole(
@@ -146,7 +160,25 @@ describe("Committee governance (the composed Ignition module)", function () {
       expect(ROLE_IDS.schemaAdmin).to.equal(roles.schemaAdmin);
       expect(ROLE_IDS.accreditationAdmin).to.equal(roles.accreditationAdmin);
       expect(ROLE_IDS.issuerAdmin).to.equal(roles.issuerAdmin);
+      expect(ROLE_IDS.pauser).to.equal(roles.pauser);
       expect(ISSUER_ADMIN_SELECTORS).to.have.length(6);
+      expect(PAUSER_SELECTORS).to.deep.equal(["0x8456cb59", "0x3f4ba83a"]);
+    });
+
+    it("maps the fingerprint registry's pause and unpause to the pauser role, and nothing else's", async function () {
+      const { contracts, publicClient } = await networkHelpers.loadFixture(deploySystem);
+      const roleOfSelector = (target: Hex, selector: Hex) =>
+        publicClient.readContract({
+          address: contracts.accessManager,
+          abi: accessManagerAbi,
+          functionName: "getTargetFunctionRole",
+          args: [target, selector],
+        });
+      for (const selector of PAUSER_SELECTORS) {
+        expect(await roleOfSelector(contracts.fingerprintRegistry, selector)).to.equal(roles.pauser);
+        // The same selectors elsewhere stay admin-only (role 0).
+        expect(await roleOfSelector(contracts.schemaRegistry, selector)).to.equal(roles.admin);
+      }
     });
 
     it("leaves the deployer unable to grant roles or register schemas", async function () {
@@ -527,7 +559,74 @@ describe("Committee governance (the composed Ignition module)", function () {
     });
   });
 
+  describe("pausing the fingerprint registry", function () {
+    it("pauses and unpauses by committee decision; a stranger or the deployer cannot", async function () {
+      const { alice, bob, deployer, stranger, contracts, publicClient, agenda } =
+        await networkHelpers.loadFixture(deploySystem);
+      const registry = { fingerprintRegistry: contracts.fingerprintRegistry };
+      for (const account of [deployer, stranger]) {
+        try {
+          await transact(account, {
+            address: contracts.fingerprintRegistry,
+            abi: fingerprintRegistryAbi,
+            functionName: "pause",
+            args: [],
+          });
+          expect.fail("paused without the pauser role");
+        } catch (error) {
+          expect((error as ContractRevertError).errorName).to.equal("AccessManagedUnauthorized");
+        }
+      }
+      expect(await isRegistryPaused(publicClient, registry)).to.equal(false);
+      const decide = async (call: { to: Hex; data: Hex }, description: string) => {
+        const { proposalId } = await submitProposal(alice, { ...agenda, ...call, description });
+        await approveProposal(alice, { committee: contracts.committee, proposalId });
+        return executeProposal(bob, { ...agenda, proposalId });
+      };
+      const paused = await decide(registryPauseCalls.pause(contracts.fingerprintRegistry), "Pause");
+      expect(
+        parseEventLogs({ abi: fingerprintRegistryAbi, logs: paused.receipt.logs, eventName: "Paused" }).map(
+          (event) => event.args.account,
+        ),
+      ).to.deep.equal([contracts.committee]);
+      expect(await isRegistryPaused(publicClient, registry)).to.equal(true);
+      const unpaused = await decide(registryPauseCalls.unpause(contracts.fingerprintRegistry), "Unpause");
+      expect(
+        parseEventLogs({
+          abi: fingerprintRegistryAbi,
+          logs: unpaused.receipt.logs,
+          eventName: "Unpaused",
+        }).map((event) => event.args.account),
+      ).to.deep.equal([contracts.committee]);
+      expect(await isRegistryPaused(publicClient, registry)).to.equal(false);
+    });
+  });
+
   describe("with an execution delay", function () {
+    it("leaves the pauser role without delay: the committee pauses at once, unscheduled", async function () {
+      const { alice, bob, contracts, publicClient, agenda } =
+        await networkHelpers.loadFixture(deploySystemWithDelay);
+      expect(
+        await roleOf(publicClient, contracts.accessManager, roles.issuerAdmin, contracts.committee),
+      ).to.deep.equal({ member: true, executionDelay: 3600 });
+      expect(
+        await roleOf(publicClient, contracts.accessManager, roles.pauser, contracts.committee),
+      ).to.deep.equal({ member: true, executionDelay: 0 });
+      const call = registryPauseCalls.pause(contracts.fingerprintRegistry);
+      const schedule = await getCommitteeSchedule(publicClient, {
+        accessManager: contracts.accessManager,
+        committee: contracts.committee,
+        call,
+      });
+      expect(schedule.delaySeconds).to.equal(0);
+      const { proposalId } = await submitProposal(alice, { ...agenda, ...call, description: "Pause now" });
+      await approveProposal(alice, { committee: contracts.committee, proposalId });
+      await executeProposal(bob, { ...agenda, proposalId });
+      expect(
+        await isRegistryPaused(publicClient, { fingerprintRegistry: contracts.fingerprintRegistry }),
+      ).to.equal(true);
+    });
+
     it("needs the change scheduled first, then executes it once the delay has passed", async function () {
       const { alice, bob, contracts, publicClient, agenda } =
         await networkHelpers.loadFixture(deploySystemWithDelay);

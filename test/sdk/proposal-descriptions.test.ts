@@ -2,6 +2,7 @@ import { expect } from "chai";
 import { encodeFunctionData, getAddress, zeroHash, type Hex } from "viem";
 
 import { accessManagerAbi, safeAbi, schemaRegistryAbi } from "../../src/sdk/abis.ts";
+import { registryPauseCalls } from "../../src/sdk/fingerprints/actions.ts";
 import { scheduledCall } from "../../src/sdk/governance/committee.ts";
 import {
   decodeProposalCall,
@@ -110,6 +111,41 @@ describe("src/sdk/governance/describe.ts", function () {
       data: encodeFunctionData({ abi: safeAbi, functionName: "changeThreshold", args: [3n] }),
     };
     expect(describeProposalCall(threshold, context)).to.equal("Change the committee threshold to 3");
+  });
+
+  it("describes the committee's pause and unpause of the fingerprint registry", function () {
+    const registry = contracts.FingerprintRegistry;
+    const pause = registryPauseCalls.pause(registry);
+    const unpause = registryPauseCalls.unpause(registry);
+    expect(pause).to.deep.equal({ to: registry, data: "0x8456cb59" });
+    expect(decodeProposalCall(pause, context)).to.deep.equal({
+      contract: "FingerprintRegistry",
+      functionName: "pause",
+      args: [],
+    });
+    expect(describeProposalCall(pause, context)).to.equal(
+      "Pause the fingerprint registry: no anchoring, revocation or reinstatement until unpaused",
+    );
+    expect(describeProposalCall(unpause, context)).to.equal(
+      "Unpause the fingerprint registry: anchoring, revocation and reinstatement resume",
+    );
+    // The pauser role has no delay, but a schedule of it still reads as one.
+    expect(describeProposalCall(scheduledCall(contracts.AccessManager, pause), context)).to.equal(
+      "Schedule: Pause the fingerprint registry: no anchoring, revocation or reinstatement until unpaused",
+    );
+    // pause() sent to another contract is not the registry's.
+    expect(describeProposalCall({ ...pause, to: contracts.IssuerRegistry }, context)).to.equal(
+      "Call IssuerRegistry with unknown data (selector 0x8456cb59)",
+    );
+    const grantPauser = {
+      to: contracts.AccessManager,
+      data: encodeFunctionData({
+        abi: accessManagerAbi,
+        functionName: "grantRole",
+        args: [roles.pauser, STRANGER, 0],
+      }),
+    };
+    expect(describeProposalCall(grantPauser, context)).to.equal(`Grant role pauser to ${STRANGER}`);
   });
 
   it("decodes by the target's own ABI, and says so when it cannot", function () {

@@ -56,6 +56,23 @@ describe("src/sdk/revert-messages.ts", function () {
     );
   });
 
+  it("says the registry is paused, or is not, for Pausable's errors", function () {
+    expect(describeRevert("EnforcedPause", [])).to.equal(
+      "The consortium committee has paused the fingerprint registry: no anchoring, revocation or reinstatement until it unpauses (verification still works).",
+    );
+    expect(describeRevert("ExpectedPause", [])).to.equal("The fingerprint registry is not paused.");
+    expect(describeRevert("AccessManagerUnauthorizedAccount", [ISSUER, 4n])).to.equal(
+      `The account ${getAddress(ISSUER)} does not hold the pauser role; the committee grants roles.`,
+    );
+    const rejection = new ContractRevertError("anchor was rejected by the contract: EnforcedPause().", {
+      errorName: "EnforcedPause",
+      errorArgs: [],
+    });
+    expect(describeContractError(new ViemBaseError("outer", { cause: rejection }))).to.match(
+      /^The consortium committee has paused the fingerprint registry/,
+    );
+  });
+
   it("knows nothing of undeclared errors, and finds a rejection inside a chain of causes", function () {
     expect(describeRevert("NoSuchError", [])).to.equal(undefined);
     const rejection = new ContractRevertError("anchor was rejected", {

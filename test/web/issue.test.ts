@@ -3,9 +3,11 @@
  * with an expiry and its package downloaded, then verified on Verify; a folder anchored as one
  * Merkle batch with a progress bar and all its packages downloaded as a .zip (read back here, CRCs
  * checked) and a leaf verified; a leaf revoked with a reason and a replacement; the salts journal
- * that survives a closed tab (recovered from the chain's events, or found never sent); and the
- * refusals in words: not connected, a document kind the lab is not accredited for, another
- * issuer's revocation, a rejected transaction.
+ * that survives a closed tab (recovered from the chain's events, or found never sent); the
+ * committee's pause of the registry (proposed, approved and executed on the Identity page by dev
+ * accounts 10 and 11), which stops anchoring and revocation here but not Verify; and the refusals
+ * in words: not connected, a document kind the lab is not accredited for, another issuer's
+ * revocation, a rejected transaction.
  */
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { basename, join } from "node:path";
@@ -16,16 +18,24 @@ import type { Download, Page } from "playwright-core";
 import type { Hex } from "viem";
 
 import { devKey } from "../../scripts/lib/local-chain.ts";
-import { consortium, demoSchemas } from "../../src/demo/consortium.ts";
-import { anchorFingerprint, getSchemaIndex } from "../../src/sdk/fingerprints/actions.ts";
+import { consortium, demoCommittee, demoSchemas } from "../../src/demo/consortium.ts";
+import {
+  anchorFingerprint,
+  getSchemaIndex,
+  isRegistryPaused,
+  registryPauseCalls,
+} from "../../src/sdk/fingerprints/actions.ts";
 import { parseDataPackage, type DataPackage } from "../../src/sdk/fingerprints/package.ts";
 import { computeFingerprint, hashDocument, randomSalt } from "../../src/sdk/fingerprints/spec.ts";
+import { committeeDecision, getCommittee } from "../../src/sdk/governance/committee.ts";
 import { schemaIdOf } from "../../src/sdk/schemas/schemas.ts";
 import { startWebFixture, type WebFixture } from "./fixture.ts";
 
 /** Unique to this file. */
 const CHAIN_ID = 31_410;
 const LAB = consortium.macaoLab;
+const MEMBER_1 = demoCommittee[0]!;
+const MEMBER_2 = demoCommittee[1]!;
 
 /** The entries of a stored (uncompressed) ZIP, read from its local headers, each CRC checked. */
 function unzipStored(bytes: Buffer): Map<string, string> {
@@ -382,6 +392,161 @@ describe("web app: Issue (Chromium)", function () {
     const recovered: DataPackage = parseDataPackage(JSON.parse(await readFile(proof, "utf8")), proof);
     expect(recovered.anchor).to.deep.include({ kind: "single", transactionHash });
     expect(await verifyOnVerifyPage(file, proof)).to.equal("valid");
+  });
+
+  /** Selects another wallet account and waits until the page shows it. */
+  async function switchTo(key: Hex) {
+    await fixture.wallet.switchAccount(key, page);
+    await page.getByTestId("wallet-account").filter({ hasText: fixture.wallet.address }).waitFor();
+  }
+
+  async function goTo(link: string, heading: string) {
+    await page
+      .getByRole("navigation", { name: "Pages" })
+      .getByRole("link", { name: link, exact: true })
+      .click();
+    await page.getByRole("heading", { name: heading }).waitFor();
+  }
+
+  /**
+   * On the Identity page: member 1 proposes `change` (approving it as well), member 2 approves
+   * and executes it. Resolves once the page shows the registry's new state.
+   */
+  async function committeeDecides(change: string, description: string, paused: boolean) {
+    await goTo("Identity", "Identity and governance");
+    await switchTo(devKey(10));
+    await page.getByTestId("committee").filter({ hasText: "Your account is a member." }).waitFor();
+    await page.locator(`[data-testid="registry-state"][data-paused="${!paused}"]`).waitFor();
+    const { nonce } = await getCommittee(fixture.history.publicClient, {
+      committee: fixture.history.manifest.contracts.Committee as Hex,
+    });
+    await page.getByLabel("Change", { exact: true }).selectOption({ label: change });
+    expect(await page.getByTestId("proposal-preview").textContent()).to.equal(
+      `This proposes: ${description}.`,
+    );
+    await page.getByRole("button", { name: "Propose", exact: true }).click();
+    expect(await outcome("proposal-action"))
+      .to.match(new RegExp(`^done: Proposed #${nonce}: `))
+      .and.contain(`: ${description}, with your approval. Transaction 0x`);
+    await switchTo(devKey(11));
+    await page.getByRole("button", { name: `Approve proposal #${nonce}` }).click();
+    expect(await outcome("proposal-action")).to.match(new RegExp(`^done: Approved proposal #${nonce}\\.`));
+    await page.getByRole("button", { name: `Execute proposal #${nonce}` }).click();
+    expect(await outcome("proposal-action")).to.match(
+      new RegExp(`^done: Executed proposal #${nonce}: .+\\. Transaction 0x[0-9a-f]{64}\\.$`),
+    );
+    // The page reads the registry again after the execution.
+    await page.locator(`[data-testid="registry-state"][data-paused="${paused}"]`).waitFor();
+  }
+
+  const fingerprintRegistry = () => fixture.history.manifest.contracts.FingerprintRegistry as Hex;
+
+  /** Unpauses the registry from Node if a test left it paused, so that the others find it running. */
+  async function unpauseIfPaused() {
+    const { history } = fixture;
+    if (await isRegistryPaused(history.publicClient, { fingerprintRegistry: fingerprintRegistry() }))
+      await committeeDecision({
+        committee: history.manifest.contracts.Committee as Hex,
+        committeeProposals: history.manifest.contracts.CommitteeProposals as Hex,
+        ...registryPauseCalls.unpause(fingerprintRegistry()),
+        description: "Unpause the fingerprint registry (test clean-up)",
+        members: [history.wallet(MEMBER_1), history.wallet(MEMBER_2)],
+      });
+  }
+
+  it("disables anchoring and revocation with a notice, keeps Verify working, and anchors again once unpaused", async function () {
+    this.timeout(240_000);
+    try {
+      const earlier = join(documents, "before-the-pause.txt");
+      await writeFile(
+        earlier,
+        "Macao Public Health Laboratory\nanchored before the committee paused the registry\n",
+      );
+      await openIssue();
+      await connect();
+      await page.getByLabel("Documents", { exact: true }).setInputFiles(earlier);
+      await page.getByRole("button", { name: "Anchor document" }).click();
+      expect(await outcome("anchor-status")).to.match(/^done: Anchored before-the-pause\.txt in block \d+\./);
+      const proof = await saved(page.waitForEvent("download"), documents, () =>
+        page.getByRole("button", { name: "before-the-pause.txt.proof.json" }).click(),
+      );
+      await page.getByRole("button", { name: "I have saved the packages" }).click();
+      expect(await page.getByTestId("registry-paused").count()).to.equal(0);
+
+      await committeeDecides(
+        "Pause the fingerprint registry",
+        "Pause the fingerprint registry: no anchoring, revocation or reinstatement until unpaused",
+        true,
+      );
+      expect(await page.getByTestId("registry-state").textContent()).to.equal(
+        "The fingerprint registry is paused by the committee: no anchoring, revocation or reinstatement until it unpauses; verification still works.",
+      );
+      await fixture.screenshots("identity-registry-paused");
+      // Now the committee can only unpause it.
+      expect(
+        await page.getByLabel("Change", { exact: true }).locator("option").allTextContents(),
+      ).to.deep.equal([
+        "Recognise an applicant",
+        "Grant a document kind",
+        "Unpause the fingerprint registry",
+      ]);
+      expect(
+        await isRegistryPaused(fixture.history.publicClient, { fingerprintRegistry: fingerprintRegistry() }),
+      ).to.be.true;
+
+      // The lab opens the Issue page: told before it hashes anything, and its actions are disabled.
+      await switchTo(devKey(1));
+      await goTo("Issue", "Issue documents");
+      await page.getByTestId("issuer-summary").filter({ hasText: LAB.name }).waitFor();
+      const notice = page.getByTestId("registry-paused");
+      expect(await notice.textContent()).to.equal(
+        "The consortium committee has paused the fingerprint registry: anchoring, revocation and reinstatement are stopped; verification still works.",
+      );
+      const during = join(documents, "during-the-pause.txt");
+      await writeFile(during, "not anchored while the registry is paused\n");
+      await page.getByLabel("Documents", { exact: true }).setInputFiles(during);
+      const anchorButton = page.getByRole("button", { name: "Anchor document" });
+      expect(await anchorButton.isDisabled()).to.be.true;
+      expect(await anchorButton.getAttribute("aria-describedby")).to.equal(await notice.getAttribute("id"));
+      await page.getByLabel("Its data package (.proof.json)").setInputFiles(proof);
+      expect(await page.getByRole("button", { name: "Revoke" }).isDisabled()).to.be.true;
+      expect(await page.getByTestId("registry-paused-hint").allTextContents()).to.deep.equal([
+        "Anchoring is stopped while the fingerprint registry is paused.",
+        "Revocation is stopped while the fingerprint registry is paused.",
+      ]);
+      await fixture.screenshots("issue-paused");
+      // The notice stays after a reload.
+      await page.reload();
+      await page.getByTestId("issuer-summary").filter({ hasText: LAB.name }).waitFor();
+      await notice.waitFor();
+      // The credit agency is told too on the Orders page, where it anchors its reports.
+      await switchTo(devKey(7));
+      await goTo("Orders", "Credit orders");
+      await page.locator(`[data-testid="orders-role"][data-role="agency"]`).waitFor();
+      expect(await notice.textContent()).to.contain("has paused the fingerprint registry");
+
+      // Verification is not affected.
+      expect(await verifyOnVerifyPage(earlier, proof)).to.equal("valid");
+
+      await committeeDecides(
+        "Unpause the fingerprint registry",
+        "Unpause the fingerprint registry: anchoring, revocation and reinstatement resume",
+        false,
+      );
+      expect(await page.getByTestId("registry-state").textContent()).to.match(
+        /^The fingerprint registry is running: issuers anchor, revoke and reinstate\./,
+      );
+
+      await switchTo(devKey(1));
+      await goTo("Issue", "Issue documents");
+      await page.getByTestId("issuer-summary").filter({ hasText: LAB.name }).waitFor();
+      await page.getByLabel("Documents", { exact: true }).setInputFiles(during);
+      await page.getByRole("button", { name: "Anchor document" }).click();
+      expect(await outcome("anchor-status")).to.match(/^done: Anchored during-the-pause\.txt in block \d+\./);
+      expect(await page.getByTestId("registry-paused").count()).to.equal(0);
+    } finally {
+      await unpauseIfPaused();
+    }
   });
 
   it("logged no errors in the page and no failed requests", function () {

@@ -2,6 +2,8 @@
  * Issue (wallet): an accredited issuer anchors one document, or a folder of them as one Merkle
  * batch, and downloads each document's data package (one at a time, or all in a .zip); and revokes
  * a document it issued, with a reason. Documents are hashed in this browser and never leave it.
+ * While the consortium committee has paused the registry, a notice says so and both actions are
+ * disabled.
  */
 import { useCallback, useEffect, useId, useState, type DragEvent } from "react";
 import type { Hex } from "viem";
@@ -30,6 +32,14 @@ import {
 } from "../issuing.ts";
 import { ActionStatus, SignerNotice, useAction, useSigner, type Signer } from "../transactions.tsx";
 import { packageText, PACKAGE_SUFFIX, readDataPackageFile } from "../package-file.ts";
+import {
+  REGISTRY_PAUSED_NOTICE,
+  REGISTRY_PAUSED_NOTICE_ID,
+  RegistryPausedHint,
+  RegistryPausedNotice,
+  useRegistryPause,
+  type RegistryPause,
+} from "../registry-pause.tsx";
 import { zip } from "../zip.ts";
 
 const FINGERPRINT = /^0x[0-9a-fA-F]{64}$/;
@@ -39,6 +49,7 @@ type Issued = { journal: AnchorJournal; packages: DataPackage[] };
 export function IssuePage() {
   const { config, reader } = useApp();
   const signer = useSigner();
+  const pause = useRegistryPause();
   const [issuer, setIssuer] = useState<Issuer>();
   const [schemas, setSchemas] = useState<Schema[]>([]);
   const [loadError, setLoadError] = useState<string>();
@@ -79,14 +90,15 @@ export function IssuePage() {
         The documents are hashed in this browser and never leave it; only salted fingerprints go on{" "}
         {config.chainName}.
       </p>
+      <RegistryPausedNotice pause={pause} />
       <IssuerSummary signer={signer} issuer={issuer} schemas={schemas} />
       {loadError && (
         <p className="error" role="alert">
           {loadError}
         </p>
       )}
-      <AnchorCard signer={signer} issuer={issuer} schemas={schemas} />
-      <RevokeCard signer={signer} />
+      <AnchorCard signer={signer} issuer={issuer} schemas={schemas} pause={pause} />
+      <RevokeCard signer={signer} pause={pause} />
     </>
   );
 }
@@ -112,7 +124,17 @@ function IssuerSummary({ signer, issuer, schemas }: { signer: Signer; issuer?: I
   );
 }
 
-function AnchorCard({ signer, issuer, schemas }: { signer: Signer; issuer?: Issuer; schemas: Schema[] }) {
+function AnchorCard({
+  signer,
+  issuer,
+  schemas,
+  pause,
+}: {
+  signer: Signer;
+  issuer?: Issuer;
+  schemas: Schema[];
+  pause: RegistryPause;
+}) {
   const { config, reader } = useApp();
   const ids = { files: useId(), folder: useId(), schema: useId(), expiry: useId(), progress: useId() };
   const action = useAction(signer);
@@ -170,6 +192,9 @@ function AnchorCard({ signer, issuer, schemas }: { signer: Signer; issuer?: Issu
         : `Anchoring ${documents.length} documents as one batch`,
       async (client, progress) => {
         if (documents.length === 0) throw new InvalidInputError("Choose one or more documents first.");
+        // Asked afresh (the committee may have paused it since the page read it): nothing is hashed
+        // or journalled for an anchoring the registry would refuse.
+        if (await pause.reload()) throw new InvalidInputError(REGISTRY_PAUSED_NOTICE);
         if (!chosenSchema) throw new InvalidInputError("No document kind is registered on this chain yet.");
         const expires = expiresAt();
         progress("Hashing in this browser…");
@@ -406,10 +431,15 @@ function AnchorCard({ signer, issuer, schemas }: { signer: Signer; issuer?: Issu
         {signer.problem ? (
           <SignerNotice signer={signer} />
         ) : (
-          <button type="submit" disabled={action.busy || documents.length === 0}>
+          <button
+            type="submit"
+            disabled={action.busy || documents.length === 0 || pause.paused === true}
+            aria-describedby={pause.paused === true ? REGISTRY_PAUSED_NOTICE_ID : undefined}
+          >
             {documents.length > 1 ? `Anchor ${documents.length} documents` : "Anchor document"}
           </button>
         )}
+        <RegistryPausedHint pause={pause} what="Anchoring" />
       </form>
       <ActionStatus state={action.state} testId="anchor-status" />
       {issued && <Packages issued={issued} onSaveAll={saveAll} onSaved={packagesSaved} />}
@@ -478,7 +508,7 @@ function Packages({
   );
 }
 
-function RevokeCard({ signer }: { signer: Signer }) {
+function RevokeCard({ signer, pause }: { signer: Signer; pause: RegistryPause }) {
   const { config } = useApp();
   const ids = { proof: useId(), fingerprint: useId(), reason: useId(), replacement: useId() };
   const action = useAction(signer);
@@ -516,6 +546,8 @@ function RevokeCard({ signer }: { signer: Signer }) {
 
   async function revoke() {
     await action.run("Revoking", async (client) => {
+      // Asked afresh: the committee may have paused the registry since the page read it.
+      if (await pause.reload()) throw new InvalidInputError(REGISTRY_PAUSED_NOTICE);
       const chosen = await target();
       const supersededBy = replacement.trim();
       if (supersededBy !== "" && !FINGERPRINT.test(supersededBy))
@@ -609,10 +641,15 @@ function RevokeCard({ signer }: { signer: Signer }) {
         {signer.problem ? (
           <SignerNotice signer={signer} />
         ) : (
-          <button type="submit" disabled={action.busy}>
+          <button
+            type="submit"
+            disabled={action.busy || pause.paused === true}
+            aria-describedby={pause.paused === true ? REGISTRY_PAUSED_NOTICE_ID : undefined}
+          >
             Revoke
           </button>
         )}
+        <RegistryPausedHint pause={pause} what="Revocation" />
       </form>
       <ActionStatus state={action.state} testId="revoke-status" />
     </section>

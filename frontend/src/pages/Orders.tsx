@@ -5,7 +5,8 @@
  * rejects, and delivers: the report is fingerprinted in this browser, anchored by the agency's
  * wallet under the credit-report schema and delivered, and its data package offered for download
  * (the bank checks report and package on the Verify page). Any other account sees the orders about
- * it. Every order shows its timeline, rebuilt from the chain's events.
+ * it. Every order shows its timeline, rebuilt from the chain's events. While the consortium
+ * committee has paused the fingerprint registry, an agency is told so and cannot anchor a report.
  */
 import { useCallback, useEffect, useId, useState, type ReactNode } from "react";
 import { getAddress, zeroHash, type Address, type Hex } from "viem";
@@ -46,6 +47,13 @@ import { formatTime } from "../format.ts";
 import { parseAddress } from "../inputs.ts";
 import { packageText, PACKAGE_SUFFIX } from "../package-file.ts";
 import { deliverReport, labelTimeline, readDelivery, type Step } from "../orders-delivery.ts";
+import {
+  REGISTRY_PAUSED_NOTICE_ID,
+  RegistryPausedHint,
+  RegistryPausedNotice,
+  useRegistryPause,
+  type RegistryPause,
+} from "../registry-pause.tsx";
 import { followLink } from "../router.ts";
 import { ActionStatus, SignerNotice, useAction, useSigner, type Signer } from "../transactions.tsx";
 
@@ -83,6 +91,7 @@ export function OrdersPage() {
   const creditOrderBook = getAddress(config.contracts.CreditOrderBook);
   const signer = useSigner();
   const directory = useDirectory();
+  const pause = useRegistryPause();
   const account = signer.account;
   const [role, setRole] = useState<Role>({ kind: "unknown" });
   const [book, setBook] = useState<Book>();
@@ -178,6 +187,8 @@ export function OrdersPage() {
       </p>
       <SignerNotice signer={signer} />
       <RoleNotice role={role} account={account} />
+      {/* Only an agency anchors (its reports); the others' actions do not touch the registry. */}
+      {role.kind === "agency" && <RegistryPausedNotice pause={pause} />}
 
       {role.kind === "bank" && account && (
         <PlaceOrder
@@ -230,6 +241,7 @@ export function OrdersPage() {
           account={account}
           directory={directory}
           signer={signer}
+          pause={pause}
           version={version}
           onChanged={refresh}
         />
@@ -641,6 +653,7 @@ function OrderPanel({
   account,
   directory,
   signer,
+  pause,
   version,
   onChanged,
 }: {
@@ -649,6 +662,7 @@ function OrderPanel({
   account: Address | undefined;
   directory: Directory;
   signer: Signer;
+  pause: RegistryPause;
   version: number;
   onChanged: () => void;
 }): ReactNode {
@@ -707,7 +721,7 @@ function OrderPanel({
   }
 
   async function deliver() {
-    await acting.run("Delivering the report", async (client, progress) => {
+    const result = await acting.run("Delivering the report", async (client, progress) => {
       if (!report) throw new InvalidInputError("Choose the report file to deliver first.");
       const outcome = await deliverReport({ reader, client, config, orderId, report, progress });
       setDelivered(readDelivery(config.chainId, orderId));
@@ -717,6 +731,8 @@ function OrderPanel({
         transactionHash: outcome.transactionHash,
       };
     });
+    // deliverReport asks the registry before anchoring: a pause since the page read it shows here.
+    if (!result) void pause.reload();
   }
 
   const isRequester = order !== undefined && account !== undefined && getAddress(order.requester) === account;
@@ -726,6 +742,13 @@ function OrderPanel({
   const bankActs = role === "bank" && order !== undefined;
   const agencyActs = role === "agency" && order !== undefined;
   const canExpire = order !== undefined && state === "expired" && order.state !== "expired";
+  // A report this browser anchored for the order before a pause can still be delivered: the order
+  // book only reads the registry.
+  const anchoredEarlier =
+    delivered?.dataPackage !== undefined && account !== undefined && getAddress(delivered.agency) === account
+      ? delivered.reportName
+      : undefined;
+  const deliveryPaused = pause.paused === true && anchoredEarlier === undefined;
   const packageForDownload =
     delivered?.dataPackage && order && order.reportFingerprint === delivered.dataPackage.fingerprint
       ? delivered
@@ -932,9 +955,21 @@ function OrderPanel({
                       }}
                     />
                   </div>
-                  <button type="submit" disabled={acting.busy}>
+                  <button
+                    type="submit"
+                    disabled={acting.busy || deliveryPaused}
+                    aria-describedby={deliveryPaused ? REGISTRY_PAUSED_NOTICE_ID : undefined}
+                  >
                     Anchor and deliver report
                   </button>
+                  {pause.paused === true && anchoredEarlier !== undefined ? (
+                    <p className="hint" data-testid="registry-paused-hint">
+                      The fingerprint registry is paused, but this browser anchored {anchoredEarlier} for this
+                      order before the pause: choose that same file to deliver it with its earlier anchor.
+                    </p>
+                  ) : (
+                    <RegistryPausedHint pause={pause} what="Anchoring a report" />
+                  )}
                 </form>
               )}
               {canExpire && (

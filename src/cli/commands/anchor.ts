@@ -23,7 +23,7 @@ import {
 } from "../journal.ts";
 import type { Command } from "../main.ts";
 import { printJson, printLine, progress } from "../output.ts";
-import { parseExpiry, parseSchemaReference, requireSchema } from "./shared.ts";
+import { parseExpiry, parseSchemaReference, requireRegistryRunning, requireSchema } from "./shared.ts";
 
 /** Fingerprints per `anchorMany` transaction (~23,000 gas each keeps a chunk near 12M gas). */
 const ANCHOR_MANY_CHUNK = 500;
@@ -71,6 +71,8 @@ export const anchorCommand: Command = {
         throw new UsageError(`The journal was written by issuer ${header.issuer}; resume with that key.`);
       }
       schema = await requireSchema(context.publicClient, contracts.SchemaRegistry as Hex, header.schemaId);
+      // The journal stays for a --resume once the committee unpauses.
+      await requireRegistryRunning(context.publicClient, header.registry, "anchor");
     } else {
       const schemaId = parseSchemaReference(values.schema);
       const expiresAt = parseExpiry(values.expires);
@@ -96,6 +98,8 @@ export const anchorCommand: Command = {
       };
       // Before hashing anything: an unknown schema should fail in a second, not after a million files.
       schema = await requireSchema(context.publicClient, contracts.SchemaRegistry as Hex, schemaId);
+      // Nor should a paused registry: nothing is hashed, no journal is left behind.
+      await requireRegistryRunning(context.publicClient, header.registry, "anchor");
       items = await fingerprintFiles(files, !global.json);
       journalPath = journalPathFor();
       await writeJournal(journalPath, header, items);

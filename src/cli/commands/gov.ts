@@ -3,6 +3,7 @@ import { writeFile } from "node:fs/promises";
 import { encodeFunctionData, isAddress, zeroHash, type Hex } from "viem";
 
 import { accessManagerAbi, safeAbi, schemaRegistryAbi } from "../../sdk/abis.ts";
+import { isRegistryPaused, registryPauseCalls } from "../../sdk/fingerprints/actions.ts";
 import {
   approveProposal,
   executeProposal,
@@ -15,6 +16,7 @@ import {
   type ProposalCall,
   type ProposalState,
 } from "../../sdk/governance/committee.ts";
+import { describeProposalCall } from "../../sdk/governance/describe.ts";
 import { expectBytes32, isBytes32 } from "../../sdk/hex.ts";
 import { issuerCalls } from "../../sdk/issuers/issuers.ts";
 import { roles } from "../../sdk/roles.ts";
@@ -30,16 +32,19 @@ const ACTIONS = `schema-register --name <n> --version <v> [--uri <u>] [--definit
     schema-grant <issuer> <schema>     schema-revoke <issuer> <schema> [--from <date>]
     role-grant <role> <account> [--delay <seconds>]    role-revoke <role> <account>
     member-add <address> [--threshold <m>]             member-remove <address> [--threshold <m>]
-    threshold <m>                      call --to <address> --data <hex>`;
+    threshold <m>                      call --to <address> --data <hex>
+    registry-pause                     registry-unpause`;
 
 export const govCommand: Command = {
-  summary: "Committee governance: propose, approve and execute consortium changes; list and show proposals.",
+  summary:
+    "Committee governance: propose, approve and execute consortium changes; list and show proposals; status.",
   usage: `gov propose <action> … [--description <text>] [--out <file>] [--no-approve] [--schedule] [--nonce <n>]
        crossproof gov approve <proposal-id|file>
        crossproof gov execute <proposal-id|file>
        crossproof gov list
        crossproof gov show <proposal-id|file>
        crossproof gov members
+       crossproof gov status
 
   Actions:
     ${ACTIONS}
@@ -52,6 +57,10 @@ export const govCommand: Command = {
   With an execution delay on the committee's roles (deployment parameter executionDelay), propose
   a change first with --schedule (it schedules the call on the AccessManager), then again without
   it once the delay has passed.
+  registry-pause stops every anchoring, revocation and reinstatement on the fingerprint registry
+  (the emergency stop: the committee's pauser role has no execution delay); verification and
+  accreditation go on. registry-unpause resumes them. \`gov status\` shows the committee and
+  whether the registry is paused.
   Roles: ${Object.keys(roles).join(", ")} (or a number). --from: an ISO 8601 date, at most the chain's current time (the default).`,
   options: {
     description: { type: "string" },
@@ -73,7 +82,7 @@ export const govCommand: Command = {
   },
   async run(positionals, values, global) {
     const [action, ...rest] = positionals;
-    const actions = ["propose", "approve", "execute", "list", "show", "members"];
+    const actions = ["propose", "approve", "execute", "list", "show", "members", "status"];
     if (!action || !actions.includes(action)) {
       throw new UsageError(`Use: crossproof gov ${actions.join("|")} (see --help).`);
     }
@@ -110,6 +119,7 @@ export const govCommand: Command = {
           }
         }
       }
+      if (built.note) printNote(built.note);
       const client = signer(global, context);
       const submitted = await submitProposal(client, {
         ...committee,
@@ -148,6 +158,33 @@ export const govCommand: Command = {
           `Committee ${committee.committee}: ${info.threshold}-of-${info.members.length}, nonce ${info.nonce}`,
         );
         for (const member of info.members) printLine(`  ${member}`);
+      }
+      return ExitCode.ok;
+    }
+
+    if (action === "status") {
+      const fingerprintRegistry = context.manifest.contracts.FingerprintRegistry as Hex;
+      const [info, paused] = await Promise.all([
+        getCommittee(context.publicClient, committee),
+        isRegistryPaused(context.publicClient, { fingerprintRegistry }),
+      ]);
+      if (global.json)
+        printJson({
+          committee: committee.committee,
+          ...info,
+          nonce: info.nonce.toString(),
+          fingerprintRegistry: { address: fingerprintRegistry, paused },
+        });
+      else {
+        printLine(
+          `Committee ${committee.committee}: ${info.threshold}-of-${info.members.length}, nonce ${info.nonce}`,
+        );
+        for (const member of info.members) printLine(`  ${member}`);
+        printLine(
+          paused
+            ? `Fingerprint registry ${fingerprintRegistry}: paused. No anchoring, revocation or reinstatement until the committee unpauses it (gov propose registry-unpause); verification works.`
+            : `Fingerprint registry ${fingerprintRegistry}: running.`,
+        );
       }
       return ExitCode.ok;
     }
@@ -202,7 +239,8 @@ export const govCommand: Command = {
   },
 };
 
-type Built = { call: ProposalCall; description: string };
+/** A proposal's call and description; `note`, a remark for the proposer (the call would revert now). */
+type Built = { call: ProposalCall; description: string; note?: string };
 
 /** Parses a proposal's action and arguments; the returned function needs the chain only for addresses. */
 function proposalBuilder(
@@ -411,6 +449,30 @@ function proposalBuilder(
         },
         description: `Change the committee threshold to ${threshold}`,
       });
+    }
+    case "registry-pause":
+    case "registry-unpause": {
+      if (args.length > 0) throw new UsageError(`gov propose ${kind} takes no argument.`);
+      const pause = kind === "registry-pause";
+      return async (context) => {
+        const fingerprintRegistry = context.manifest.contracts.FingerprintRegistry as Hex;
+        const call = pause
+          ? registryPauseCalls.pause(fingerprintRegistry)
+          : registryPauseCalls.unpause(fingerprintRegistry);
+        // A note, not an error: a member may queue a pause behind an unpause (or the reverse).
+        const paused = await isRegistryPaused(context.publicClient, { fingerprintRegistry });
+        const note =
+          paused !== pause
+            ? undefined
+            : pause
+              ? "Note: the fingerprint registry is paused already: this proposal will revert (EnforcedPause) unless an unpause executes first."
+              : "Note: the fingerprint registry is not paused: this proposal will revert (ExpectedPause) unless a pause executes first.";
+        return {
+          call,
+          description: describeProposalCall(call, { contracts: context.manifest.contracts }),
+          ...(note === undefined ? {} : { note }),
+        };
+      };
     }
     case "call": {
       const to = address(typeof values.to === "string" ? values.to : undefined, "--to");

@@ -1,6 +1,8 @@
 /** Argument parsing shared by several commands. */
 import { getAddress, isAddress, type Address, type Client, type Hex } from "viem";
 
+import { ContractRevertError } from "../../sdk/errors.ts";
+import { isRegistryPaused } from "../../sdk/fingerprints/actions.ts";
 import { getSchema, schemaIdOf, type Schema } from "../../sdk/schemas/schemas.ts";
 import { isBytes32 } from "../../sdk/hex.ts";
 import { UsageError } from "../errors.ts";
@@ -34,6 +36,23 @@ export async function requireSchema(client: Client, schemaRegistry: Hex, schemaI
     }
     throw error;
   }
+}
+
+/**
+ * Refuses at once, before a document is hashed or journaled, to change the records of a registry
+ * the committee has paused: the contract would reject the transaction with `EnforcedPause`, and
+ * this error says so the same way (one sentence, exit code 1).
+ */
+export async function requireRegistryRunning(
+  client: Client,
+  fingerprintRegistry: Hex,
+  action: string,
+): Promise<void> {
+  if (!(await isRegistryPaused(client, { fingerprintRegistry }))) return;
+  throw new ContractRevertError(`${action} was rejected by the contract: EnforcedPause().`, {
+    errorName: "EnforcedPause",
+    errorArgs: [],
+  });
 }
 
 /** `--expires` as an ISO date/time; returns Unix seconds (0 when absent). */

@@ -1,5 +1,5 @@
 /** FingerprintRegistry actions: one per contract function, viem style. */
-import { zeroHash, type Client, type Hex } from "viem";
+import { encodeFunctionData, zeroHash, type Client, type Hex } from "viem";
 import { readContract } from "viem/actions";
 
 import { fingerprintRegistryAbi } from "../abis.ts";
@@ -9,6 +9,7 @@ import {
   type SigningClient,
   type TransactReturnType,
 } from "../actions/transact.ts";
+import type { ProposalCall } from "../governance/committee.ts";
 import { getSchema } from "../schemas/schemas.ts";
 
 /** Outcome of an on-chain verification (plus `mismatch`, which only a document check can tell). */
@@ -240,6 +241,40 @@ export async function withdrawAccreditation(
     args: [issuer, schemaId, BigInt(effectiveFrom)],
   });
 }
+
+/**
+ * Whether the consortium has paused the registry: while it is, anchoring, revocation and
+ * reinstatement revert with `EnforcedPause`; verification is unaffected.
+ */
+export async function isRegistryPaused(
+  client: Client,
+  { fingerprintRegistry }: RegistryParameter,
+): Promise<boolean> {
+  try {
+    return await readContract(client, {
+      address: fingerprintRegistry,
+      abi: fingerprintRegistryAbi,
+      functionName: "paused",
+    });
+  } catch (error) {
+    throw toCrossproofError(error, "reading whether the registry is paused");
+  }
+}
+
+/**
+ * The committee's pause and unpause of the registry, ready to propose (the pauser role is the
+ * committee's, without an execution delay).
+ */
+export const registryPauseCalls = {
+  pause: (fingerprintRegistry: Hex): ProposalCall => ({
+    to: fingerprintRegistry,
+    data: encodeFunctionData({ abi: fingerprintRegistryAbi, functionName: "pause" }),
+  }),
+  unpause: (fingerprintRegistry: Hex): ProposalCall => ({
+    to: fingerprintRegistry,
+    data: encodeFunctionData({ abi: fingerprintRegistryAbi, functionName: "unpause" }),
+  }),
+};
 
 /** The compact index of a schema, as the anchor functions take it. */
 export async function getSchemaIndex(

@@ -129,6 +129,10 @@ function sentence(
     }
     case "FingerprintRegistry.accredit":
       return `Accredit ${issuer(a)} for ${schema(b)}`;
+    case "FingerprintRegistry.pause":
+      return "Pause the fingerprint registry: no anchoring, revocation or reinstatement until unpaused";
+    case "FingerprintRegistry.unpause":
+      return "Unpause the fingerprint registry: anchoring, revocation and reinstatement resume";
     case "FingerprintRegistry.withdrawAccreditation":
       return `Withdraw the accreditation of ${issuer(a)} for ${schema(b)} from ${from(c)}`;
     case "AccessManager.grantRole": {

@@ -1,13 +1,16 @@
 /**
  * The committee's proposals: each decoded into what it does, with its approvals against the
- * threshold and its status. A member proposes an applicant's recognition or a document kind for an
- * issuer, approves (Safe.approveHash) and executes once enough members approved; each is a wallet
- * transaction. The contracts refuse non-members, and the page shows their refusal in words.
+ * threshold and its status, and whether the fingerprint registry is running or paused. A member
+ * proposes an applicant's recognition, a document kind for an issuer, or pausing (unpausing) the
+ * fingerprint registry, approves (Safe.approveHash) and executes once enough members approved;
+ * each is a wallet transaction. The contracts refuse non-members, and the page shows their refusal
+ * in words.
  */
 import { useId, useState } from "react";
 import type { Hex } from "viem";
 
 import { InvalidInputError } from "../../../../src/sdk/errors.ts";
+import { registryPauseCalls } from "../../../../src/sdk/fingerprints/actions.ts";
 import {
   approveProposal,
   executeProposal,
@@ -24,7 +27,8 @@ import type { Consortium, ConsortiumData } from "./consortium.ts";
 import { Select } from "./fields.tsx";
 import { sameAddress } from "./shared.ts";
 
-type Kind = "recognize" | "grant";
+/** Recognise an applicant, grant a document kind, or pause / unpause the fingerprint registry. */
+type Kind = "recognize" | "grant" | "registry";
 
 export function ProposalsPanel({ consortium }: { consortium: Consortium }) {
   const { config } = useApp();
@@ -45,6 +49,21 @@ export function ProposalsPanel({ consortium }: { consortium: Consortium }) {
     committeeProposals: config.contracts.CommitteeProposals as Hex,
   };
   const issuerRegistry = config.contracts.IssuerRegistry as Hex;
+  const fingerprintRegistry = config.contracts.FingerprintRegistry as Hex;
+  const paused = data?.registryPaused;
+  /** The registry change that applies now: unpause a paused registry, pause a running one. */
+  const registryChange =
+    paused === undefined
+      ? undefined
+      : paused
+        ? ({
+            label: "Unpause the fingerprint registry",
+            call: registryPauseCalls.unpause(fingerprintRegistry),
+          } as const)
+        : ({
+            label: "Pause the fingerprint registry",
+            call: registryPauseCalls.pause(fingerprintRegistry),
+          } as const);
 
   // Recognition is for applicants; a document kind for an applicant (executes after its
   // recognition) or a recognised issuer, among the kinds it does not hold yet.
@@ -59,13 +78,15 @@ export function ProposalsPanel({ consortium }: { consortium: Consortium }) {
   );
   const chosenSchema = grantable.find((entry) => entry.id === schema) ?? grantable[0];
   const call: ProposalCall | undefined =
-    chosenIssuer === undefined
-      ? undefined
-      : kind === "recognize"
-        ? issuerCalls.recognize(issuerRegistry, chosenIssuer.account)
-        : chosenSchema
-          ? issuerCalls.grantSchema(issuerRegistry, chosenIssuer.account, chosenSchema.id)
-          : undefined;
+    kind === "registry"
+      ? registryChange?.call
+      : chosenIssuer === undefined
+        ? undefined
+        : kind === "recognize"
+          ? issuerCalls.recognize(issuerRegistry, chosenIssuer.account)
+          : chosenSchema
+            ? issuerCalls.grantSchema(issuerRegistry, chosenIssuer.account, chosenSchema.id)
+            : undefined;
   const preview = call && data ? data.describe(call) : undefined;
 
   async function propose() {
@@ -74,7 +95,9 @@ export function ProposalsPanel({ consortium }: { consortium: Consortium }) {
         throw new InvalidInputError(
           kind === "recognize"
             ? "No applicant is waiting for recognition."
-            : "Choose an issuer and a document kind it does not hold yet.",
+            : kind === "grant"
+              ? "Choose an issuer and a document kind it does not hold yet."
+              : "Whether the fingerprint registry is paused could not be read; reload the page.",
         );
       const submitted = await submitProposal(client, { ...agenda, ...call, description: preview });
       let approved = false;
@@ -105,6 +128,7 @@ export function ProposalsPanel({ consortium }: { consortium: Consortium }) {
   async function execute(proposal: ProposalState, description: string) {
     await action.run(`Executing proposal #${proposal.nonce}`, async (client) => {
       const { transactionHash } = await executeProposal(client, { ...agenda, proposalId: proposal.id });
+      // Read again, with whether the registry is paused: the proposal may have paused or unpaused it.
       await consortium.reload();
       return { message: `Executed proposal #${proposal.nonce}: ${description}.`, transactionHash };
     });
@@ -128,6 +152,7 @@ export function ProposalsPanel({ consortium }: { consortium: Consortium }) {
             ))}
         </p>
       )}
+      {data && <RegistryState paused={paused} />}
 
       <form
         className="subcard"
@@ -146,23 +171,30 @@ export function ProposalsPanel({ consortium }: { consortium: Consortium }) {
             options={[
               ["recognize", "Recognise an applicant"],
               ["grant", "Grant a document kind"],
+              // Whichever applies now; read again after every execution.
+              ...(registryChange ? [["registry", registryChange.label] as const] : []),
             ]}
             onChange={(value) => {
               setKind(value as Kind);
             }}
           />
-          <Select
-            id={field("issuer")}
-            label={kind === "recognize" ? "Applicant" : "Issuer"}
-            value={chosenIssuer?.account ?? ""}
-            disabled={candidates.length === 0}
-            options={
-              candidates.length === 0
-                ? [["", kind === "recognize" ? "No applicant is waiting" : "No issuer"]]
-                : candidates.map((entry) => [entry.account, `${entry.name} (${shortAddress(entry.account)})`])
-            }
-            onChange={setIssuer}
-          />
+          {kind !== "registry" && (
+            <Select
+              id={field("issuer")}
+              label={kind === "recognize" ? "Applicant" : "Issuer"}
+              value={chosenIssuer?.account ?? ""}
+              disabled={candidates.length === 0}
+              options={
+                candidates.length === 0
+                  ? [["", kind === "recognize" ? "No applicant is waiting" : "No issuer"]]
+                  : candidates.map((entry) => [
+                      entry.account,
+                      `${entry.name} (${shortAddress(entry.account)})`,
+                    ])
+              }
+              onChange={setIssuer}
+            />
+          )}
           {kind === "grant" && (
             <Select
               id={field("schema")}
@@ -344,6 +376,27 @@ function ProposalTable({
         </tbody>
       </table>
     </div>
+  );
+}
+
+/** The fingerprint registry's state, as the committee's pause left it. */
+function RegistryState({ paused }: { paused: boolean | undefined }) {
+  return (
+    <p data-testid="registry-state" data-paused={paused === undefined ? undefined : String(paused)}>
+      {paused === undefined ? (
+        "Whether the fingerprint registry is paused could not be read."
+      ) : paused ? (
+        <>
+          The fingerprint registry is <strong>paused</strong> by the committee: no anchoring, revocation or
+          reinstatement until it unpauses; verification still works.
+        </>
+      ) : (
+        <>
+          The fingerprint registry is <strong>running</strong>: issuers anchor, revoke and reinstate. The
+          committee can pause it in an emergency.
+        </>
+      )}
+    </p>
   );
 }
 

@@ -1,10 +1,12 @@
 /**
  * What the issuer and proposal panels read together from the chain: the issuers, the schemas, the
- * committee and its proposals, all through the app's reader, reloaded after every change.
+ * committee and its proposals, and whether the fingerprint registry is paused, all through the
+ * app's reader, reloaded after every change.
  */
 import { useCallback, useEffect, useRef, useState } from "react";
 import type { Hex } from "viem";
 
+import { isRegistryPaused } from "../../../../src/sdk/fingerprints/actions.ts";
 import {
   getCommittee,
   listProposalStates,
@@ -23,6 +25,8 @@ export type ConsortiumData = {
   schemas: Schema[];
   committee: Committee;
   proposals: ProposalState[];
+  /** Whether the committee has paused the FingerprintRegistry; undefined when it could not be read. */
+  registryPaused: boolean | undefined;
   /** Issuer names by lowercase account. */
   issuerName(account: string): string | undefined;
   /** `name@version` by schema id. */
@@ -56,7 +60,7 @@ export function useConsortium(): Consortium {
     const contracts = config.contracts;
     const committee = contracts.Committee as Hex;
     try {
-      const [issuers, schemas, info, proposals] = await Promise.all([
+      const [issuers, schemas, info, proposals, registryPaused] = await Promise.all([
         listIssuers(reader, { issuerRegistry: contracts.IssuerRegistry as Hex }),
         listSchemas(reader, { schemaRegistry: contracts.SchemaRegistry as Hex, limit: SCHEMA_LIMIT }),
         getCommittee(reader, { committee }),
@@ -65,6 +69,10 @@ export function useConsortium(): Consortium {
           committeeProposals: contracts.CommitteeProposals as Hex,
           fromBlock: BigInt(config.startBlock),
         }),
+        // A registry deployed before the pause existed has no paused(): the rest still shows.
+        isRegistryPaused(reader, { fingerprintRegistry: contracts.FingerprintRegistry as Hex }).catch(
+          () => undefined,
+        ),
       ]);
       const issuerNames = new Map(issuers.map((issuer) => [issuer.account.toLowerCase(), issuer.name]));
       const schemaNames = new Map(
@@ -78,6 +86,7 @@ export function useConsortium(): Consortium {
         schemas,
         committee: { address: committee, ...info },
         proposals,
+        registryPaused,
         issuerName,
         schemaName,
         describe: (call) => describeProposalCall(call, { contracts, issuerName, schemaName }),
