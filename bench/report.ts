@@ -5,7 +5,7 @@
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 
-import { median, RESULTS_DIR, type GasMeasurement, type MachineInfo } from "./lib/common.ts";
+import { median, RESULTS_DIR, round, type GasMeasurement, type MachineInfo } from "./lib/common.ts";
 
 type GasResult = {
   machine: MachineInfo;
@@ -13,15 +13,7 @@ type GasResult = {
   runsPerMeasurement: number;
   method: string;
   measurements: GasMeasurement[];
-  anchorFloor: {
-    parts: Record<string, number>;
-    total: number;
-    measured: number;
-    overhead: number;
-    calldataBytes: number;
-    calldataZeroBytes: number;
-    note: string;
-  };
+  floorMethod: string;
   references: { system: string; operation: string; gas: number }[];
   referencesNote: string;
 };
@@ -413,26 +405,49 @@ if (gas) {
   out("| --- | --- | ---: |");
   for (const r of gas.references) out(`| ${r.system} | ${r.operation} | ${n(r.gas)} |`);
   out();
-  out("### The floor of `anchor`");
-  out();
-  const f = gas.anchorFloor;
-  out(f.note);
-  out();
-  out(
-    `For the measured call (${f.calldataBytes} calldata bytes, ${f.calldataZeroBytes} of them zero): ` +
-      Object.entries(f.parts)
-        .map(([part, value]) => `${part} ${n(value)}`)
-        .join(" + ") +
-      ` = **${n(f.total)}**. Measured ${n(f.measured)}: ${n(f.overhead)} gas of execution overhead above the floor.`,
-  );
-  out();
-  out(
-    "The same arithmetic for the two missed targets (docs/decisions/0002-anchor-hot-path.md): `anchorBatch` " +
-      "cannot go below 48,476 gas before any code runs (its LOG3 carries schema, leaf count and expiry), and " +
-      "`anchorMany` ×10 cannot go below 25,454 gas per item, leaving 46 gas per item for all execution under " +
-      "the 25,500 target while logging every fingerprint.",
-  );
-  out();
+  const traced = gas.measurements.flatMap((m) => (m.floor ? [{ m, floor: m.floor }] : []));
+  if (traced.length > 0) {
+    out("### The floor of the hot path (traced)");
+    out();
+    out(gas.floorMethod);
+    out();
+    out(
+      "| Operation | Measured, gas per transaction | Intrinsic: 21,000 + calldata | Unavoidable opcodes | Floor | Target | Target leaves for all other execution | Code spends on it: dispatcher + ABI decoder + body |",
+    );
+    out("| --- | ---: | ---: | --- | ---: | ---: | ---: | ---: |");
+    const perItem = (gasPerTx: number, items: number) =>
+      items > 1 ? ` (${n(round(gasPerTx / items, 1))} per item)` : "";
+    for (const { m, floor } of traced) {
+      const intrinsic = `${n(floor.intrinsic - floor.calldata.gas)} + ${n(floor.calldata.gas)} = ${n(floor.intrinsic)}`;
+      const opcodes = Object.entries(floor.unavoidable)
+        .map(([op, { count, gas: opGas }]) =>
+          count === 1 ? `${op} ${n(opGas)}` : `${op} ${count} × ${n(opGas / count)}`,
+        )
+        .join(" + ");
+      const target =
+        m.target === undefined
+          ? "—"
+          : `${n(m.target * floor.items)}${perItem(m.target * floor.items, floor.items)}`;
+      const budget = floor.targetBudget === undefined ? "—" : `**${n(floor.targetBudget)}**`;
+      const split = floor.otherExecutionSplit;
+      const spent = `**${n(floor.otherExecution)}**${split ? ` (${n(split.dispatcher)} + ${n(split.abiDecoder)} + ${n(split.body)})` : ""}`;
+      out(
+        `| ${m.operation} | ${n(floor.gasUsed)}${perItem(floor.gasUsed, floor.items)} | ${intrinsic} | ${opcodes} = ${n(floor.unavoidableGas)} | **${n(floor.total)}** | ${target} | ${budget} | ${spent} |`,
+      );
+    }
+    out();
+    for (const { m, floor } of traced) {
+      if (m.pass !== false || floor.targetBudget === undefined) continue;
+      const split = floor.otherExecutionSplit;
+      out(
+        `- ${m.operation}: the target leaves ${n(floor.targetBudget)} gas per transaction for every opcode but the unavoidable ones; the code spends ${n(floor.otherExecution)}` +
+          (split
+            ? `, of which Solidity's dispatcher and ABI decoder alone take ${n(split.dispatcher + split.abiDecoder)}.`
+            : "."),
+      );
+    }
+    out();
+  }
 }
 
 if (didGas) {

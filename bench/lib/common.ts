@@ -90,4 +90,37 @@ export type GasMeasurement = {
   target?: number;
   pass?: boolean;
   notes?: string;
+  /** For the hot path: the floor of the run nearest the median, from its trace (bench/lib/gas-floor.ts). */
+  floor?: GasFloor;
+};
+
+/** Count and total gas of one opcode in a traced transaction. */
+export type OpcodeGas = { count: number; gas: number };
+
+/**
+ * The floor of one traced transaction: intrinsic gas plus the opcodes the operation cannot do without,
+ * and what the target leaves, and the code spends, on every other opcode. Gas per transaction.
+ */
+export type GasFloor = {
+  transactionHash: string;
+  gasUsed: number;
+  /** Records the transaction anchors (the target is per item). */
+  items: number;
+  /** gasUsed − the opcodes' gas: 21,000 + calldata. */
+  intrinsic: number;
+  calldata: { gas: number; bytes: number; zeroBytes: number };
+  /** SSTORE, SLOAD, LOG0..LOG4 and KECCAK256 of the trace, by opcode. */
+  unavoidable: Record<string, OpcodeGas>;
+  unavoidableGas: number;
+  /** intrinsic + unavoidableGas. */
+  total: number;
+  /** target × items − total: what the target leaves for every other opcode (negative: unreachable). */
+  targetBudget?: number;
+  /** gasUsed − total: what the code spends on every other opcode (dispatch, ABI decoding, loop, checks). */
+  otherExecution: number;
+  /**
+   * otherExecution by part, from the source map: Solidity's dispatcher (up to the jump into the ABI
+   * decoder), the decoder, and the function body. Absent when the source map does not show the decoder.
+   */
+  otherExecutionSplit?: { dispatcher: number; abiDecoder: number; body: number };
 };
