@@ -3,6 +3,7 @@ pragma solidity ^0.8.24;
 
 import {AccessManaged} from "@openzeppelin/contracts/access/manager/AccessManaged.sol";
 import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
+import {EnumerableSet} from "@openzeppelin/contracts/utils/structs/EnumerableSet.sol";
 
 import {IFingerprintRegistry} from "../interfaces/IFingerprintRegistry.sol";
 import {IIssuerAccreditation} from "../interfaces/IIssuerAccreditation.sol";
@@ -17,6 +18,12 @@ import {FingerprintMerkle} from "../libraries/FingerprintMerkle.sol";
 /// (docs/decisions/0002-anchor-hot-path.md). Pausing is `restricted` too, and reaches the anchor
 /// paths through the accreditation slot they read anyway.
 contract FingerprintRegistry is IFingerprintRegistry, AccessManaged, Pausable {
+    using EnumerableSet for EnumerableSet.Bytes32Set;
+
+    /// @dev How many accreditations may be active at once. `pause` and `unpause` walk every active
+    /// one (≈ 7,600 gas each), so both must fit in one transaction: 2,000 take ≈ 15.2M gas, under
+    /// EIP-7825's per-transaction cap of 16,777,216 (and any 30M block), whatever happens while paused.
+    uint256 private constant _MAX_ACTIVE_ACCREDITATIONS = 2_000;
     /// @dev Accreditation.active (lowest byte) and Accreditation.paused (the byte at bit 72) of the
     /// packed struct: an issuer may anchor when the masked word is exactly 1 (active, not paused).
     uint256 private constant _ACTIVE_AND_PAUSED_BYTES = 0xff | (0xff << 72);
@@ -25,8 +32,8 @@ contract FingerprintRegistry is IFingerprintRegistry, AccessManaged, Pausable {
 
     /// @dev Keyed by `_accreditationKey(issuer, schemaIndex)`: one hash instead of two on the hot path.
     mapping(bytes32 issuerAndSchemaIndex => Accreditation accreditation) private _accreditations;
-    /// @dev Every key of `_accreditations` ever accredited, in order: what a pause walks.
-    bytes32[] private _accreditationKeys;
+    /// @dev The keys of `_accreditations` active now: what a pause and an unpause walk.
+    EnumerableSet.Bytes32Set private _activeAccreditationKeys;
     /// @dev Same keys as `_accreditations`; read only by verification views, never on the anchor path.
     mapping(bytes32 issuerAndSchemaIndex => UntrustedWindow[] windows) private _untrustedWindows;
     mapping(bytes32 fingerprint => AnchorRecord record) private _anchors;
@@ -48,7 +55,10 @@ contract FingerprintRegistry is IFingerprintRegistry, AccessManaged, Pausable {
         Accreditation storage current = _accreditations[key];
         if (current.active) revert AlreadyAccredited(issuer, schemaId);
         uint32 now32 = _now32();
-        if (current.accreditedAt == 0) _accreditationKeys.push(key);
+        if (_activeAccreditationKeys.length() >= _MAX_ACTIVE_ACCREDITATIONS) {
+            revert TooManyAccreditations(_MAX_ACTIVE_ACCREDITATIONS);
+        }
+        _activeAccreditationKeys.add(key);
         if (current.withdrawals != 0) {
             // A re-accreditation closes the window the latest withdrawal opened.
             UntrustedWindow storage window = _untrustedWindows[key][current.withdrawals - 1];
@@ -72,6 +82,7 @@ contract FingerprintRegistry is IFingerprintRegistry, AccessManaged, Pausable {
         }
         current.active = false;
         current.paused = false;
+        _activeAccreditationKeys.remove(key);
         // Fits 32 bits: effectiveFrom <= _now32(). Cannot overflow: one withdrawal per transaction.
         _untrustedWindows[key].push(UntrustedWindow({from: uint32(effectiveFrom), until: 0}));
         ++current.withdrawals;
@@ -324,10 +335,9 @@ contract FingerprintRegistry is IFingerprintRegistry, AccessManaged, Pausable {
     /// withdrawal clears it, an accreditation copies `paused()`), so `Accreditation.paused` always
     /// equals `active && paused()`.
     function _markActiveAccreditations(bool pausedNow) private {
-        uint256 count = _accreditationKeys.length;
+        uint256 count = _activeAccreditationKeys.length();
         for (uint256 i = 0; i < count; ++i) {
-            Accreditation storage current = _accreditations[_accreditationKeys[i]];
-            if (current.active) current.paused = pausedNow;
+            _accreditations[_activeAccreditationKeys.at(i)].paused = pausedNow;
         }
     }
 
@@ -380,7 +390,7 @@ contract FingerprintRegistry is IFingerprintRegistry, AccessManaged, Pausable {
         if (issuer != msg.sender) revert NotRecordIssuer(key, issuer, msg.sender);
         // A withdrawn (possibly stolen) key may neither revoke genuine records nor reinstate revoked ones.
         uint32 schemaIndex = record.schemaIndex;
-        Accreditation memory current = _accreditations[_accreditationKey(issuer, schemaIndex)];
+        Accreditation storage current = _accreditations[_accreditationKey(issuer, schemaIndex)];
         if (!current.active) revert IssuerNotAccredited(issuer, schemaIndex);
         if (current.paused) revert EnforcedPause();
         return _schemaRegistry.policyAt(schemaIndex);

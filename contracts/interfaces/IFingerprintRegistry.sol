@@ -116,6 +116,9 @@ interface IFingerprintRegistry is IIssuerAccreditation {
     /// @notice The record is already revoked / is not revoked.
     error AlreadyRevoked(bytes32 fingerprint);
     error NotRevoked(bytes32 fingerprint);
+    /// @notice No more than `limit` accreditations may be active at once (a pause must reach every
+    /// one in one block): withdraw unused ones first.
+    error TooManyAccreditations(uint256 limit);
 
     /// @notice Anchors one fingerprint under the schema with compact index `schemaIndex`, for which
     /// the caller must be accredited. (The hot path takes the 4-byte index rather than the 32-byte
@@ -138,8 +141,9 @@ interface IFingerprintRegistry is IIssuerAccreditation {
         string calldata uri
     ) external;
 
-    /// @notice Revokes a single anchored fingerprint. Only its issuer may, and only while it is
-    /// accredited for the record's schema (a withdrawn key can change nothing).
+    /// @notice Revokes a single anchored fingerprint. Only its issuer may, only while it is
+    /// accredited for the record's schema (a withdrawn key can change nothing), and not while the
+    /// registry is paused.
     /// @param reason Reason code, non-zero.
     /// @param supersededBy Fingerprint of the replacing document, or zero.
     function revoke(bytes32 fingerprint, uint16 reason, bytes32 supersededBy) external;
@@ -164,8 +168,10 @@ interface IFingerprintRegistry is IIssuerAccreditation {
     /// pauser role). Accreditation goes on, so a compromised issuer can be withdrawn while paused, and
     /// verification is unaffected. Emits Pausable's `Paused(account)`.
     /// @dev The pause is written into every active accreditation, the one slot each anchor reads
-    /// anyway, so anchors pay nothing for it; `pause` costs about 7,600 gas per accreditation ever
-    /// granted (docs/decisions/0002-anchor-hot-path.md).
+    /// anyway, so anchors pay no extra storage read for it; `pause` and `unpause` cost about 7,600
+    /// gas per active accreditation, and at most 2,000 may be active (`TooManyAccreditations`), so
+    /// both always fit in one transaction, even under EIP-7825's 16,777,216-gas cap
+    /// (docs/decisions/0002-anchor-hot-path.md).
     function pause() external;
 
     /// @notice Lets records change again. Restricted to the pauser role. Emits `Unpaused(account)`.

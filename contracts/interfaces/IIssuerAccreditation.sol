@@ -6,7 +6,8 @@ pragma solidity ^0.8.24;
 /// replaces the source of accreditation with a DID-based issuer registry behind this interface.
 interface IIssuerAccreditation {
     /// @notice Accreditation of one issuer for one schema (one storage slot, read by every anchor).
-    /// @param active Whether the issuer may anchor this schema now.
+    /// @param active Whether the issuer holds the accreditation now (anchoring also needs the
+    /// registry not to be paused: see `paused`).
     /// @param accreditedAt When the current (or latest) accreditation began.
     /// @param withdrawals How many times it was withdrawn: the number of untrusted windows.
     /// @param paused Whether the registry is paused while this accreditation is active: set on every

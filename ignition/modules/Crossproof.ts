@@ -37,7 +37,7 @@ export default buildModule("Crossproof", (m) => {
       id: "GrantIssuerAdminToCommittee",
     },
   );
-  // Without the execution delay: pausing is the emergency stop (docs/decisions/0002).
+  // Without the execution delay: pausing is the emergency stop (docs/decisions/0003).
   const grantPauser = m.call(accessManager, "grantRole", [ROLE_IDS.pauser, committee, 0], {
     id: "GrantPauserToCommittee",
   });

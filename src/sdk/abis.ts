@@ -1966,6 +1966,17 @@ export const fingerprintRegistryAbi = [
     "type": "error"
   },
   {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "limit",
+        "type": "uint256"
+      }
+    ],
+    "name": "TooManyAccreditations",
+    "type": "error"
+  },
+  {
     "inputs": [],
     "name": "ZeroFingerprint",
     "type": "error"

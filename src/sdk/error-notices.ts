@@ -590,6 +590,18 @@ export const errorNotices: Readonly<
       "notice": "The record is already revoked / is not revoked."
     }
   ],
+  "TooManyAccreditations": [
+    {
+      "contract": "contracts/interfaces/IFingerprintRegistry.sol",
+      "types": [
+        "uint256"
+      ],
+      "params": [
+        "limit"
+      ],
+      "notice": "No more than `limit` accreditations may be active at once (a pause must reach every one in one block): withdraw unused ones first."
+    }
+  ],
   "AlreadyAccredited": [
     {
       "contract": "contracts/interfaces/IIssuerAccreditation.sol",

@@ -61,7 +61,7 @@ abstract contract FingerprintRegistryInvariantSetup is FingerprintRegistryFixtur
     }
 
     function targetSelectors() public view returns (FuzzSelector[] memory targets) {
-        bytes4[] memory selectors = new bytes4[](10);
+        bytes4[] memory selectors = new bytes4[](11);
         selectors[0] = FingerprintRegistryHandler.anchor.selector;
         selectors[1] = FingerprintRegistryHandler.anchorMany.selector;
         selectors[2] = FingerprintRegistryHandler.anchorBatch.selector;
@@ -72,6 +72,7 @@ abstract contract FingerprintRegistryInvariantSetup is FingerprintRegistryFixtur
         selectors[7] = FingerprintRegistryHandler.attackAnchor.selector;
         selectors[8] = FingerprintRegistryHandler.warp.selector;
         selectors[9] = FingerprintRegistryHandler.toggleAccreditation.selector;
+        selectors[10] = FingerprintRegistryHandler.togglePause.selector;
         targets = new FuzzSelector[](1);
         targets[0] = FuzzSelector({addr: address(handler), selectors: selectors});
     }

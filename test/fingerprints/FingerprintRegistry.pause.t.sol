@@ -70,6 +70,18 @@ contract FingerprintRegistryPauseTest is FingerprintRegistryFixture {
         registry.unpause();
     }
 
+    /// Closing the registry in the AccessManager blocks the pause too (docs/threat-model.md says:
+    /// do not close it, pause instead).
+    function test_pause_blockedByAClosedTarget() public {
+        vm.prank(admin);
+        manager.setTargetClosed(address(registry), true);
+        vm.prank(pauser);
+        vm.expectRevert(abi.encodeWithSelector(IAccessManaged.AccessManagedUnauthorized.selector, pauser));
+        registry.pause();
+        // ...while anchoring, which is not `restricted`, goes on.
+        _anchor(issuerA, FP2, REVOCABLE, 0);
+    }
+
     function test_pause_revertsWhenPausedAlready() public {
         _pause();
         vm.prank(pauser);
@@ -131,8 +143,15 @@ contract FingerprintRegistryPauseTest is FingerprintRegistryFixture {
         registry.revoke(FP, 1, bytes32(0));
         vm.prank(issuerA);
         registry.reinstateLeaf(root, leaves[2], revokedProof);
+
+        _pause();
+        vm.prank(issuerA);
+        _expectPaused();
+        registry.reinstate(FP);
+        _unpause();
         vm.prank(issuerA);
         registry.reinstate(FP);
+        _assertStatus(registry.verify(FP), IFingerprintRegistry.VerificationStatus.Valid, "reinstated");
     }
 
     function test_pause_keepsOtherRefusalsFirst() public {
@@ -207,9 +226,9 @@ contract FingerprintRegistryPauseTest is FingerprintRegistryFixture {
         registry.anchor(keccak256("other"), FINAL, 0);
     }
 
-    /// Pausing twice over, with accreditations changing in between, always leaves the registry
-    /// anchoring again once unpaused.
-    function testFuzz_pauseCycles_endAnchoring(uint8 cycles, uint256 seed) public {
+    /// One to four pause cycles, with an accreditation withdrawn and granted again during some of
+    /// them: each pause stops the anchor, each unpause lets it through.
+    function testFuzz_pauseCycles_anchorOnlyWhileRunning(uint8 cycles, uint256 seed) public {
         uint256 count = bound(cycles, 1, 4);
         for (uint256 i; i < count; ++i) {
             _pause();
@@ -226,5 +245,33 @@ contract FingerprintRegistryPauseTest is FingerprintRegistryFixture {
             _anchor(issuerB, keccak256(abi.encode(seed, i)), REVOCABLE, 0);
         }
         assertFalse(registry.accreditationByIndex(issuerB, REVOCABLE).paused, "released");
+    }
+
+    // ================================================================== the bound on a pause
+
+    /// At most 2,000 accreditations are active at once, so a pause and an unpause each walk at most
+    /// 2,000 of them, even when the set filled up while paused. (What that costs in gas, each
+    /// slot cold, is measured by bench/gas.ts: inside one test every slot is warm.)
+    function test_activeAccreditations_areCappedSoPauseAndUnpauseStayBounded() public {
+        uint256 limit = 2_000;
+        uint256 active = 6; // issuers A and B, three schemas each
+        _pause(); // accreditations made while paused must be released by the unpause too
+        for (uint256 i = active; i < limit; ++i) {
+            _accredit(address(uint160(0x100000 + i)), revocableSchema);
+        }
+        address oneTooMany = address(0xFFFFF);
+        vm.prank(operator);
+        vm.expectRevert(abi.encodeWithSelector(IFingerprintRegistry.TooManyAccreditations.selector, limit));
+        registry.accredit(oneTooMany, revocableSchema);
+
+        _unpause();
+        assertFalse(registry.accreditationByIndex(address(uint160(0x100000 + limit - 1)), REVOCABLE).paused, "last");
+        _pause();
+        assertTrue(registry.accreditationByIndex(address(uint160(0x100000 + limit - 1)), REVOCABLE).paused, "last one");
+
+        // A withdrawal frees a place (and leaves the set: the walk only covers active ones).
+        _withdraw(address(uint160(0x100000 + active)), revocableSchema, block.timestamp);
+        _accredit(oneTooMany, revocableSchema);
+        assertTrue(registry.accreditation(oneTooMany, revocableSchema).paused, "born paused");
     }
 }
