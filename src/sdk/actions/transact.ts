@@ -22,7 +22,13 @@ import {
   type TransactionReceipt,
   type Transport,
 } from "viem";
-import { getTransaction, simulateContract, waitForTransactionReceipt, writeContract } from "viem/actions";
+import {
+  estimateContractGas,
+  getTransaction,
+  simulateContract,
+  waitForTransactionReceipt,
+  writeContract,
+} from "viem/actions";
 
 import { ChainUnreachableError, ContractRevertError, TransactionFeeError } from "../errors.ts";
 
@@ -64,7 +70,24 @@ function fixedFees(
   return gasPrice === undefined ? undefined : { maxFeePerGas: gasPrice, maxPriorityFeePerGas: gasPrice };
 }
 
-/** Simulates, sends and waits for one contract call. */
+/** EIP-7825's per-transaction gas cap (Osaka). */
+const TRANSACTION_GAS_CAP = 16_777_216n;
+
+/**
+ * The gas to send with: the node's estimate plus a fifth. An estimate is the least gas with which
+ * the call succeeded on the state the node simulated; a call that refunds storage (an OpenZeppelin
+ * EnumerableSet removal) or forwards 63/64 of its gas to another contract can need more when mined,
+ * and a transaction that runs out is lost with all its gas (seen once on anvil with an order's
+ * `accept`). Unused gas is not charged. Never raised above EIP-7825's per-transaction cap when the
+ * estimate itself fits under it.
+ */
+export function withGasMargin(estimate: bigint): bigint {
+  const withMargin = estimate + estimate / 5n;
+  if (estimate <= TRANSACTION_GAS_CAP && withMargin > TRANSACTION_GAS_CAP) return TRANSACTION_GAS_CAP;
+  return withMargin;
+}
+
+/** Simulates, sends (with {@link withGasMargin}) and waits for one contract call. */
 export async function transact<
   const abi extends Abi,
   functionName extends ContractFunctionName<abi, "nonpayable" | "payable">,
@@ -78,7 +101,11 @@ export async function transact<
       account: client.account,
       chain: client.chain,
     } as never);
-    const transactionHash = await writeContract(client, request as never);
+    const estimate = await estimateContractGas(client, request as never);
+    const transactionHash = await writeContract(client, {
+      ...(request as object),
+      gas: withGasMargin(estimate),
+    } as never);
     const receipt = await waitForTransactionReceipt(client, { hash: transactionHash });
     if (receipt.status !== "success") {
       throw await explainOnChainRevert(client, parameters, transactionHash, receipt);
