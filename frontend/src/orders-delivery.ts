@@ -5,7 +5,8 @@
  * and the order's timeline labelled for people. The report never leaves the browser. The salt is
  * kept in localStorage before the anchor is sent, so a failed or declined delivery is retried with
  * the same anchor instead of a second one, and the package can be downloaded again later. While the
- * committee has paused the fingerprint registry, only such an earlier anchor can be delivered.
+ * committee has paused the fingerprint registry, only such an earlier anchor can be delivered
+ * (`earlierAnchor`, `whilePaused`).
  */
 import { getAddress, zeroHash, type Address, type Hex, type PublicClient } from "viem";
 import { readContract, simulateContract } from "viem/actions";
@@ -14,7 +15,7 @@ import { creditOrderBookAbi } from "../../src/sdk/abis.ts";
 import { toCrossproofError, type SigningClient } from "../../src/sdk/actions/transact.ts";
 import { codeText } from "../../src/sdk/consent/consent.ts";
 import { deliverOrder, type TimelineEntry } from "../../src/sdk/credit/orders.ts";
-import { ContractRevertError, InvalidInputError } from "../../src/sdk/errors.ts";
+import { ContractRevertError, RegistryPausedError } from "../../src/sdk/errors.ts";
 import {
   anchorFingerprint,
   getSchemaIndex,
@@ -24,9 +25,9 @@ import {
 import { findAnchorTransactions } from "../../src/sdk/fingerprints/events.ts";
 import { createDataPackage, parseDataPackage, type DataPackage } from "../../src/sdk/fingerprints/package.ts";
 import { computeFingerprint, randomSalt } from "../../src/sdk/fingerprints/spec.ts";
+import { describeRevert } from "../../src/sdk/revert-messages.ts";
 import type { AppConfig } from "./config.ts";
 import { hashFile } from "./issuing.ts";
-import { REGISTRY_PAUSED_NOTICE } from "./registry-pause.tsx";
 
 /** What the browser keeps per delivery: never the report, only what rebuilds its package. */
 export type DeliveryRecord = {
@@ -84,8 +85,8 @@ function saveDelivery(chainId: number, record: DeliveryRecord): void {
 
 /**
  * Asks the order book whether it would take `fingerprint` from `agency` for the order now.
- * Resolves with the name of the report error it gives (ReportNotAnchored, ReportAlreadyDelivered)
- * or undefined when it would take it; any other refusal (party, state, deadline) is thrown.
+ * Resolves with the report error it gives (ReportNotAnchored, ReportAlreadyDelivered) or undefined
+ * when it would take it; any other refusal (party, state, deadline) is thrown.
  */
 async function deliveryCheck(
   reader: PublicClient,
@@ -93,7 +94,7 @@ async function deliveryCheck(
   agency: Address,
   orderId: Hex,
   fingerprint: Hex,
-): Promise<string | undefined> {
+): Promise<ContractRevertError | undefined> {
   try {
     await simulateContract(reader, {
       address: creditOrderBook,
@@ -109,7 +110,7 @@ async function deliveryCheck(
       converted instanceof ContractRevertError &&
       (converted.errorName === "ReportNotAnchored" || converted.errorName === "ReportAlreadyDelivered")
     )
-      return converted.errorName;
+      return converted;
     throw converted;
   }
 }
@@ -117,11 +118,75 @@ async function deliveryCheck(
 export type DeliveryOutcome = { dataPackage: DataPackage; transactionHash: Hex; reused: boolean };
 
 /**
+ * What this browser's earlier attempt at delivering the order offers instead of a new anchor:
+ * - `none`: no attempt by this agency;
+ * - `unchecked`: an attempt, not yet compared with the chosen report (nothing hashed yet);
+ * - `other-report`: the chosen report is not the one of that attempt;
+ * - `refused`: it is, but its anchor cannot be delivered (`why`: not on the chain, or the order
+ *   book's refusal);
+ * - `reusable`: its anchor, to deliver as it is.
+ */
+export type EarlierAnchor =
+  | { kind: "none" }
+  | { kind: "unchecked"; record: DeliveryRecord }
+  | { kind: "other-report"; record: DeliveryRecord }
+  | { kind: "refused"; record: DeliveryRecord; why: string }
+  | { kind: "reusable"; record: DeliveryRecord; dataPackage: DataPackage };
+
+/** The earlier attempt this browser kept for the order, if `agency` made it; nothing is hashed. */
+export function earlierAnchor(
+  record: DeliveryRecord | undefined,
+  agency: Address | undefined,
+): EarlierAnchor {
+  return record && agency !== undefined && getAddress(record.agency) === getAddress(agency)
+    ? { kind: "unchecked", record }
+    : { kind: "none" };
+}
+
+/**
+ * Whether a delivery can go on while the registry is paused, given what the earlier attempt
+ * offers, and why: every other case needs a new anchor, which the pause stops. The Orders page
+ * enables its button and words its hint from this (before a report is chosen: `none` or
+ * `unchecked`); `deliverReport` refuses with it once it knows the actual result.
+ */
+export function whilePaused(earlier: EarlierAnchor): { allowed: boolean; reason: string } {
+  const wait = "a new anchor must wait until the registry is unpaused";
+  switch (earlier.kind) {
+    case "none":
+      return {
+        allowed: false,
+        reason: "Delivering a report needs a new anchor, which must wait until the registry is unpaused.",
+      };
+    case "unchecked":
+      return {
+        allowed: true,
+        reason: `This browser began delivering ${earlier.record.reportName} for this order before the pause: choose that same file to deliver its earlier anchor, if that anchor is on the chain; for any other report, ${wait}.`,
+      };
+    case "other-report":
+      return {
+        allowed: false,
+        reason: `This file is not ${earlier.record.reportName}, the report this browser began delivering for this order before the pause, and ${wait}.`,
+      };
+    case "refused":
+      return {
+        allowed: false,
+        reason: `The earlier anchor of ${earlier.record.reportName} cannot be delivered (${earlier.why}), and ${wait}.`,
+      };
+    case "reusable":
+      return {
+        allowed: true,
+        reason: `The earlier anchor of ${earlier.record.reportName} can be delivered.`,
+      };
+  }
+}
+
+/**
  * Delivers `report` for the order as the connected credit agency: the order book is asked first
  * (a wrong party, state or deadline stops it before anything is anchored), then the report's
  * fingerprint is anchored with a fresh salt (or the anchor of an earlier attempt with the same
- * report is reused), then delivered. A new anchor while the registry is paused is refused before
- * the earlier attempt's record is replaced.
+ * report is reused), then delivered. While the registry is paused, anything but that earlier
+ * anchor is refused with a `RegistryPausedError` (`whilePaused`): nothing is sent and the earlier
+ * record is kept, and without an earlier attempt to compare it with, the report is not even hashed.
  */
 export async function deliverReport({
   reader,
@@ -143,36 +208,38 @@ export async function deliverReport({
   const fingerprintRegistry = getAddress(config.contracts.FingerprintRegistry);
   progress("Asking the order book whether it takes a delivery from you…");
   await deliveryCheck(reader, creditOrderBook, agency, orderId, zeroHash);
-  const schemaId = await readContract(reader, {
-    address: creditOrderBook,
-    abi: creditOrderBookAbi,
-    functionName: "creditReportSchema",
-  });
-  const schemaIndex = await getSchemaIndex(reader, {
-    schemaRegistry: config.contracts.SchemaRegistry as Hex,
-    schemaId,
-  });
+  const [schemaId, paused] = await Promise.all([
+    readContract(reader, {
+      address: creditOrderBook,
+      abi: creditOrderBookAbi,
+      functionName: "creditReportSchema",
+    }),
+    isRegistryPaused(reader, { fingerprintRegistry }),
+  ]);
+  const refuseIfPaused = (earlier: EarlierAnchor) => {
+    if (!paused) return;
+    const { allowed, reason } = whilePaused(earlier);
+    if (!allowed) throw new RegistryPausedError(`${reason} Nothing was sent.`);
+  };
 
+  let earlier = earlierAnchor(readDelivery(config.chainId, orderId), agency);
+  refuseIfPaused(earlier);
   progress("Computing the report's fingerprint in this browser…");
   const documentHash = await hashFile(report);
-  const earlier = readDelivery(config.chainId, orderId);
-  let dataPackage: DataPackage | undefined;
-  if (earlier && earlier.documentHash === documentHash && getAddress(earlier.agency) === agency) {
-    dataPackage = earlier.dataPackage ?? (await recoverPackage(reader, config, earlier, schemaId));
-    if (
-      dataPackage &&
-      (await deliveryCheck(reader, creditOrderBook, agency, orderId, dataPackage.fingerprint)) !== undefined
-    )
-      dataPackage = undefined;
+  if (earlier.kind === "unchecked") {
+    earlier = await checkEarlier(reader, config, { agency, orderId, schemaId, documentHash }, earlier.record);
+    refuseIfPaused(earlier);
   }
-  const reused = dataPackage !== undefined;
-  if (!dataPackage) {
-    if (await isRegistryPaused(reader, { fingerprintRegistry }))
-      throw new InvalidInputError(
-        earlier?.dataPackage && getAddress(earlier.agency) === agency
-          ? `${REGISTRY_PAUSED_NOTICE} Only the report anchored for this order before the pause (${earlier.reportName}) can be delivered now.`
-          : REGISTRY_PAUSED_NOTICE,
-      );
+
+  let dataPackage: DataPackage;
+  if (earlier.kind === "reusable") {
+    dataPackage = earlier.dataPackage;
+    saveDelivery(config.chainId, { ...earlier.record, reportName: report.name, dataPackage });
+  } else {
+    const schemaIndex = await getSchemaIndex(reader, {
+      schemaRegistry: config.contracts.SchemaRegistry as Hex,
+      schemaId,
+    });
     const salt = randomSalt();
     const fingerprint = computeFingerprint({ documentHash, salt });
     const record: DeliveryRecord = {
@@ -202,8 +269,6 @@ export async function deliverReport({
       anchor: { kind: "single", transactionHash, blockNumber: Number(receipt.blockNumber) },
     });
     saveDelivery(config.chainId, { ...record, dataPackage });
-  } else if (earlier) {
-    saveDelivery(config.chainId, { ...earlier, reportName: report.name, dataPackage });
   }
 
   progress("Delivering the report's fingerprint to the order book: confirm in your wallet…");
@@ -212,7 +277,33 @@ export async function deliverReport({
     orderId,
     reportFingerprint: dataPackage.fingerprint,
   });
-  return { dataPackage, transactionHash, reused };
+  return { dataPackage, transactionHash, reused: earlier.kind === "reusable" };
+}
+
+/**
+ * Compares the chosen report (`documentHash`) with the earlier attempt, and if it is the same
+ * report, finds that attempt's anchor (saved, or recovered from the chain) and asks the order book
+ * whether it takes it.
+ */
+async function checkEarlier(
+  reader: PublicClient,
+  config: AppConfig,
+  {
+    agency,
+    orderId,
+    schemaId,
+    documentHash,
+  }: { agency: Address; orderId: Hex; schemaId: Hex; documentHash: Hex },
+  record: DeliveryRecord,
+): Promise<EarlierAnchor> {
+  if (record.documentHash !== documentHash) return { kind: "other-report", record };
+  const dataPackage = record.dataPackage ?? (await recoverPackage(reader, config, record, schemaId));
+  if (!dataPackage) return { kind: "refused", record, why: "it is not on the chain" };
+  const creditOrderBook = getAddress(config.contracts.CreditOrderBook);
+  const refusal = await deliveryCheck(reader, creditOrderBook, agency, orderId, dataPackage.fingerprint);
+  if (refusal === undefined) return { kind: "reusable", record, dataPackage };
+  const sentence = refusal.errorName && describeRevert(refusal.errorName, refusal.errorArgs ?? []);
+  return { kind: "refused", record, why: (sentence ?? refusal.message).replace(/\.$/, "") };
 }
 
 /** The package of an earlier attempt whose anchor was mined but not saved (the tab closed, say). */

@@ -8,10 +8,8 @@ import { useCallback, useEffect, useRef, useState, type ReactNode } from "react"
 import type { Hex } from "viem";
 
 import { isRegistryPaused } from "../../src/sdk/fingerprints/actions.ts";
+import { REGISTRY_PAUSED } from "../../src/sdk/fingerprints/pause.ts";
 import { useApp } from "./app-context.ts";
-
-export const REGISTRY_PAUSED_NOTICE =
-  "The consortium committee has paused the fingerprint registry: anchoring, revocation and reinstatement are stopped; verification still works.";
 
 /** The element id of the notice, for the `aria-describedby` of the actions it disables. */
 export const REGISTRY_PAUSED_NOTICE_ID = "registry-paused-notice";
@@ -64,7 +62,7 @@ export function RegistryPausedNotice({ pause }: { pause: RegistryPause }): React
     <div aria-live="polite">
       {pause.paused === true && (
         <p className="notice" id={REGISTRY_PAUSED_NOTICE_ID} data-testid="registry-paused">
-          {REGISTRY_PAUSED_NOTICE}
+          {REGISTRY_PAUSED}
         </p>
       )}
     </div>

@@ -11,7 +11,10 @@ import { describeRevert } from "../sdk/revert-messages.ts";
 
 export const ExitCode = {
   ok: 0,
-  /** The operation ran but the answer is "no" (verification failed) or the chain rejected it. */
+  /**
+   * The operation ran but the answer is "no" (verification failed), or the chain rejected it: a
+   * contract revert, or a change to a paused fingerprint registry refused before sending.
+   */
   failed: 1,
   /** Bad input: unreadable file, malformed package, bad flag. */
   badInput: 2,

@@ -2,6 +2,8 @@
  * Every error the SDK throws extends {@link BaseError}: a short message a person can act on, plus
  * the underlying `cause` for `--verbose` output. Modelled on viem's `BaseError`.
  */
+import { REGISTRY_PAUSED } from "./fingerprints/pause.ts";
+
 export class BaseError extends Error {
   override name = "CrossproofError";
   /** A machine-readable code, stable across versions. */
@@ -41,6 +43,19 @@ export class ContractRevertError extends BaseError {
     super(message, { code: "contract-revert", cause: options.cause });
     this.errorName = options.errorName;
     this.errorArgs = options.errorArgs;
+  }
+}
+
+/**
+ * The consortium committee has paused the fingerprint registry, and a change to its records
+ * (anchoring, revocation, reinstatement) was refused before anything was sent: the contract would
+ * revert with `EnforcedPause`. The message is the pause's one sentence ({@link REGISTRY_PAUSED}),
+ * then `remedy`: what was kept, and what to do.
+ */
+export class RegistryPausedError extends BaseError {
+  override name = "RegistryPausedError";
+  constructor(remedy?: string, options: { cause?: unknown } = {}) {
+    super(remedy ? `${REGISTRY_PAUSED} ${remedy}` : REGISTRY_PAUSED, { code: "registry-paused", ...options });
   }
 }
 

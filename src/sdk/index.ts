@@ -13,6 +13,7 @@ export * from "./fingerprints/spec.ts";
 export * from "./fingerprints/merkle.ts";
 export * from "./fingerprints/package.ts";
 export * from "./fingerprints/actions.ts";
+export * from "./fingerprints/pause.ts";
 export * from "./fingerprints/verify-package.ts";
 export * from "./fingerprints/reasons.ts";
 export * from "./fingerprints/events.ts";

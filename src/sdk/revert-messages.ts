@@ -8,6 +8,7 @@ import { getAddress, isAddress } from "viem";
 import { orderStates } from "./credit/orders.ts";
 import { errorNotices } from "./error-notices.ts";
 import { ContractRevertError } from "./errors.ts";
+import { REGISTRY_PAUSED } from "./fingerprints/pause.ts";
 import { issuerStatuses, issuerTypes } from "./issuers/issuers.ts";
 import { roleName } from "./roles.ts";
 
@@ -62,12 +63,15 @@ const OPENZEPPELIN_NOTICES: Record<string, Notice> = {
     params: ["authority"],
     notice: "`authority` is not an AccessManager contract.",
   },
-  EnforcedPause: {
+  // Pausable's errors are OpenZeppelin's, generic to any contract; here they name the fingerprint
+  // registry because it is the only Pausable contract in Crossproof. A second one would need the
+  // target to tell them apart.
+  EnforcedPause: { params: [], notice: REGISTRY_PAUSED },
+  ExpectedPause: {
     params: [],
     notice:
-      "The consortium committee has paused the fingerprint registry: no anchoring, revocation or reinstatement until it unpauses (verification still works).",
+      "The fingerprint registry is not paused: there is nothing to unpause; see `crossproof gov status`.",
   },
-  ExpectedPause: { params: [], notice: "The fingerprint registry is not paused." },
   InvalidAccountNonce: {
     params: ["account", "currentNonce"],
     notice:

@@ -445,10 +445,24 @@ for (const [engine, chainId] of [
         .and.contain("[IssuerNotAccredited]");
     });
 
+    it("refuses registry-pause and registry-unpause with --schedule: the pauser role acts without delay", async function () {
+      const member = { ...env, CROSSPROOF_PRIVATE_KEY: devKey(10) };
+      const before = (await run("gov", "list", "--json")).stdout;
+      for (const kind of ["registry-pause", "registry-unpause"]) {
+        const scheduled = await cli(["gov", "propose", kind, "--schedule"], member);
+        expect(scheduled.code, kind).to.equal(2);
+        expect(scheduled.stderr).to.equal(
+          `crossproof: gov propose ${kind} takes no --schedule: the committee's pauser role acts without an execution delay, so the AccessManager refuses to schedule it. Propose it without --schedule; it executes as soon as enough members approve.\n`,
+        );
+      }
+      // Refused before anything was sent: no proposal holds a Safe nonce.
+      expect((await run("gov", "list", "--json")).stdout).to.equal(before);
+    });
+
     it("pauses the registry by committee decision: anchor and revoke refuse, verify works, unpause resumes", async function () {
       const member = (index: number) => ({ ...env, CROSSPROOF_PRIVATE_KEY: devKey(index) });
       const paused =
-        "The consortium committee has paused the fingerprint registry: no anchoring, revocation or reinstatement until it unpauses (verification still works)";
+        "The fingerprint registry is paused by the consortium committee: no anchoring, revocation or reinstatement until it is unpaused; verification still works.";
       const earlier = join(dir, "before-the-pause.txt");
       await writeFile(earlier, "anchored before the pause");
       expect((await run("anchor", earlier, "--schema", SCHEMA)).code).to.equal(0);
@@ -462,7 +476,9 @@ for (const [engine, chainId] of [
         fingerprintRegistry: { address: registry, paused: false },
       });
       expect(running.json.members).to.have.length(3);
-      expect((await run("gov", "status")).stdout).to.contain(`Fingerprint registry ${registry}: running.`);
+      expect((await run("gov", "status")).stdout).to.contain(
+        `Fingerprint registry ${registry}\n  The fingerprint registry is running: issuers anchor, revoke and reinstate.\n`,
+      );
 
       // Proposed by one member (not approving), approved by a second, executed by a third.
       const proposed = await cli(["gov", "propose", "registry-pause", "--no-approve", "--json"], member(10));
@@ -472,7 +488,7 @@ for (const [engine, chainId] of [
         to: registry,
         data: "0x8456cb59",
         description:
-          "Pause the fingerprint registry: no anchoring, revocation or reinstatement until unpaused",
+          "Pause the fingerprint registry: no anchoring, revocation or reinstatement until it is unpaused; verification still works",
       });
       const proposalId = String(proposed.json.proposalId);
       const approved = await cli(["gov", "approve", proposalId, "--json"], member(11));
@@ -483,7 +499,9 @@ for (const [engine, chainId] of [
 
       const status = await run("gov", "status", "--json");
       expect(status.json.fingerprintRegistry).to.deep.equal({ address: registry, paused: true });
-      expect((await run("gov", "status")).stdout).to.contain(`Fingerprint registry ${registry}: paused.`);
+      expect((await run("gov", "status")).stdout).to.contain(
+        `Fingerprint registry ${registry}\n  ${paused}\n  The committee unpauses it with \`crossproof gov propose registry-unpause\`.\n`,
+      );
 
       // anchor refuses in one line, before hashing or journaling anything (run where a journal would go).
       const during = join(dir, "during-the-pause.txt");
@@ -496,26 +514,33 @@ for (const [engine, chainId] of [
           cwd: dir,
         },
       );
+      // Exit 1, as for any refusal by the chain (2 is bad input): nothing wrong with the command.
+      const refusedMessage = `${paused} Nothing was sent: run the command again once the committee unpauses the registry (see \`crossproof gov status\`).`;
       expect(refused.code).to.equal(1);
-      expect(refused.stderr).to.equal(
-        `crossproof: anchor was rejected by the contract: ${paused} [EnforcedPause].\n`,
-      );
+      expect(refused.stderr).to.equal(`crossproof: ${refusedMessage}\n`);
       expect(existsSync(`${during}.proof.json`)).to.equal(false);
       expect(existsSync(join(dir, ".crossproof")), "an anchor journal was written").to.equal(false);
       const refusedJson = await run("anchor", during, "--schema", SCHEMA, "--json");
       expect(refusedJson.code).to.equal(1);
       expect(refusedJson.json).to.deep.equal({
-        error: {
-          code: "contract-revert",
-          message: `anchor was rejected by the contract: ${paused} [EnforcedPause].`,
-        },
+        error: { code: "registry-paused", message: refusedMessage },
       });
+
+      // anchor --resume refuses the same way, and keeps the journal for a --resume after the pause.
+      const interrupted = await interruptedAnchor("resume-while-paused", false);
+      const resumeRefused = await run("anchor", "--resume", interrupted.journal);
+      expect(resumeRefused.code).to.equal(1);
+      expect(resumeRefused.stderr).to.equal(
+        `crossproof: ${paused} Nothing was sent, and the journal ${interrupted.journal} is kept: once the committee unpauses the registry (see \`crossproof gov status\`), continue this anchoring with \`crossproof anchor --resume ${interrupted.journal}\`.\n`,
+      );
+      expect(existsSync(interrupted.journal), "the journal was kept").to.equal(true);
+      expect(interrupted.files.some((file) => existsSync(`${file}.proof.json`))).to.equal(false);
 
       // revoke: the contract itself rejects it with the same sentence.
       const revoke = await run("revoke", earlier, "--reason", "superseded");
       expect(revoke.code).to.equal(1);
       expect(revoke.stderr.trim()).to.equal(
-        `crossproof: revoke was rejected by the contract: ${paused} [EnforcedPause].`,
+        `crossproof: revoke was rejected by the contract: ${paused.replace(/\.$/, "")} [EnforcedPause].`,
       );
 
       // Verification is unaffected.
@@ -549,6 +574,13 @@ for (const [engine, chainId] of [
       const after = await run("anchor", during, "--schema", SCHEMA, "--json");
       expect(after.code, after.stderr).to.equal(0);
       expect((await run("verify", during, "--json")).json.status).to.equal("valid");
+      const resumedAnchor = await run("anchor", "--resume", interrupted.journal, "--json");
+      expect(resumedAnchor.code, resumedAnchor.stderr).to.equal(0);
+      expect(existsSync(interrupted.journal), "journal removed once every package is written").to.equal(
+        false,
+      );
+      for (const file of interrupted.files)
+        expect((await run("verify", file, "--json")).json.status, file).to.equal("valid");
 
       // The audit index records both, by the committee, about the registry.
       const db = join(dir, "audit.sqlite");

@@ -5,7 +5,7 @@
  */
 import { expect } from "chai";
 import { network } from "hardhat";
-import { encodeFunctionData, getAddress, parseEventLogs, zeroHash, type Hex } from "viem";
+import { encodeFunctionData, getAddress, parseEventLogs, toFunctionSelector, zeroHash, type Hex } from "viem";
 
 import CrossproofModule from "../../ignition/modules/Crossproof.ts";
 import { ISSUER_ADMIN_SELECTORS, PAUSER_SELECTORS, ROLE_IDS } from "../../ignition/modules/roles.ts";
@@ -165,20 +165,49 @@ describe("Committee governance (the composed Ignition module)", function () {
       expect(PAUSER_SELECTORS).to.deep.equal(["0x8456cb59", "0x3f4ba83a"]);
     });
 
-    it("maps the fingerprint registry's pause and unpause to the pauser role, and nothing else's", async function () {
+    it("maps the fingerprint registry's pause and unpause to the pauser role, and no other function of it", async function () {
       const { contracts, publicClient } = await networkHelpers.loadFixture(deploySystem);
-      const roleOfSelector = (target: Hex, selector: Hex) =>
-        publicClient.readContract({
+      // Every function of the registry, by the role the AccessManager gives it. Role 0 (admin) is
+      // the AccessManager's answer for a function never mapped: it matters only for `restricted`
+      // functions, and anchoring, revocation and reinstatement are not (any accredited issuer).
+      const mapped: Record<string, bigint> = {};
+      for (const item of fingerprintRegistryAbi) {
+        if (item.type !== "function") continue;
+        mapped[item.name] = await publicClient.readContract({
           address: contracts.accessManager,
           abi: accessManagerAbi,
           functionName: "getTargetFunctionRole",
-          args: [target, selector],
+          args: [contracts.fingerprintRegistry, toFunctionSelector(item)],
         });
-      for (const selector of PAUSER_SELECTORS) {
-        expect(await roleOfSelector(contracts.fingerprintRegistry, selector)).to.equal(roles.pauser);
-        // The same selectors elsewhere stay admin-only (role 0).
-        expect(await roleOfSelector(contracts.schemaRegistry, selector)).to.equal(roles.admin);
       }
+      const byRole = (roleId: bigint) =>
+        Object.keys(mapped)
+          .filter((name) => mapped[name] === roleId)
+          .sort();
+      expect(byRole(roles.pauser)).to.deep.equal(["pause", "unpause"]);
+      expect(byRole(roles.accreditationAdmin)).to.deep.equal(["accredit", "withdrawAccreditation"]);
+      // Every other function is unmapped: the anchor, revoke and reinstate functions among them.
+      expect(byRole(roles.admin)).to.have.length(Object.keys(mapped).length - 4);
+      expect(byRole(roles.admin)).to.include.members([
+        "anchor",
+        "anchorMany",
+        "anchorBatch",
+        "anchorBatchWithURI",
+        "revoke",
+        "revokeLeaf",
+        "reinstate",
+        "reinstateLeaf",
+      ]);
+      // And the committee, which holds the pauser role, may call pause at once but not accredit.
+      const canCall = (selector: Hex) =>
+        publicClient.readContract({
+          address: contracts.accessManager,
+          abi: accessManagerAbi,
+          functionName: "canCall",
+          args: [contracts.committee, contracts.fingerprintRegistry, selector],
+        });
+      expect(await canCall(PAUSER_SELECTORS[0]!)).to.deep.equal([true, 0]);
+      expect(await canCall(toFunctionSelector("accredit(address,bytes32)"))).to.deep.equal([false, 0]);
     });
 
     it("leaves the deployer unable to grant roles or register schemas", async function () {

@@ -124,14 +124,14 @@ describe("src/sdk/governance/describe.ts", function () {
       args: [],
     });
     expect(describeProposalCall(pause, context)).to.equal(
-      "Pause the fingerprint registry: no anchoring, revocation or reinstatement until unpaused",
+      "Pause the fingerprint registry: no anchoring, revocation or reinstatement until it is unpaused; verification still works",
     );
     expect(describeProposalCall(unpause, context)).to.equal(
       "Unpause the fingerprint registry: anchoring, revocation and reinstatement resume",
     );
     // The pauser role has no delay, but a schedule of it still reads as one.
     expect(describeProposalCall(scheduledCall(contracts.AccessManager, pause), context)).to.equal(
-      "Schedule: Pause the fingerprint registry: no anchoring, revocation or reinstatement until unpaused",
+      "Schedule: Pause the fingerprint registry: no anchoring, revocation or reinstatement until it is unpaused; verification still works",
     );
     // pause() sent to another contract is not the registry's.
     expect(describeProposalCall({ ...pause, to: contracts.IssuerRegistry }, context)).to.equal(

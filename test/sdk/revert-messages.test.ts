@@ -4,6 +4,7 @@ import { BaseError as ViemBaseError, getAddress, zeroHash } from "viem";
 import * as abis from "../../src/sdk/abis.ts";
 import { errorNotices } from "../../src/sdk/error-notices.ts";
 import { ContractRevertError } from "../../src/sdk/errors.ts";
+import { REGISTRY_PAUSED } from "../../src/sdk/fingerprints/pause.ts";
 import { describeContractError, describeRevert } from "../../src/sdk/revert-messages.ts";
 
 const ISSUER = "0x70997970c51812dc3a010c7d01b50e0d17dc79c8";
@@ -57,10 +58,14 @@ describe("src/sdk/revert-messages.ts", function () {
   });
 
   it("says the registry is paused, or is not, for Pausable's errors", function () {
-    expect(describeRevert("EnforcedPause", [])).to.equal(
-      "The consortium committee has paused the fingerprint registry: no anchoring, revocation or reinstatement until it unpauses (verification still works).",
+    // The one sentence every surface uses for a pause (src/sdk/fingerprints/pause.ts).
+    expect(describeRevert("EnforcedPause", [])).to.equal(REGISTRY_PAUSED);
+    expect(REGISTRY_PAUSED).to.equal(
+      "The fingerprint registry is paused by the consortium committee: no anchoring, revocation or reinstatement until it is unpaused; verification still works.",
     );
-    expect(describeRevert("ExpectedPause", [])).to.equal("The fingerprint registry is not paused.");
+    expect(describeRevert("ExpectedPause", [])).to.equal(
+      "The fingerprint registry is not paused: there is nothing to unpause; see `crossproof gov status`.",
+    );
     expect(describeRevert("AccessManagerUnauthorizedAccount", [ISSUER, 4n])).to.equal(
       `The account ${getAddress(ISSUER)} does not hold the pauser role; the committee grants roles.`,
     );
@@ -69,7 +74,7 @@ describe("src/sdk/revert-messages.ts", function () {
       errorArgs: [],
     });
     expect(describeContractError(new ViemBaseError("outer", { cause: rejection }))).to.match(
-      /^The consortium committee has paused the fingerprint registry/,
+      /^The fingerprint registry is paused by the consortium committee: /,
     );
   });
 

@@ -19,7 +19,7 @@ import { mnemonicToAccount } from "viem/accounts";
 
 import { setUpIssuer } from "../../scripts/lib/committee.ts";
 import { devKey, rpc } from "../../scripts/lib/local-chain.ts";
-import { consortium, DEV_MNEMONIC } from "../../src/demo/consortium.ts";
+import { consortium, demoCommittee, DEV_MNEMONIC } from "../../src/demo/consortium.ts";
 import {
   codeOf,
   consentDomain,
@@ -38,9 +38,16 @@ import {
   listOrders,
   requestOrder,
 } from "../../src/sdk/credit/orders.ts";
-import { anchorFingerprint, getSchemaIndex } from "../../src/sdk/fingerprints/actions.ts";
+import {
+  anchorFingerprint,
+  getSchemaIndex,
+  isRegistryPaused,
+  registryPauseCalls,
+} from "../../src/sdk/fingerprints/actions.ts";
 import { parseDataPackage } from "../../src/sdk/fingerprints/package.ts";
-import { computeFingerprint, hashDocument } from "../../src/sdk/fingerprints/spec.ts";
+import { REGISTRY_PAUSED } from "../../src/sdk/fingerprints/pause.ts";
+import { computeFingerprint, hashDocument, randomSalt } from "../../src/sdk/fingerprints/spec.ts";
+import { committeeDecision } from "../../src/sdk/governance/committee.ts";
 import { schemaIdOf } from "../../src/sdk/schemas/schemas.ts";
 import { PHONE, startWebFixture, type WebFixture } from "./fixture.ts";
 
@@ -107,16 +114,6 @@ describe("web app: Consent and Orders (Chromium)", function () {
     await fixture.freshPage(path);
     await fixture.wallet.switchAccount(devKey(index));
     await fixture.connectWallet();
-  }
-
-  /** Selects another account in the wallet, as its user does (the page hears accountsChanged). */
-  async function switchTo(index: number) {
-    await fixture.wallet.switchAccount(devKey(index), page);
-    await page.getByTestId("wallet-account").filter({ hasText: fixture.wallet.address }).waitFor();
-  }
-
-  async function nav(name: string) {
-    await page.getByRole("navigation", { name: "Pages" }).getByRole("link", { name, exact: true }).click();
   }
 
   /** Waits for an action's outcome: "done: message" or "failed: message". */
@@ -434,7 +431,7 @@ describe("web app: Consent and Orders (Chromium)", function () {
       await page.getByRole("button", { name: "Verify document" }).click();
       await page.getByTestId("verdict").and(page.locator('[data-status="mismatch"]')).waitFor();
 
-      await nav("Orders");
+      await fixture.goTo("Orders");
       const row = page.getByTestId("orders").locator(`[data-order="${orderIds[0]!}"]`);
       await row.getByRole("button", { name: "Open" }).click();
       await page
@@ -507,7 +504,7 @@ describe("web app: Consent and Orders (Chromium)", function () {
           state: "attached",
         });
 
-      await switchTo(7);
+      await fixture.switchTo(devKey(7));
       await page.getByTestId("orders-role").and(page.locator('[data-role="agency"]')).waitFor();
       await page
         .getByTestId("orders")
@@ -652,6 +649,154 @@ describe("web app: Consent and Orders (Chromium)", function () {
       expect((await getOrder(chain.publicClient, { creditOrderBook, orderId: lapsed })).state).to.equal(
         "expired",
       );
+    });
+    it("while the committee has paused the registry, delivers only an earlier attempt's anchor: nothing else is sent", async function () {
+      const chain = fixture.history;
+      const fingerprintRegistry = chain.manifest.contracts.FingerprintRegistry as Hex;
+      /** The committee (members 1 and 2 of the demo committee) pauses or unpauses, from Node. */
+      const decide = (call: { to: Hex; data: Hex }, description: string) =>
+        committeeDecision({
+          committee: chain.manifest.contracts.Committee as Hex,
+          committeeProposals: chain.manifest.contracts.CommitteeProposals as Hex,
+          ...call,
+          description,
+          members: [chain.wallet(demoCommittee[0]!), chain.wallet(demoCommittee[1]!)],
+        });
+      const sent = () => fixture.wallet.calls.filter((call) => call === "eth_sendTransaction").length;
+      const storageKey = (orderId: Hex) => `crossproof.delivery.${CHAIN_ID}.${orderId.toLowerCase()}`;
+      const stored = (orderId: Hex) => page.evaluate((key) => localStorage.getItem(key), storageKey(orderId));
+      const deliverButton = page.getByRole("button", { name: "Anchor and deliver report" });
+      const hint = page.getByTestId("registry-paused-hint");
+
+      // An order the agency accepted (from Node, with a fresh consent of the enterprise), and a
+      // report it anchored for the order before the pause without its page saving the package (the
+      // tab closed): the anchor is on the chain, this browser only knows the salt.
+      const now = (await chain.publicClient.getBlock()).timestamp;
+      const { consentId: consent } = await grantConsent(chain.wallet(enterprise), {
+        consentRegistry,
+        terms: {
+          grantee: BANK,
+          purpose: codeOf("credit-report"),
+          scope: [CREDIT_REPORT],
+          validFrom: now,
+          validUntil: now + 30n * 86_400n,
+          maxUses: 1,
+        },
+      });
+      const { orderId } = await requestOrder(chain.wallet(bank), {
+        creditOrderBook,
+        order: {
+          provider: AGENCY,
+          subject: ENTERPRISE,
+          productCode: codeOf("enterprise-credit-basic"),
+          consentId: consent,
+          requestHash: zeroHash,
+          responseDeadline: now + 7n * 86_400n,
+        },
+      });
+      await acceptOrder(chain.wallet(creditAgency), { creditOrderBook, orderId });
+      const anchoredReport = join(fixture.workDir, "credit-report-before-the-pause.txt");
+      await writeFile(anchoredReport, `Credit report\nSubject: ${enterprise.name}\nRating: B+\n`);
+      const salt = randomSalt();
+      const documentHash = hashDocument(await readFile(anchoredReport));
+      const fingerprint = computeFingerprint({ documentHash, salt });
+      await anchorFingerprint(chain.wallet(creditAgency), {
+        fingerprintRegistry,
+        fingerprint,
+        schemaIndex: await getSchemaIndex(chain.publicClient, {
+          schemaRegistry: chain.manifest.contracts.SchemaRegistry as Hex,
+          schemaId: CREDIT_REPORT,
+        }),
+      });
+      const otherReport = join(fixture.workDir, "credit-report-during-the-pause.txt");
+      await writeFile(otherReport, `Credit report\nSubject: ${enterprise.name}\nRating: C\n`);
+
+      try {
+        // The agency opens the order while the registry runs; the committee pauses it meanwhile.
+        await openAs("/orders", 7);
+        await page.getByTestId("orders-role").and(page.locator('[data-role="agency"]')).waitFor();
+        await page.getByLabel("Order id").fill(orderId);
+        await page.getByRole("button", { name: "Open order" }).click();
+        await page
+          .getByTestId("panel-state")
+          .filter({ hasText: /^accepted$/ })
+          .waitFor();
+        expect(await page.getByTestId("registry-paused").count()).to.equal(0);
+        await decide(registryPauseCalls.pause(fingerprintRegistry), "Pause the fingerprint registry");
+
+        // A report with no earlier attempt in this browser needs a new anchor: refused before it
+        // is hashed, nothing reaches the wallet and nothing is saved.
+        const newAnchor =
+          "Delivering a report needs a new anchor, which must wait until the registry is unpaused.";
+        await page.getByLabel("Report file").setInputFiles(otherReport);
+        const before = sent();
+        await deliverButton.click();
+        expect(await outcome("order-action-status")).to.equal(
+          `failed: Delivering the report failed: ${REGISTRY_PAUSED} ${newAnchor} Nothing was sent.`,
+        );
+        expect(sent()).to.equal(before);
+        expect(await stored(orderId)).to.equal(null);
+        // The refusal made the page read the registry again: the notice, and the button disabled.
+        const notice = page.getByTestId("registry-paused");
+        await notice.waitFor();
+        expect(await notice.textContent()).to.equal(REGISTRY_PAUSED);
+        expect(await deliverButton.isDisabled()).to.equal(true);
+        expect(await deliverButton.getAttribute("aria-describedby")).to.equal(
+          await notice.getAttribute("id"),
+        );
+        expect(await hint.textContent()).to.equal(newAnchor);
+
+        // This browser's record of the earlier attempt (salt and fingerprint, no package), as the
+        // page saves it before sending the anchor: the button is enabled for that report only.
+        const record = JSON.stringify({
+          version: 1,
+          orderId,
+          agency: AGENCY,
+          reportName: basename(anchoredReport),
+          documentHash,
+          salt,
+          fingerprint,
+        });
+        await page.evaluate(
+          ({ key, value }) => {
+            localStorage.setItem(key, value);
+          },
+          { key: storageKey(orderId), value: record },
+        );
+        await page.reload();
+        await page.getByTestId("orders-role").and(page.locator('[data-role="agency"]')).waitFor();
+        await page.getByLabel("Order id").fill(orderId);
+        await page.getByRole("button", { name: "Open order" }).click();
+        await hint.waitFor();
+        expect(await hint.textContent()).to.equal(
+          "This browser began delivering credit-report-before-the-pause.txt for this order before the pause: choose that same file to deliver its earlier anchor, if that anchor is on the chain; for any other report, a new anchor must wait until the registry is unpaused.",
+        );
+        expect(await deliverButton.isDisabled()).to.equal(false);
+        await fixture.screenshots("orders-agency-paused");
+
+        // Another report still needs a new anchor: refused once hashed, the record kept as it was.
+        await page.getByLabel("Report file").setInputFiles(otherReport);
+        await deliverButton.click();
+        expect(await outcome("order-action-status")).to.equal(
+          `failed: Delivering the report failed: ${REGISTRY_PAUSED} This file is not credit-report-before-the-pause.txt, the report this browser began delivering for this order before the pause, and a new anchor must wait until the registry is unpaused. Nothing was sent.`,
+        );
+        expect(sent()).to.equal(before);
+        expect(await stored(orderId)).to.equal(record);
+
+        // The same report: its anchor is found on the chain and delivered, with no new anchor.
+        await page.getByLabel("Report file").setInputFiles(anchoredReport);
+        await deliverButton.click();
+        expect(await outcome("order-action-status")).to.match(
+          /^done: Delivered: the report's fingerprint 0x[0-9a-f]{64} is anchored \(the anchor of the earlier attempt\) and delivered\./,
+        );
+        expect(sent(), "only the delivery was sent").to.equal(before + 1);
+        const order = await getOrder(chain.publicClient, { creditOrderBook, orderId });
+        expect(order).to.deep.include({ state: "delivered", reportFingerprint: fingerprint });
+        expect(await isRegistryPaused(chain.publicClient, { fingerprintRegistry })).to.equal(true);
+      } finally {
+        if (await isRegistryPaused(chain.publicClient, { fingerprintRegistry }))
+          await decide(registryPauseCalls.unpause(fingerprintRegistry), "Unpause the fingerprint registry");
+      }
     });
   });
 

@@ -60,6 +60,13 @@ export type WebFixture = {
   freshPage(path?: string): Promise<void>;
   /** Connects the test wallet through the header, by its EIP-6963 announcement. */
   connectWallet(): Promise<void>;
+  /**
+   * Selects another account in the wallet, as its user does (the page hears `accountsChanged`),
+   * and waits until the header shows it.
+   */
+  switchTo(key: Hex): Promise<void>;
+  /** Follows a link of the page navigation, and waits for `heading` when given. */
+  goTo(link: string, heading?: string): Promise<void>;
   close(): Promise<void>;
 };
 
@@ -178,6 +185,17 @@ export async function startWebFixture(options: WebFixtureOptions): Promise<WebFi
           .getByRole("button", { name: wallet.name })
           .click();
         await page.getByTestId("wallet-account").filter({ hasText: wallet.address }).waitFor();
+      },
+      async switchTo(key) {
+        await wallet.switchAccount(key, page);
+        await page.getByTestId("wallet-account").filter({ hasText: wallet.address }).waitFor();
+      },
+      async goTo(link, heading) {
+        await page
+          .getByRole("navigation", { name: "Pages" })
+          .getByRole("link", { name: link, exact: true })
+          .click();
+        if (heading !== undefined) await page.getByRole("heading", { name: heading }).waitFor();
       },
       close,
     };

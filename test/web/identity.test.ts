@@ -113,12 +113,6 @@ describe("web app: Identity and governance (Chromium)", function () {
       .locator("tbody tr")
       .filter({ has: page.getByTestId("proposal-description").getByText(description, { exact: true }) });
 
-  /** Selects another wallet account and waits until the page shows it. */
-  async function switchTo(key: Hex) {
-    await fixture.wallet.switchAccount(key, page);
-    await page.getByTestId("wallet-account").filter({ hasText: fixture.wallet.address }).waitFor();
-  }
-
   describe("DIDs", function () {
     it("resolves an institution's DID: its owner, service and key, and the raw JSON to download", async function () {
       await openIdentity();
@@ -359,7 +353,7 @@ describe("web app: Identity and governance (Chromium)", function () {
         `failed: Proposing failed: The contract refused: ${APPLICANT} is not an owner of ${getAddress(committee)}.`,
       );
 
-      await switchTo(MEMBER_1_KEY);
+      await fixture.switchTo(MEMBER_1_KEY);
       await page.getByTestId("committee").filter({ hasText: "Your account is a member." }).waitFor();
       await page
         .getByLabel("Applicant")
@@ -376,13 +370,13 @@ describe("web app: Identity and governance (Chromium)", function () {
       expect(await row.getByTestId("proposal-status").textContent()).to.equal("waiting for approvals");
 
       // A non-member's approval: the Safe refuses it, and the page says why.
-      await switchTo(APPLICANT_KEY);
+      await fixture.switchTo(APPLICANT_KEY);
       await row.getByRole("button", { name: `Approve proposal #${nonce}` }).click();
       expect(await outcome("proposal-action")).to.equal(
         `failed: Approving proposal #${nonce} failed: The contract refused: ${APPLICANT} is not an owner of ${getAddress(committee)}.`,
       );
 
-      await switchTo(MEMBER_2_KEY);
+      await fixture.switchTo(MEMBER_2_KEY);
       await row.getByRole("button", { name: `Approve proposal #${nonce}` }).click();
       expect(await outcome("proposal-action")).to.match(new RegExp(`^done: Approved proposal #${nonce}\\.`));
       await row.getByTestId("proposal-approvals").filter({ hasText: "2 of 2" }).waitFor();
@@ -402,7 +396,7 @@ describe("web app: Identity and governance (Chromium)", function () {
     it("grants the new issuer a document kind through the committee", async function () {
       await openIdentity();
       await fixture.connectWallet();
-      await switchTo(MEMBER_2_KEY);
+      await fixture.switchTo(MEMBER_2_KEY);
       const committee = history.manifest.contracts.Committee as Hex;
       const { nonce } = await getCommittee(history.publicClient, { committee });
       const grant = `Grant medical.record@1.0 to ${APPLICANT_NAME} (${APPLICANT})`;
@@ -421,10 +415,10 @@ describe("web app: Identity and governance (Chromium)", function () {
       expect(await row.getByTestId("proposal-approvals").textContent()).to.equal("0 of 2");
 
       // Member 1 approves; member 2's own approval counts when it executes.
-      await switchTo(MEMBER_1_KEY);
+      await fixture.switchTo(MEMBER_1_KEY);
       await row.getByRole("button", { name: `Approve proposal #${nonce}` }).click();
       expect(await outcome("proposal-action")).to.match(/^done: Approved/);
-      await switchTo(MEMBER_2_KEY);
+      await fixture.switchTo(MEMBER_2_KEY);
       await row.getByRole("button", { name: `Execute proposal #${nonce}` }).click();
       expect(await outcome("proposal-action")).to.match(/^done: Executed/);
       await issuerRow(APPLICANT).filter({ hasText: "medical.record@1.0" }).waitFor();
@@ -436,7 +430,7 @@ describe("web app: Identity and governance (Chromium)", function () {
     it("labels every field and fits a 375 px phone", async function () {
       await openIdentity();
       await fixture.connectWallet();
-      await switchTo(MEMBER_1_KEY);
+      await fixture.switchTo(MEMBER_1_KEY);
       await page.getByRole("button", { name: "My DID" }).click();
       await page.getByTestId("did-manage").waitFor();
       const unlabelled = await page.evaluate(() =>

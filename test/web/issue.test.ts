@@ -394,27 +394,13 @@ describe("web app: Issue (Chromium)", function () {
     expect(await verifyOnVerifyPage(file, proof)).to.equal("valid");
   });
 
-  /** Selects another wallet account and waits until the page shows it. */
-  async function switchTo(key: Hex) {
-    await fixture.wallet.switchAccount(key, page);
-    await page.getByTestId("wallet-account").filter({ hasText: fixture.wallet.address }).waitFor();
-  }
-
-  async function goTo(link: string, heading: string) {
-    await page
-      .getByRole("navigation", { name: "Pages" })
-      .getByRole("link", { name: link, exact: true })
-      .click();
-    await page.getByRole("heading", { name: heading }).waitFor();
-  }
-
   /**
    * On the Identity page: member 1 proposes `change` (approving it as well), member 2 approves
    * and executes it. Resolves once the page shows the registry's new state.
    */
   async function committeeDecides(change: string, description: string, paused: boolean) {
-    await goTo("Identity", "Identity and governance");
-    await switchTo(devKey(10));
+    await fixture.goTo("Identity", "Identity and governance");
+    await fixture.switchTo(devKey(10));
     await page.getByTestId("committee").filter({ hasText: "Your account is a member." }).waitFor();
     await page.locator(`[data-testid="registry-state"][data-paused="${!paused}"]`).waitFor();
     const { nonce } = await getCommittee(fixture.history.publicClient, {
@@ -428,7 +414,7 @@ describe("web app: Issue (Chromium)", function () {
     expect(await outcome("proposal-action"))
       .to.match(new RegExp(`^done: Proposed #${nonce}: `))
       .and.contain(`: ${description}, with your approval. Transaction 0x`);
-    await switchTo(devKey(11));
+    await fixture.switchTo(devKey(11));
     await page.getByRole("button", { name: `Approve proposal #${nonce}` }).click();
     expect(await outcome("proposal-action")).to.match(new RegExp(`^done: Approved proposal #${nonce}\\.`));
     await page.getByRole("button", { name: `Execute proposal #${nonce}` }).click();
@@ -475,11 +461,11 @@ describe("web app: Issue (Chromium)", function () {
 
       await committeeDecides(
         "Pause the fingerprint registry",
-        "Pause the fingerprint registry: no anchoring, revocation or reinstatement until unpaused",
+        "Pause the fingerprint registry: no anchoring, revocation or reinstatement until it is unpaused; verification still works",
         true,
       );
       expect(await page.getByTestId("registry-state").textContent()).to.equal(
-        "The fingerprint registry is paused by the committee: no anchoring, revocation or reinstatement until it unpauses; verification still works.",
+        "The fingerprint registry is paused by the consortium committee: no anchoring, revocation or reinstatement until it is unpaused; verification still works.",
       );
       await fixture.screenshots("identity-registry-paused");
       // Now the committee can only unpause it.
@@ -495,12 +481,12 @@ describe("web app: Issue (Chromium)", function () {
       ).to.be.true;
 
       // The lab opens the Issue page: told before it hashes anything, and its actions are disabled.
-      await switchTo(devKey(1));
-      await goTo("Issue", "Issue documents");
+      await fixture.switchTo(devKey(1));
+      await fixture.goTo("Issue", "Issue documents");
       await page.getByTestId("issuer-summary").filter({ hasText: LAB.name }).waitFor();
       const notice = page.getByTestId("registry-paused");
       expect(await notice.textContent()).to.equal(
-        "The consortium committee has paused the fingerprint registry: anchoring, revocation and reinstatement are stopped; verification still works.",
+        "The fingerprint registry is paused by the consortium committee: no anchoring, revocation or reinstatement until it is unpaused; verification still works.",
       );
       const during = join(documents, "during-the-pause.txt");
       await writeFile(during, "not anchored while the registry is paused\n");
@@ -520,10 +506,12 @@ describe("web app: Issue (Chromium)", function () {
       await page.getByTestId("issuer-summary").filter({ hasText: LAB.name }).waitFor();
       await notice.waitFor();
       // The credit agency is told too on the Orders page, where it anchors its reports.
-      await switchTo(devKey(7));
-      await goTo("Orders", "Credit orders");
+      await fixture.switchTo(devKey(7));
+      await fixture.goTo("Orders", "Credit orders");
       await page.locator(`[data-testid="orders-role"][data-role="agency"]`).waitFor();
-      expect(await notice.textContent()).to.contain("has paused the fingerprint registry");
+      expect(await notice.textContent()).to.equal(
+        "The fingerprint registry is paused by the consortium committee: no anchoring, revocation or reinstatement until it is unpaused; verification still works.",
+      );
 
       // Verification is not affected.
       expect(await verifyOnVerifyPage(earlier, proof)).to.equal("valid");
@@ -537,8 +525,8 @@ describe("web app: Issue (Chromium)", function () {
         /^The fingerprint registry is running: issuers anchor, revoke and reinstate\./,
       );
 
-      await switchTo(devKey(1));
-      await goTo("Issue", "Issue documents");
+      await fixture.switchTo(devKey(1));
+      await fixture.goTo("Issue", "Issue documents");
       await page.getByTestId("issuer-summary").filter({ hasText: LAB.name }).waitFor();
       await page.getByLabel("Documents", { exact: true }).setInputFiles(during);
       await page.getByRole("button", { name: "Anchor document" }).click();

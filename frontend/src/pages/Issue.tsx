@@ -8,7 +8,7 @@
 import { useCallback, useEffect, useId, useState, type DragEvent } from "react";
 import type { Hex } from "viem";
 
-import { InvalidInputError } from "../../../src/sdk/errors.ts";
+import { InvalidInputError, RegistryPausedError } from "../../../src/sdk/errors.ts";
 import { anchorBatch, anchorFingerprint, revokeFingerprint } from "../../../src/sdk/fingerprints/actions.ts";
 import type { DataPackage } from "../../../src/sdk/fingerprints/package.ts";
 import { revocationReasons, type RevocationReasonName } from "../../../src/sdk/fingerprints/reasons.ts";
@@ -33,7 +33,6 @@ import {
 import { ActionStatus, SignerNotice, useAction, useSigner, type Signer } from "../transactions.tsx";
 import { packageText, PACKAGE_SUFFIX, readDataPackageFile } from "../package-file.ts";
 import {
-  REGISTRY_PAUSED_NOTICE,
   REGISTRY_PAUSED_NOTICE_ID,
   RegistryPausedHint,
   RegistryPausedNotice,
@@ -194,7 +193,7 @@ function AnchorCard({
         if (documents.length === 0) throw new InvalidInputError("Choose one or more documents first.");
         // Asked afresh (the committee may have paused it since the page read it): nothing is hashed
         // or journalled for an anchoring the registry would refuse.
-        if (await pause.reload()) throw new InvalidInputError(REGISTRY_PAUSED_NOTICE);
+        if (await pause.reload()) throw new RegistryPausedError("Nothing was hashed, journalled or sent.");
         if (!chosenSchema) throw new InvalidInputError("No document kind is registered on this chain yet.");
         const expires = expiresAt();
         progress("Hashing in this browser…");
@@ -547,7 +546,7 @@ function RevokeCard({ signer, pause }: { signer: Signer; pause: RegistryPause })
   async function revoke() {
     await action.run("Revoking", async (client) => {
       // Asked afresh: the committee may have paused the registry since the page read it.
-      if (await pause.reload()) throw new InvalidInputError(REGISTRY_PAUSED_NOTICE);
+      if (await pause.reload()) throw new RegistryPausedError("Nothing was sent.");
       const chosen = await target();
       const supersededBy = replacement.trim();
       if (supersededBy !== "" && !FINGERPRINT.test(supersededBy))

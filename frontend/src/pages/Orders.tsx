@@ -46,10 +46,16 @@ import { errorMessage } from "../errors.ts";
 import { formatTime } from "../format.ts";
 import { parseAddress } from "../inputs.ts";
 import { packageText, PACKAGE_SUFFIX } from "../package-file.ts";
-import { deliverReport, labelTimeline, readDelivery, type Step } from "../orders-delivery.ts";
+import {
+  deliverReport,
+  earlierAnchor,
+  labelTimeline,
+  readDelivery,
+  whilePaused,
+  type Step,
+} from "../orders-delivery.ts";
 import {
   REGISTRY_PAUSED_NOTICE_ID,
-  RegistryPausedHint,
   RegistryPausedNotice,
   useRegistryPause,
   type RegistryPause,
@@ -742,13 +748,9 @@ function OrderPanel({
   const bankActs = role === "bank" && order !== undefined;
   const agencyActs = role === "agency" && order !== undefined;
   const canExpire = order !== undefined && state === "expired" && order.state !== "expired";
-  // A report this browser anchored for the order before a pause can still be delivered: the order
-  // book only reads the registry.
-  const anchoredEarlier =
-    delivered?.dataPackage !== undefined && account !== undefined && getAddress(delivered.agency) === account
-      ? delivered.reportName
-      : undefined;
-  const deliveryPaused = pause.paused === true && anchoredEarlier === undefined;
+  // While the registry is paused, only the anchor of this browser's earlier attempt can be
+  // delivered (the order book only reads the registry); deliverReport decides on the chosen file.
+  const pausedDelivery = pause.paused === true ? whilePaused(earlierAnchor(delivered, account)) : undefined;
   const packageForDownload =
     delivered?.dataPackage && order && order.reportFingerprint === delivered.dataPackage.fingerprint
       ? delivered
@@ -957,18 +959,17 @@ function OrderPanel({
                   </div>
                   <button
                     type="submit"
-                    disabled={acting.busy || deliveryPaused}
-                    aria-describedby={deliveryPaused ? REGISTRY_PAUSED_NOTICE_ID : undefined}
+                    disabled={acting.busy || pausedDelivery?.allowed === false}
+                    aria-describedby={
+                      pausedDelivery?.allowed === false ? REGISTRY_PAUSED_NOTICE_ID : undefined
+                    }
                   >
                     Anchor and deliver report
                   </button>
-                  {pause.paused === true && anchoredEarlier !== undefined ? (
+                  {pausedDelivery && (
                     <p className="hint" data-testid="registry-paused-hint">
-                      The fingerprint registry is paused, but this browser anchored {anchoredEarlier} for this
-                      order before the pause: choose that same file to deliver it with its earlier anchor.
+                      {pausedDelivery.reason}
                     </p>
-                  ) : (
-                    <RegistryPausedHint pause={pause} what="Anchoring a report" />
                   )}
                 </form>
               )}

@@ -72,7 +72,7 @@ export const anchorCommand: Command = {
       }
       schema = await requireSchema(context.publicClient, contracts.SchemaRegistry as Hex, header.schemaId);
       // The journal stays for a --resume once the committee unpauses.
-      await requireRegistryRunning(context.publicClient, header.registry, "anchor");
+      await requireRegistryRunning(context.publicClient, header.registry, { journal: journalPath });
     } else {
       const schemaId = parseSchemaReference(values.schema);
       const expiresAt = parseExpiry(values.expires);
@@ -99,7 +99,7 @@ export const anchorCommand: Command = {
       // Before hashing anything: an unknown schema should fail in a second, not after a million files.
       schema = await requireSchema(context.publicClient, contracts.SchemaRegistry as Hex, schemaId);
       // Nor should a paused registry: nothing is hashed, no journal is left behind.
-      await requireRegistryRunning(context.publicClient, header.registry, "anchor");
+      await requireRegistryRunning(context.publicClient, header.registry);
       items = await fingerprintFiles(files, !global.json);
       journalPath = journalPathFor();
       await writeJournal(journalPath, header, items);

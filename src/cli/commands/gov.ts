@@ -4,6 +4,7 @@ import { encodeFunctionData, isAddress, zeroHash, type Hex } from "viem";
 
 import { accessManagerAbi, safeAbi, schemaRegistryAbi } from "../../sdk/abis.ts";
 import { isRegistryPaused, registryPauseCalls } from "../../sdk/fingerprints/actions.ts";
+import { REGISTRY_PAUSED, REGISTRY_RUNNING } from "../../sdk/fingerprints/pause.ts";
 import {
   approveProposal,
   executeProposal,
@@ -58,9 +59,9 @@ export const govCommand: Command = {
   a change first with --schedule (it schedules the call on the AccessManager), then again without
   it once the delay has passed.
   registry-pause stops every anchoring, revocation and reinstatement on the fingerprint registry
-  (the emergency stop: the committee's pauser role has no execution delay); verification and
-  accreditation go on. registry-unpause resumes them. \`gov status\` shows the committee and
-  whether the registry is paused.
+  (the emergency stop: the committee's pauser role has no execution delay, so neither it nor
+  registry-unpause takes --schedule); verification and accreditation go on. registry-unpause
+  resumes them. \`gov status\` shows the committee and whether the registry is paused.
   Roles: ${Object.keys(roles).join(", ")} (or a number). --from: an ISO 8601 date, at most the chain's current time (the default).`,
   options: {
     description: { type: "string" },
@@ -151,14 +152,7 @@ export const govCommand: Command = {
     const fromBlock = BigInt(context.manifest.startBlock);
 
     if (action === "members") {
-      const info = await getCommittee(context.publicClient, committee);
-      if (global.json) printJson({ committee: committee.committee, ...info, nonce: info.nonce.toString() });
-      else {
-        printLine(
-          `Committee ${committee.committee}: ${info.threshold}-of-${info.members.length}, nonce ${info.nonce}`,
-        );
-        for (const member of info.members) printLine(`  ${member}`);
-      }
+      printCommittee(committee.committee, await getCommittee(context.publicClient, committee), global.json);
       return ExitCode.ok;
     }
 
@@ -168,24 +162,7 @@ export const govCommand: Command = {
         getCommittee(context.publicClient, committee),
         isRegistryPaused(context.publicClient, { fingerprintRegistry }),
       ]);
-      if (global.json)
-        printJson({
-          committee: committee.committee,
-          ...info,
-          nonce: info.nonce.toString(),
-          fingerprintRegistry: { address: fingerprintRegistry, paused },
-        });
-      else {
-        printLine(
-          `Committee ${committee.committee}: ${info.threshold}-of-${info.members.length}, nonce ${info.nonce}`,
-        );
-        for (const member of info.members) printLine(`  ${member}`);
-        printLine(
-          paused
-            ? `Fingerprint registry ${fingerprintRegistry}: paused. No anchoring, revocation or reinstatement until the committee unpauses it (gov propose registry-unpause); verification works.`
-            : `Fingerprint registry ${fingerprintRegistry}: running.`,
-        );
-      }
+      printCommittee(committee.committee, info, global.json, { address: fingerprintRegistry, paused });
       return ExitCode.ok;
     }
 
@@ -459,6 +436,20 @@ function proposalBuilder(
         const call = pause
           ? registryPauseCalls.pause(fingerprintRegistry)
           : registryPauseCalls.unpause(fingerprintRegistry);
+        // AccessManager.schedule refuses a call its caller may make without delay: such a proposal
+        // would hold its Safe nonce and never execute. The pauser role has none as deployed; the
+        // committee could give it one (role-grant --delay), so the chain is asked.
+        if (values.schedule === true) {
+          const { delaySeconds } = await getCommitteeSchedule(context.publicClient, {
+            accessManager: accessManager(context),
+            committee: safe(context),
+            call,
+          });
+          if (delaySeconds === 0)
+            throw new UsageError(
+              `gov propose ${kind} takes no --schedule: the committee's pauser role acts without an execution delay, so the AccessManager refuses to schedule it. Propose it without --schedule; it executes as soon as enough members approve.`,
+            );
+        }
         // A note, not an error: a member may queue a pause behind an unpause (or the reverse).
         const paused = await isRegistryPaused(context.publicClient, { fingerprintRegistry });
         const note =
@@ -490,6 +481,34 @@ function proposalBuilder(
         `Unknown or missing proposal action${kind ? ` "${kind}"` : ""}. Actions:\n    ${ACTIONS}`,
       );
   }
+}
+
+/**
+ * `gov members` and `gov status`: the committee (threshold, members, Safe nonce) and, for
+ * `status`, whether the fingerprint registry is paused.
+ */
+function printCommittee(
+  committee: Hex,
+  info: Awaited<ReturnType<typeof getCommittee>>,
+  json: boolean,
+  registry?: { address: Hex; paused: boolean },
+): void {
+  if (json) {
+    printJson({
+      committee,
+      ...info,
+      nonce: info.nonce.toString(),
+      ...(registry === undefined ? {} : { fingerprintRegistry: registry }),
+    });
+    return;
+  }
+  printLine(`Committee ${committee}: ${info.threshold}-of-${info.members.length}, nonce ${info.nonce}`);
+  for (const member of info.members) printLine(`  ${member}`);
+  if (registry === undefined) return;
+  printLine(`Fingerprint registry ${registry.address}`);
+  printLine(`  ${registry.paused ? REGISTRY_PAUSED : REGISTRY_RUNNING}`);
+  if (registry.paused)
+    printLine("  The committee unpauses it with `crossproof gov propose registry-unpause`.");
 }
 
 /** A remark for the person at the terminal, kept off stdout so --json output stays parseable. */

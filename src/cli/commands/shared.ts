@@ -1,7 +1,7 @@
 /** Argument parsing shared by several commands. */
 import { getAddress, isAddress, type Address, type Client, type Hex } from "viem";
 
-import { ContractRevertError } from "../../sdk/errors.ts";
+import { RegistryPausedError } from "../../sdk/errors.ts";
 import { isRegistryPaused } from "../../sdk/fingerprints/actions.ts";
 import { getSchema, schemaIdOf, type Schema } from "../../sdk/schemas/schemas.ts";
 import { isBytes32 } from "../../sdk/hex.ts";
@@ -40,19 +40,21 @@ export async function requireSchema(client: Client, schemaRegistry: Hex, schemaI
 
 /**
  * Refuses at once, before a document is hashed or journaled, to change the records of a registry
- * the committee has paused: the contract would reject the transaction with `EnforcedPause`, and
- * this error says so the same way (one sentence, exit code 1).
+ * the committee has paused (the contract would revert with `EnforcedPause`): a
+ * `RegistryPausedError` saying nothing was sent and when to run the command again. With `journal`
+ * (an `anchor --resume`), it says the journal is kept and how to continue it.
  */
 export async function requireRegistryRunning(
   client: Client,
   fingerprintRegistry: Hex,
-  action: string,
+  { journal }: { journal?: string } = {},
 ): Promise<void> {
   if (!(await isRegistryPaused(client, { fingerprintRegistry }))) return;
-  throw new ContractRevertError(`${action} was rejected by the contract: EnforcedPause().`, {
-    errorName: "EnforcedPause",
-    errorArgs: [],
-  });
+  throw new RegistryPausedError(
+    journal === undefined
+      ? "Nothing was sent: run the command again once the committee unpauses the registry (see `crossproof gov status`)."
+      : `Nothing was sent, and the journal ${journal} is kept: once the committee unpauses the registry (see \`crossproof gov status\`), continue this anchoring with \`crossproof anchor --resume ${journal}\`.`,
+  );
 }
 
 /** `--expires` as an ISO date/time; returns Unix seconds (0 when absent). */

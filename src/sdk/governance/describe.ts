@@ -8,6 +8,7 @@
 import { decodeFunctionData, getAddress, isAddress, type Hex } from "viem";
 
 import { contractAbis, type ContractName } from "../contracts.ts";
+import { REGISTRY_PAUSE_EFFECT } from "../fingerprints/pause.ts";
 import { roleName } from "../roles.ts";
 
 /** A proposal's call decoded: the deployed contract it targets, the function and its arguments. */
@@ -130,7 +131,7 @@ function sentence(
     case "FingerprintRegistry.accredit":
       return `Accredit ${issuer(a)} for ${schema(b)}`;
     case "FingerprintRegistry.pause":
-      return "Pause the fingerprint registry: no anchoring, revocation or reinstatement until unpaused";
+      return `Pause the fingerprint registry: ${REGISTRY_PAUSE_EFFECT}`;
     case "FingerprintRegistry.unpause":
       return "Unpause the fingerprint registry: anchoring, revocation and reinstatement resume";
     case "FingerprintRegistry.withdrawAccreditation":

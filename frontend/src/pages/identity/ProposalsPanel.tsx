@@ -11,6 +11,7 @@ import type { Hex } from "viem";
 
 import { InvalidInputError } from "../../../../src/sdk/errors.ts";
 import { registryPauseCalls } from "../../../../src/sdk/fingerprints/actions.ts";
+import { REGISTRY_PAUSED, REGISTRY_RUNNING } from "../../../../src/sdk/fingerprints/pause.ts";
 import {
   approveProposal,
   executeProposal,
@@ -383,19 +384,11 @@ function ProposalTable({
 function RegistryState({ paused }: { paused: boolean | undefined }) {
   return (
     <p data-testid="registry-state" data-paused={paused === undefined ? undefined : String(paused)}>
-      {paused === undefined ? (
-        "Whether the fingerprint registry is paused could not be read."
-      ) : paused ? (
-        <>
-          The fingerprint registry is <strong>paused</strong> by the committee: no anchoring, revocation or
-          reinstatement until it unpauses; verification still works.
-        </>
-      ) : (
-        <>
-          The fingerprint registry is <strong>running</strong>: issuers anchor, revoke and reinstate. The
-          committee can pause it in an emergency.
-        </>
-      )}
+      {paused === undefined
+        ? "Whether the fingerprint registry is paused could not be read."
+        : paused
+          ? REGISTRY_PAUSED
+          : `${REGISTRY_RUNNING} The committee can pause it in an emergency.`}
     </p>
   );
 }
