@@ -117,7 +117,7 @@ interface IFingerprintRegistry is IIssuerAccreditation {
     error AlreadyRevoked(bytes32 fingerprint);
     error NotRevoked(bytes32 fingerprint);
     /// @notice No more than `limit` accreditations may be active at once (a pause must reach every
-    /// one in one block): withdraw unused ones first.
+    /// one in one transaction): revoke unused schemas from issuers, or suspend idle issuers, first.
     error TooManyAccreditations(uint256 limit);
 
     /// @notice Anchors one fingerprint under the schema with compact index `schemaIndex`, for which

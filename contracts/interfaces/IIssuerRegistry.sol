@@ -121,6 +121,8 @@ interface IIssuerRegistry {
     function remove(address issuer, uint64 effectiveFrom) external;
 
     /// @notice Grants a recognised issuer the right to anchor `schemaId`. Committee only.
+    /// @dev Like `recognize` and `reinstate`, it accredits in the FingerprintRegistry, which refuses
+    /// with `TooManyAccreditations` once 2,000 accreditations are active.
     function grantSchema(address issuer, bytes32 schemaId) external;
 
     /// @notice Takes back `schemaId` from `issuer` from `effectiveFrom` (at most now). Committee only.

@@ -599,7 +599,7 @@ export const errorNotices: Readonly<
       "params": [
         "limit"
       ],
-      "notice": "No more than `limit` accreditations may be active at once (a pause must reach every one in one block): withdraw unused ones first."
+      "notice": "No more than `limit` accreditations may be active at once (a pause must reach every one in one transaction): revoke unused schemas from issuers, or suspend idle issuers, first."
     }
   ],
   "AlreadyAccredited": [

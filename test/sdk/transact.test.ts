@@ -18,5 +18,11 @@ describe("src/sdk/actions/transact.ts", function () {
     it("keeps the margin above the cap, where a chain without it must allow the gas anyway", function () {
       expect(withGasMargin(20_000_000n)).to.equal(24_000_000n);
     });
+
+    it("never asks for more than the block's gas limit, nor less than the estimate", function () {
+      expect(withGasMargin(9_000_000n, 10_000_000n)).to.equal(10_000_000n);
+      expect(withGasMargin(20_000_000n, 30_000_000n)).to.equal(24_000_000n);
+      expect(withGasMargin(12_000_000n, 10_000_000n)).to.equal(12_000_000n);
+    });
   });
 });

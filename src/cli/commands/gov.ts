@@ -440,11 +440,15 @@ function proposalBuilder(
         // would hold its Safe nonce and never execute. The pauser role has none as deployed; the
         // committee could give it one (role-grant --delay), so the chain is asked.
         if (values.schedule === true) {
-          const { delaySeconds } = await getCommitteeSchedule(context.publicClient, {
+          const { immediate, delaySeconds } = await getCommitteeSchedule(context.publicClient, {
             accessManager: accessManager(context),
             committee: safe(context),
             call,
           });
+          if (!immediate && delaySeconds === 0)
+            throw new UsageError(
+              `gov propose ${kind}: the committee does not hold the pauser role, so neither the call nor a schedule of it can execute. Grant it first: gov propose role-grant pauser ${safe(context)} --delay 0.`,
+            );
           if (delaySeconds === 0)
             throw new UsageError(
               `gov propose ${kind} takes no --schedule: the committee's pauser role acts without an execution delay, so the AccessManager refuses to schedule it. Propose it without --schedule; it executes as soon as enough members approve.`,

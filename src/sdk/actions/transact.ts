@@ -24,6 +24,7 @@ import {
 } from "viem";
 import {
   estimateContractGas,
+  getBlock,
   getTransaction,
   simulateContract,
   waitForTransactionReceipt,
@@ -74,17 +75,18 @@ function fixedFees(
 const TRANSACTION_GAS_CAP = 16_777_216n;
 
 /**
- * The gas to send with: the node's estimate plus a fifth. An estimate is the least gas with which
- * the call succeeded on the state the node simulated; a call that refunds storage (an OpenZeppelin
- * EnumerableSet removal) or forwards 63/64 of its gas to another contract can need more when mined,
- * and a transaction that runs out is lost with all its gas (seen once on anvil with an order's
- * `accept`). Unused gas is not charged. Never raised above EIP-7825's per-transaction cap when the
- * estimate itself fits under it.
+ * The gas to send with: the node's estimate plus a fifth, but never more than the block's gas limit,
+ * nor above EIP-7825's per-transaction cap when the estimate itself fits under it (and never less
+ * than the estimate). An estimate is the least gas with which the call succeeded on the state and
+ * in the block the node simulated; the mined transaction meets another block, and possibly another
+ * state, and one that runs out of gas is lost with all of it (seen once on anvil with an order's
+ * `accept`, out of gas at exactly its estimate). Unused gas is not charged.
  */
-export function withGasMargin(estimate: bigint): bigint {
-  const withMargin = estimate + estimate / 5n;
-  if (estimate <= TRANSACTION_GAS_CAP && withMargin > TRANSACTION_GAS_CAP) return TRANSACTION_GAS_CAP;
-  return withMargin;
+export function withGasMargin(estimate: bigint, blockGasLimit?: bigint): bigint {
+  let gas = estimate + estimate / 5n;
+  if (estimate <= TRANSACTION_GAS_CAP && gas > TRANSACTION_GAS_CAP) gas = TRANSACTION_GAS_CAP;
+  if (blockGasLimit !== undefined && gas > blockGasLimit) gas = blockGasLimit;
+  return gas > estimate ? gas : estimate;
 }
 
 /** Simulates, sends (with {@link withGasMargin}) and waits for one contract call. */
@@ -101,10 +103,13 @@ export async function transact<
       account: client.account,
       chain: client.chain,
     } as never);
-    const estimate = await estimateContractGas(client, request as never);
+    const [estimate, { gasLimit: blockGasLimit }] = await Promise.all([
+      estimateContractGas(client, request as never),
+      getBlock(client),
+    ]);
     const transactionHash = await writeContract(client, {
       ...(request as object),
-      gas: withGasMargin(estimate),
+      gas: withGasMargin(estimate, blockGasLimit),
     } as never);
     const receipt = await waitForTransactionReceipt(client, { hash: transactionHash });
     if (receipt.status !== "success") {

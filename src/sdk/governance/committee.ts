@@ -518,16 +518,17 @@ export function scheduledCall(accessManager: Hex, call: ProposalCall): ProposalC
 }
 
 /**
- * When the committee's scheduled `call` becomes executable (undefined if it is not scheduled), and
- * the delay the committee's role carries for it (0: no scheduling needed).
+ * When the committee's scheduled `call` becomes executable (undefined if it is not scheduled), the
+ * delay the committee's role carries for it, and whether the committee may make it at once
+ * (`immediate`; false with delay 0: the committee holds no role that allows the call).
  */
 export async function getCommitteeSchedule(
   client: Client,
   { accessManager, committee, call }: { accessManager: Hex; committee: Hex; call: ProposalCall },
-): Promise<{ delaySeconds: number; executableAt: Date | undefined }> {
+): Promise<{ immediate: boolean; delaySeconds: number; executableAt: Date | undefined }> {
   try {
     const selector = call.data.slice(0, 10) as Hex;
-    const [[, delay], operationId] = await Promise.all([
+    const [[immediate, delay], operationId] = await Promise.all([
       readContract(client, {
         address: accessManager,
         abi: accessManagerAbi,
@@ -547,7 +548,11 @@ export async function getCommitteeSchedule(
       functionName: "getSchedule",
       args: [operationId],
     });
-    return { delaySeconds: delay, executableAt: timepoint === 0 ? undefined : new Date(timepoint * 1000) };
+    return {
+      immediate,
+      delaySeconds: delay,
+      executableAt: timepoint === 0 ? undefined : new Date(timepoint * 1000),
+    };
   } catch (error) {
     throw toCrossproofError(error, "reading the AccessManager schedule");
   }
