@@ -137,6 +137,27 @@ describe("web app: Consent and Orders (Chromium)", function () {
     expect(width, "page width at 375 px").to.be.at.most(PHONE.width);
   }
 
+  /**
+   * A consent of the enterprise (granted and paid by itself) for the bank's credit reports, valid
+   * 30 days from the chain's time, for `maxUses` orders; and that time.
+   */
+  async function grantEnterpriseConsent(maxUses: number): Promise<{ consentId: Hex; now: bigint }> {
+    const chain = fixture.history;
+    const now = (await chain.publicClient.getBlock()).timestamp;
+    const { consentId } = await grantConsent(chain.wallet(enterprise), {
+      consentRegistry,
+      terms: {
+        grantee: BANK,
+        purpose: codeOf("credit-report"),
+        scope: [CREDIT_REPORT],
+        validFrom: now,
+        validUntil: now + 30n * 86_400n,
+        maxUses,
+      },
+    });
+    return { consentId, now };
+  }
+
   async function fillTerms(terms: { purpose: string; scope: string[]; maxUses: string }) {
     await page.getByLabel("Purpose code").fill(terms.purpose);
     for (const schema of terms.scope) await page.getByLabel(schema).check();
@@ -548,18 +569,7 @@ describe("web app: Consent and Orders (Chromium)", function () {
       // orders placed with it stay out of `orderIds`, the orders of the first consent.
       const laterOrders: Hex[] = [];
       const chain = fixture.history;
-      const now = (await chain.publicClient.getBlock()).timestamp;
-      const { consentId: fresh } = await grantConsent(chain.wallet(enterprise), {
-        consentRegistry,
-        terms: {
-          grantee: BANK,
-          purpose: codeOf("credit-report"),
-          scope: [CREDIT_REPORT],
-          validFrom: now,
-          validUntil: now + 30n * 86_400n,
-          maxUses: 3,
-        },
-      });
+      const { consentId: fresh } = await grantEnterpriseConsent(3);
       const placeWithFreshConsent = async () => {
         const consent = page.getByLabel("Subject's consent");
         await consent.locator(`option[value="${fresh}"]`).waitFor({ state: "attached" });
@@ -671,18 +681,7 @@ describe("web app: Consent and Orders (Chromium)", function () {
       // An order the agency accepted (from Node, with a fresh consent of the enterprise), and a
       // report it anchored for the order before the pause without its page saving the package (the
       // tab closed): the anchor is on the chain, this browser only knows the salt.
-      const now = (await chain.publicClient.getBlock()).timestamp;
-      const { consentId: consent } = await grantConsent(chain.wallet(enterprise), {
-        consentRegistry,
-        terms: {
-          grantee: BANK,
-          purpose: codeOf("credit-report"),
-          scope: [CREDIT_REPORT],
-          validFrom: now,
-          validUntil: now + 30n * 86_400n,
-          maxUses: 1,
-        },
-      });
+      const { consentId: consent, now } = await grantEnterpriseConsent(1);
       const { orderId } = await requestOrder(chain.wallet(bank), {
         creditOrderBook,
         order: {
