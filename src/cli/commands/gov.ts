@@ -20,7 +20,7 @@ import {
 import { describeProposalCall } from "../../sdk/governance/describe.ts";
 import { expectBytes32, isBytes32 } from "../../sdk/hex.ts";
 import { issuerCalls } from "../../sdk/issuers/issuers.ts";
-import { roles } from "../../sdk/roles.ts";
+import { roleName, roles } from "../../sdk/roles.ts";
 import { connect, signer, type ChainContext } from "../context.ts";
 import { ExitCode, UsageError } from "../errors.ts";
 import type { Command } from "../main.ts";
@@ -60,7 +60,7 @@ export const govCommand: Command = {
   it once the delay has passed.
   registry-pause stops every anchoring, revocation and reinstatement on the fingerprint registry
   (the emergency stop: the committee's pauser role has no execution delay, so neither it nor
-  registry-unpause takes --schedule); verification and accreditation go on. registry-unpause
+  registry-unpause takes --schedule, like any change whose role has none); verification and accreditation go on. registry-unpause
   resumes them. \`gov status\` shows the committee and whether the registry is paused.
   Roles: ${Object.keys(roles).join(", ")} (or a number). --from: an ISO 8601 date, at most the chain's current time (the default).`,
   options: {
@@ -100,9 +100,28 @@ export const govCommand: Command = {
       const committee = committeeOf(context);
       const accessManager = context.manifest.contracts.AccessManager as Hex;
       const schedule = values.schedule === true;
+      const toCommittee = built.call.to.toLowerCase() === committee.committee.toLowerCase();
+      if (schedule && !toCommittee) {
+        // AccessManager.schedule refuses a call the committee may make without delay, or not at
+        // all: such a proposal would hold its Safe nonce and never execute.
+        const { immediate, delaySeconds, roleId } = await getCommitteeSchedule(context.publicClient, {
+          accessManager,
+          committee: committee.committee,
+          call: built.call,
+        });
+        const role = roleName(roleId);
+        if (!immediate && delaySeconds === 0)
+          throw new UsageError(
+            `gov propose ${kind}: the committee does not hold the ${role} role, so neither the call nor a schedule of it can execute. Grant it first: gov propose role-grant ${role} ${committee.committee}.`,
+          );
+        if (delaySeconds === 0)
+          throw new UsageError(
+            `gov propose ${kind} takes no --schedule: the committee's ${role} role acts without an execution delay, so the AccessManager refuses to schedule it. Propose it without --schedule; it executes as soon as enough members approve.`,
+          );
+      }
       const call = schedule ? scheduledCall(accessManager, built.call) : built.call;
       const description = schedule ? `Schedule: ${built.description}` : built.description;
-      if (!schedule && built.call.to.toLowerCase() !== committee.committee.toLowerCase()) {
+      if (!schedule && !toCommittee) {
         const { delaySeconds, executableAt } = await getCommitteeSchedule(context.publicClient, {
           accessManager,
           committee: committee.committee,
@@ -436,24 +455,6 @@ function proposalBuilder(
         const call = pause
           ? registryPauseCalls.pause(fingerprintRegistry)
           : registryPauseCalls.unpause(fingerprintRegistry);
-        // AccessManager.schedule refuses a call its caller may make without delay: such a proposal
-        // would hold its Safe nonce and never execute. The pauser role has none as deployed; the
-        // committee could give it one (role-grant --delay), so the chain is asked.
-        if (values.schedule === true) {
-          const { immediate, delaySeconds } = await getCommitteeSchedule(context.publicClient, {
-            accessManager: accessManager(context),
-            committee: safe(context),
-            call,
-          });
-          if (!immediate && delaySeconds === 0)
-            throw new UsageError(
-              `gov propose ${kind}: the committee does not hold the pauser role, so neither the call nor a schedule of it can execute. Grant it first: gov propose role-grant pauser ${safe(context)} --delay 0.`,
-            );
-          if (delaySeconds === 0)
-            throw new UsageError(
-              `gov propose ${kind} takes no --schedule: the committee's pauser role acts without an execution delay, so the AccessManager refuses to schedule it. Propose it without --schedule; it executes as soon as enough members approve.`,
-            );
-        }
         // A note, not an error: a member may queue a pause behind an unpause (or the reverse).
         const paused = await isRegistryPaused(context.publicClient, { fingerprintRegistry });
         const note =

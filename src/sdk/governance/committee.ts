@@ -519,16 +519,17 @@ export function scheduledCall(accessManager: Hex, call: ProposalCall): ProposalC
 
 /**
  * When the committee's scheduled `call` becomes executable (undefined if it is not scheduled), the
- * delay the committee's role carries for it, and whether the committee may make it at once
- * (`immediate`; false with delay 0: the committee holds no role that allows the call).
+ * AccessManager role the call needs (`roleId`), the delay the committee's role carries for it, and
+ * whether the committee may make it at once (`immediate`; false with delay 0: the committee holds no
+ * role that allows the call).
  */
 export async function getCommitteeSchedule(
   client: Client,
   { accessManager, committee, call }: { accessManager: Hex; committee: Hex; call: ProposalCall },
-): Promise<{ immediate: boolean; delaySeconds: number; executableAt: Date | undefined }> {
+): Promise<{ immediate: boolean; delaySeconds: number; roleId: bigint; executableAt: Date | undefined }> {
   try {
     const selector = call.data.slice(0, 10) as Hex;
-    const [[immediate, delay], operationId] = await Promise.all([
+    const [[immediate, delay], operationId, roleId] = await Promise.all([
       readContract(client, {
         address: accessManager,
         abi: accessManagerAbi,
@@ -541,6 +542,12 @@ export async function getCommitteeSchedule(
         functionName: "hashOperation",
         args: [committee, call.to, call.data],
       }),
+      readContract(client, {
+        address: accessManager,
+        abi: accessManagerAbi,
+        functionName: "getTargetFunctionRole",
+        args: [call.to, selector],
+      }),
     ]);
     const timepoint = await readContract(client, {
       address: accessManager,
@@ -551,6 +558,7 @@ export async function getCommitteeSchedule(
     return {
       immediate,
       delaySeconds: delay,
+      roleId,
       executableAt: timepoint === 0 ? undefined : new Date(timepoint * 1000),
     };
   } catch (error) {
