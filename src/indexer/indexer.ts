@@ -13,6 +13,7 @@
  */
 import { toHex, type Block, type Hex, type PublicClient } from "viem";
 
+import { fitsWithin, isRangeTooLarge } from "../sdk/actions/events.ts";
 import type { DeploymentManifest } from "../sdk/deployments.ts";
 import { DeploymentNotFoundError } from "../sdk/errors.ts";
 import { AuditStoreError, RpcFailedError } from "./errors.ts";
@@ -489,7 +490,6 @@ export class AuditIndexer {
 /** A log as the node sends it (quantities in hex). */
 type RpcLog = LogInput & { removed?: boolean; blockTimestamp?: Hex | null };
 
-/** Whether the node answered with a JSON-RPC error (as opposed to a failed or timed-out request). */
 /** JSON-RPC "method not found" (-32601) or "invalid params" (-32602), anywhere in the cause chain. */
 function refusesMethod(error: unknown): boolean {
   for (let e = error as { code?: unknown; cause?: unknown } | undefined; e; e = e.cause as typeof e)
@@ -501,25 +501,4 @@ function firstLine(error: unknown): string {
   const e = error as { shortMessage?: string; message?: string; status?: number };
   const text = e.shortMessage ?? e.message ?? String(error);
   return text.split("\n")[0]!.slice(0, 200);
-}
-
-/** Node answers that mean "ask for fewer blocks" (geth, Besu, Alchemy, Infura, anvil phrasing). */
-function isRangeTooLarge(error: unknown): boolean {
-  const e = error as { message?: string; details?: string } | undefined;
-  const text = `${e?.message ?? ""} ${e?.details ?? ""}`;
-  return /range (is )?too (large|wide|big)|too many (results|logs|blocks)|returned more than \d+ results|limit exceeded|exceed(s|ed) (max|the)|block range/i.test(
-    text,
-  );
-}
-
-/** For viem's ResponseBodyTooLargeError: the share of the answer that fits its size limit. */
-function fitsWithin(error: unknown): number | undefined {
-  for (
-    let e = error as { maxSize?: number; size?: number; cause?: unknown } | undefined;
-    e;
-    e = e.cause as typeof e
-  ) {
-    if (typeof e.maxSize === "number" && typeof e.size === "number" && e.size > 0) return e.maxSize / e.size;
-  }
-  return undefined;
 }

@@ -8,6 +8,7 @@ export * from "./contracts.ts";
 export * from "./audit.ts";
 export * from "./roles.ts";
 export * from "./actions/transact.ts";
+export * from "./actions/events.ts";
 export * from "./schemas/schemas.ts";
 export * from "./fingerprints/spec.ts";
 export * from "./fingerprints/merkle.ts";

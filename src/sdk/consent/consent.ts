@@ -15,10 +15,11 @@ import {
   type Client,
   type Hex,
 } from "viem";
-import { getBlock, getChainId, getContractEvents, readContract, signTypedData } from "viem/actions";
+import { getBlock, getChainId, readContract, signTypedData } from "viem/actions";
 import { z } from "zod";
 
 import { consentRegistryAbi } from "../abis.ts";
+import { getContractEventsInRanges } from "../actions/events.ts";
 import {
   transact,
   toCrossproofError,
@@ -436,13 +437,12 @@ export async function listConsentUses(
   }: { consentRegistry: Address; consentId: Hex; fromBlock?: bigint },
 ): Promise<ConsentUse[]> {
   try {
-    const logs = await getContractEvents(client, {
+    const logs = await getContractEventsInRanges(client, {
       address: consentRegistry,
       abi: consentRegistryAbi,
       eventName: "ConsentConsumed",
       args: { consentId },
       fromBlock,
-      toBlock: "latest",
     });
     const times = new Map<bigint, Date>();
     for (const log of logs) {

@@ -12,9 +12,10 @@ import {
   type Client,
   type Hex,
 } from "viem";
-import { getBlock, getContractEvents, readContract } from "viem/actions";
+import { getBlock, getBlockNumber, readContract } from "viem/actions";
 
 import { consentRegistryAbi, creditOrderBookAbi } from "../abis.ts";
+import { getContractEventsInRanges } from "../actions/events.ts";
 import {
   transact,
   toCrossproofError,
@@ -323,16 +324,17 @@ export async function orderTimeline(
   }: Book & { consentRegistry: Address; orderId: Hex; fromBlock?: bigint },
 ): Promise<TimelineEntry[]> {
   try {
-    const range = { fromBlock, toBlock: "latest" } as const;
+    // All four reads end at the same block.
+    const range = { fromBlock, toBlock: await getBlockNumber(client, { cacheTime: 0 }) };
     const [requested, changed] = await Promise.all([
-      getContractEvents(client, {
+      getContractEventsInRanges(client, {
         address: creditOrderBook,
         abi: creditOrderBookAbi,
         eventName: "OrderRequested",
         args: { orderId },
         ...range,
       }),
-      getContractEvents(client, {
+      getContractEventsInRanges(client, {
         address: creditOrderBook,
         abi: creditOrderBookAbi,
         eventName: "OrderStateChanged",
@@ -345,14 +347,14 @@ export async function orderTimeline(
     // The consent's grant and its uses, read by the consent id (indexed) from the order's request.
     const [granted, consumed] = consentId
       ? await Promise.all([
-          getContractEvents(client, {
+          getContractEventsInRanges(client, {
             address: consentRegistry,
             abi: consentRegistryAbi,
             eventName: "ConsentGranted",
             args: { consentId },
             ...range,
           }),
-          getContractEvents(client, {
+          getContractEventsInRanges(client, {
             address: consentRegistry,
             abi: consentRegistryAbi,
             eventName: "ConsentConsumed",

@@ -1,8 +1,9 @@
 /** Reading the registry's anchor events back: where (which transaction) a fingerprint was anchored. */
 import type { Client, Hex } from "viem";
-import { getContractEvents } from "viem/actions";
+import { getBlockNumber } from "viem/actions";
 
 import { fingerprintRegistryAbi } from "../abis.ts";
+import { getContractEventsInRanges } from "../actions/events.ts";
 import { toCrossproofError } from "../actions/transact.ts";
 
 export type AnchorLocation = { transactionHash: Hex; blockNumber: number };
@@ -28,17 +29,18 @@ export async function findAnchorTransactions(
 ): Promise<{ fingerprints: Map<Hex, AnchorLocation>; batches: Map<Hex, AnchorLocation> }> {
   const fingerprints = new Map<Hex, AnchorLocation>();
   const batches = new Map<Hex, AnchorLocation>();
-  const common = {
-    address: fingerprintRegistry,
-    abi: fingerprintRegistryAbi,
-    fromBlock,
-    toBlock: "latest",
-  } as const;
   try {
+    // The three reads end at the same block.
+    const common = {
+      address: fingerprintRegistry,
+      abi: fingerprintRegistryAbi,
+      fromBlock,
+      toBlock: await getBlockNumber(client, { cacheTime: 0 }),
+    } as const;
     const [single, many, batch] = await Promise.all([
-      getContractEvents(client, { ...common, eventName: "Anchored", args: { issuer } }),
-      getContractEvents(client, { ...common, eventName: "AnchoredMany", args: { issuer } }),
-      getContractEvents(client, { ...common, eventName: "BatchAnchored", args: { issuer } }),
+      getContractEventsInRanges(client, { ...common, eventName: "Anchored", args: { issuer } }),
+      getContractEventsInRanges(client, { ...common, eventName: "AnchoredMany", args: { issuer } }),
+      getContractEventsInRanges(client, { ...common, eventName: "BatchAnchored", args: { issuer } }),
     ]);
     const at = (log: { transactionHash: Hex; blockNumber: bigint }) => ({
       transactionHash: log.transactionHash,

@@ -14,7 +14,7 @@ import {
   type Client,
   type Hex,
 } from "viem";
-import { estimateContractGas, getChainId, getContractEvents, readContract } from "viem/actions";
+import { estimateContractGas, getChainId, readContract } from "viem/actions";
 
 import {
   accessManagerAbi,
@@ -25,6 +25,7 @@ import {
   safeAbi,
   schemaRegistryAbi,
 } from "../abis.ts";
+import { getContractEventsInRanges } from "../actions/events.ts";
 import {
   transact,
   toCrossproofError,
@@ -299,13 +300,12 @@ export async function getProposalState(
   let status: ProposalStatus = proposal.nonce > nonce ? "queued" : "pending";
   let executedIn: Hex | undefined;
   if (proposal.nonce < nonce) {
-    const executions = await getContractEvents(client, {
+    const executions = await getContractEventsInRanges(client, {
       address: committee,
       abi: safeAbi,
       eventName: "ExecutionSuccess",
       args: { txHash: proposalId },
       fromBlock,
-      toBlock: "latest",
     }).catch((error: unknown) => {
       throw toCrossproofError(error, "reading executions");
     });
@@ -353,12 +353,11 @@ export async function listProposalStates(
     throw toCrossproofError(error, "reading approvals");
   }
   const executions = proposals.some((proposal) => proposal.nonce < nonce)
-    ? await getContractEvents(client, {
+    ? await getContractEventsInRanges(client, {
         address: committee,
         abi: safeAbi,
         eventName: "ExecutionSuccess",
         fromBlock,
-        toBlock: "latest",
       }).catch((error: unknown) => {
         throw toCrossproofError(error, "reading executions");
       })
