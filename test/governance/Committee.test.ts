@@ -5,7 +5,15 @@
  */
 import { expect } from "chai";
 import { network } from "hardhat";
-import { encodeFunctionData, getAddress, parseEventLogs, toFunctionSelector, zeroHash, type Hex } from "viem";
+import {
+  encodeFunctionData,
+  getAddress,
+  parseEventLogs,
+  toFunctionSelector,
+  toFunctionSignature,
+  zeroHash,
+  type Hex,
+} from "viem";
 
 import CrossproofModule from "../../ignition/modules/Crossproof.ts";
 import { ISSUER_ADMIN_SELECTORS, PAUSER_SELECTORS, ROLE_IDS } from "../../ignition/modules/roles.ts";
@@ -167,36 +175,46 @@ describe("Committee governance (the composed Ignition module)", function () {
 
     it("maps the fingerprint registry's pause and unpause to the pauser role, and no other function of it", async function () {
       const { contracts, publicClient } = await networkHelpers.loadFixture(deploySystem);
-      // Every function of the registry, by the role the AccessManager gives it. Role 0 (admin) is
-      // the AccessManager's answer for a function never mapped: it matters only for `restricted`
-      // functions, and anchoring, revocation and reinstatement are not (any accredited issuer).
-      const mapped: Record<string, bigint> = {};
+      // Every function of the registry, by the role the AccessManager gives it, keyed by signature
+      // (an overload is a function of its own). Role 0 (admin) is the AccessManager's answer for a
+      // function never mapped: it matters only for `restricted` functions, and anchoring,
+      // revocation and reinstatement are not (any accredited issuer).
+      const mapped = new Map<string, bigint>();
       for (const item of fingerprintRegistryAbi) {
         if (item.type !== "function") continue;
-        mapped[item.name] = await publicClient.readContract({
-          address: contracts.accessManager,
-          abi: accessManagerAbi,
-          functionName: "getTargetFunctionRole",
-          args: [contracts.fingerprintRegistry, toFunctionSelector(item)],
-        });
+        const signature = toFunctionSignature(item);
+        expect(mapped.has(signature), signature).to.equal(false);
+        mapped.set(
+          signature,
+          await publicClient.readContract({
+            address: contracts.accessManager,
+            abi: accessManagerAbi,
+            functionName: "getTargetFunctionRole",
+            args: [contracts.fingerprintRegistry, toFunctionSelector(signature)],
+          }),
+        );
       }
       const byRole = (roleId: bigint) =>
-        Object.keys(mapped)
-          .filter((name) => mapped[name] === roleId)
+        [...mapped]
+          .filter(([, role]) => role === roleId)
+          .map(([signature]) => signature)
           .sort();
-      expect(byRole(roles.pauser)).to.deep.equal(["pause", "unpause"]);
-      expect(byRole(roles.accreditationAdmin)).to.deep.equal(["accredit", "withdrawAccreditation"]);
+      expect(byRole(roles.pauser)).to.deep.equal(["pause()", "unpause()"]);
+      expect(byRole(roles.accreditationAdmin)).to.deep.equal([
+        "accredit(address,bytes32)",
+        "withdrawAccreditation(address,bytes32,uint64)",
+      ]);
       // Every other function is unmapped: the anchor, revoke and reinstate functions among them.
-      expect(byRole(roles.admin)).to.have.length(Object.keys(mapped).length - 4);
+      expect(byRole(roles.admin)).to.have.length(mapped.size - 4);
       expect(byRole(roles.admin)).to.include.members([
-        "anchor",
-        "anchorMany",
-        "anchorBatch",
-        "anchorBatchWithURI",
-        "revoke",
-        "revokeLeaf",
-        "reinstate",
-        "reinstateLeaf",
+        "anchor(bytes32,uint32,uint64)",
+        "anchorMany(bytes32[],uint32,uint64)",
+        "anchorBatch(bytes32,uint32,uint32,uint64)",
+        "anchorBatchWithURI(bytes32,uint32,uint32,uint64,string)",
+        "revoke(bytes32,uint16,bytes32)",
+        "revokeLeaf(bytes32,bytes32,bytes32[],uint16,bytes32)",
+        "reinstate(bytes32)",
+        "reinstateLeaf(bytes32,bytes32,bytes32[])",
       ]);
       // And the committee, which holds the pauser role, may call pause at once but not accredit.
       const canCall = (selector: Hex) =>
