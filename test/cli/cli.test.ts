@@ -459,6 +459,37 @@ for (const [engine, chainId] of [
       expect((await run("gov", "list", "--json")).stdout).to.equal(before);
     });
 
+    it("refuses --schedule for a change whose role the committee does not hold, naming the role", async function () {
+      const member = (index: number) => ({ ...env, CROSSPROOF_PRIVATE_KEY: devKey(index) });
+      const committee = (await run("gov", "status", "--json")).json.committee as string;
+      const decide = async (...proposal: string[]) => {
+        const proposed = await cli(["gov", "propose", ...proposal, "--json"], member(10));
+        expect(proposed.code, proposed.stderr).to.equal(0);
+        const executed = await cli(
+          ["gov", "execute", String(proposed.json.proposalId), "--json"],
+          member(11),
+        );
+        expect(executed.code, executed.stderr).to.equal(0);
+        expect(executed.json.status).to.equal("executed");
+      };
+      // The committee, as the AccessManager's admin, revokes its own pauser role.
+      await decide("role-revoke", "pauser", committee);
+      const before = (await run("gov", "list", "--json")).stdout;
+      const refused = await cli(["gov", "propose", "registry-pause", "--schedule"], member(10));
+      const after = (await run("gov", "list", "--json")).stdout;
+      // Following the refusal's advice restores the role (and the chain for the tests that follow).
+      await decide("role-grant", "pauser", committee);
+      const restored = await cli(["gov", "propose", "registry-pause", "--schedule"], member(10));
+
+      expect(refused.code).to.equal(2);
+      expect(refused.stderr).to.equal(
+        `crossproof: gov propose registry-pause: the committee does not hold the pauser role, so neither the call nor a schedule of it can execute. Grant it first: gov propose role-grant pauser ${committee}.\n`,
+      );
+      expect(after, "refused before anything was sent").to.equal(before);
+      expect(restored.code).to.equal(2);
+      expect(restored.stderr).to.contain("takes no --schedule: the committee's pauser role acts without");
+    });
+
     it("pauses the registry by committee decision: anchor and revoke refuse, verify works, unpause resumes", async function () {
       const member = (index: number) => ({ ...env, CROSSPROOF_PRIVATE_KEY: devKey(index) });
       const paused =
@@ -479,6 +510,29 @@ for (const [engine, chainId] of [
       expect((await run("gov", "status")).stdout).to.contain(
         `Fingerprint registry ${registry}\n  The fingerprint registry is running: issuers anchor, revoke and reinstate.\n`,
       );
+
+      // Interrupted anchors whose transactions landed before the pause: all of them (singles, a
+      // batch) or some (two of three singles).
+      const landedSingles = await interruptedAnchor("landed-before-pause", false);
+      const { transactionHash: singlesTransaction } = await anchorFingerprints(landedSingles.wallet, {
+        fingerprintRegistry: landedSingles.fingerprintRegistry,
+        fingerprints: landedSingles.items.map((item) => item.fingerprint),
+        schemaIndex: 1,
+      });
+      const landedBatch = await interruptedAnchor("batch-landed-before-pause", true);
+      const batchRoot = merkleRoot(buildMerkleTree(landedBatch.items.map((item) => item.fingerprint)));
+      const { transactionHash: batchTransaction } = await anchorBatch(landedBatch.wallet, {
+        fingerprintRegistry: landedBatch.fingerprintRegistry,
+        root: batchRoot,
+        leafCount: 3,
+        schemaIndex: 1,
+      });
+      const partlyLanded = await interruptedAnchor("partly-landed-before-pause", false);
+      const { transactionHash: partlyTransaction } = await anchorFingerprints(partlyLanded.wallet, {
+        fingerprintRegistry: partlyLanded.fingerprintRegistry,
+        fingerprints: [partlyLanded.items[0]!.fingerprint, partlyLanded.items[1]!.fingerprint],
+        schemaIndex: 1,
+      });
 
       // Proposed by one member (not approving), approved by a second, executed by a third.
       const proposed = await cli(["gov", "propose", "registry-pause", "--no-approve", "--json"], member(10));
@@ -526,15 +580,37 @@ for (const [engine, chainId] of [
         error: { code: "registry-paused", message: refusedMessage },
       });
 
-      // anchor --resume refuses the same way, and keeps the journal for a --resume after the pause.
+      // anchor --resume with something left to send (nothing or only part landed) refuses the same
+      // way, before writing any package, and keeps the journal for a --resume after the pause.
       const interrupted = await interruptedAnchor("resume-while-paused", false);
-      const resumeRefused = await run("anchor", "--resume", interrupted.journal);
-      expect(resumeRefused.code).to.equal(1);
-      expect(resumeRefused.stderr).to.equal(
-        `crossproof: ${paused} Nothing was sent, and the journal ${interrupted.journal} is kept: once the committee unpauses the registry (see \`crossproof gov status\`), continue this anchoring with \`crossproof anchor --resume ${interrupted.journal}\`.\n`,
-      );
-      expect(existsSync(interrupted.journal), "the journal was kept").to.equal(true);
-      expect(interrupted.files.some((file) => existsSync(`${file}.proof.json`))).to.equal(false);
+      for (const unsent of [interrupted, partlyLanded]) {
+        const resumeRefused = await run("anchor", "--resume", unsent.journal);
+        expect(resumeRefused.code).to.equal(1);
+        expect(resumeRefused.stderr).to.equal(
+          `crossproof: ${paused} Nothing was sent, and the journal ${unsent.journal} is kept: once the committee unpauses the registry (see \`crossproof gov status\`), continue this anchoring with \`crossproof anchor --resume ${unsent.journal}\`.\n`,
+        );
+        expect(existsSync(unsent.journal), "the journal was kept").to.equal(true);
+        expect(
+          unsent.files.some((file) => existsSync(`${file}.proof.json`)),
+          "a package was written while something is left to send",
+        ).to.equal(false);
+      }
+
+      // With nothing left to send, it sends nothing: it writes the packages of the transactions that
+      // landed before the pause and removes the journal, as any completed anchor does.
+      for (const [landed, transactionHash] of [
+        [landedSingles, singlesTransaction],
+        [landedBatch, batchTransaction],
+      ] as const) {
+        const resumed = await run("anchor", "--resume", landed.journal, "--json");
+        expect(resumed.code, resumed.stderr).to.equal(0);
+        expect(resumed.json.count).to.equal(3);
+        expect(existsSync(landed.journal), "journal removed once every package is written").to.equal(false);
+        for (const file of landed.files) {
+          expect(await packageTransaction(file)).to.equal(transactionHash);
+          expect((await run("verify", file, "--json")).json.status, file).to.equal("valid");
+        }
+      }
 
       // revoke: the contract itself rejects it with the same sentence.
       const revoke = await run("revoke", earlier, "--reason", "superseded");
@@ -574,13 +650,15 @@ for (const [engine, chainId] of [
       const after = await run("anchor", during, "--schema", SCHEMA, "--json");
       expect(after.code, after.stderr).to.equal(0);
       expect((await run("verify", during, "--json")).json.status).to.equal("valid");
-      const resumedAnchor = await run("anchor", "--resume", interrupted.journal, "--json");
-      expect(resumedAnchor.code, resumedAnchor.stderr).to.equal(0);
-      expect(existsSync(interrupted.journal), "journal removed once every package is written").to.equal(
-        false,
-      );
-      for (const file of interrupted.files)
-        expect((await run("verify", file, "--json")).json.status, file).to.equal("valid");
+      for (const unsent of [interrupted, partlyLanded]) {
+        const resumedAnchor = await run("anchor", "--resume", unsent.journal, "--json");
+        expect(resumedAnchor.code, resumedAnchor.stderr).to.equal(0);
+        expect(existsSync(unsent.journal), "journal removed once every package is written").to.equal(false);
+        for (const file of unsent.files)
+          expect((await run("verify", file, "--json")).json.status, file).to.equal("valid");
+      }
+      expect(await packageTransaction(partlyLanded.files[0]!)).to.equal(partlyTransaction);
+      expect(await packageTransaction(partlyLanded.files[2]!)).not.to.equal(partlyTransaction);
 
       // The audit index records both, by the committee, about the registry.
       const db = join(dir, "audit.sqlite");

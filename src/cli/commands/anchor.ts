@@ -71,8 +71,7 @@ export const anchorCommand: Command = {
         throw new UsageError(`The journal was written by issuer ${header.issuer}; resume with that key.`);
       }
       schema = await requireSchema(context.publicClient, contracts.SchemaRegistry as Hex, header.schemaId);
-      // The journal stays for a --resume once the committee unpauses.
-      await requireRegistryRunning(context.publicClient, header.registry, { journal: journalPath });
+      // A paused registry is checked once it is known what still has to be sent (see Job.beforeSending).
     } else {
       const schemaId = parseSchemaReference(values.schema);
       const expiresAt = parseExpiry(values.expires);
@@ -112,7 +111,18 @@ export const anchorCommand: Command = {
           fromBlock: BigInt(context.manifest.startBlock),
         })
       : { fingerprints: new Map<Hex, AnchorLocation>(), batches: new Map<Hex, AnchorLocation>() };
-    const job = { context, header, items, schemaIndex: schema.index, showProgress: !global.json };
+    const job: Job = {
+      context,
+      header,
+      items,
+      schemaIndex: schema.index,
+      showProgress: !global.json,
+      // A paused registry refuses only what still has to be sent: packages for transactions that
+      // landed are written while it is paused. The journal stays for a --resume once it unpauses.
+      // A new anchor is checked again here, for a pause that came while its documents were hashed.
+      beforeSending: () =>
+        requireRegistryRunning(context.publicClient, header.registry, { journal: journalPath }),
+    };
     const written = header.batch
       ? await anchorAsBatch(job, wallet, anchored.batches)
       : await anchorAsSingles(job, wallet, anchored.fingerprints);
@@ -147,6 +157,8 @@ type Job = {
   items: JournalItem[];
   schemaIndex: number;
   showProgress: boolean;
+  /** Called once, before the first transaction and before any package is written, if one must be sent. */
+  beforeSending: () => Promise<void>;
 };
 
 type Wallet = ReturnType<typeof signer>;
@@ -165,6 +177,7 @@ async function anchorAsBatch(
   const root = merkleRoot(tree);
   let location = anchoredBatches.get(root);
   if (!location) {
+    await job.beforeSending();
     const { transactionHash, receipt } = await anchorBatch(wallet, {
       fingerprintRegistry: header.registry,
       root,
@@ -203,11 +216,11 @@ async function anchorAsSingles(
   const { header } = job;
   const written: Written[] = [];
   // On --resume, documents whose transaction landed only need their packages.
-  const pending: JournalItem[] = [];
+  const pending = job.items.filter((item) => !anchoredFingerprints.has(item.fingerprint));
+  if (pending.length > 0) await job.beforeSending();
   for (const item of job.items) {
     const location = anchoredFingerprints.get(item.fingerprint);
     if (location) keepSample(written, await writePackage(job, item, { kind: "single", ...location }));
-    else pending.push(item);
   }
   for (let start = 0; start < pending.length; start += ANCHOR_MANY_CHUNK) {
     const chunk = pending.slice(start, start + ANCHOR_MANY_CHUNK);

@@ -42,7 +42,9 @@ export async function requireSchema(client: Client, schemaRegistry: Hex, schemaI
  * Refuses at once, before a document is hashed or journaled, to change the records of a registry
  * the committee has paused (the contract would revert with `EnforcedPause`): a
  * `RegistryPausedError` saying nothing was sent and when to run the command again. With `journal`
- * (an `anchor --resume`), it says the journal is kept and how to continue it.
+ * (an `anchor --resume` that still has transactions to send: it is called once that is known, as
+ * writing the packages of landed transactions needs no running registry), it says the journal is
+ * kept and how to continue it.
  */
 export async function requireRegistryRunning(
   client: Client,
