@@ -116,13 +116,6 @@ describe("web app: Consent and Orders (Chromium)", function () {
     await fixture.connectWallet();
   }
 
-  /** Waits for an action's outcome: "done: message" or "failed: message". */
-  async function outcome(testId: string): Promise<string> {
-    const status = page.locator(`[data-testid="${testId}"]:not([data-phase="working"])`);
-    await status.waitFor({ timeout: 30_000 });
-    return `${await status.getAttribute("data-phase")}: ${await status.textContent()}`;
-  }
-
   async function saved(click: () => Promise<unknown>): Promise<Download> {
     const download = page.waitForEvent("download");
     await click();
@@ -170,19 +163,19 @@ describe("web app: Consent and Orders (Chromium)", function () {
       await page.getByRole("heading", { name: "Give a consent" }).waitFor();
       await page.getByLabel("Purpose code").fill("Credit Report");
       await page.getByRole("button", { name: "Sign in wallet" }).click();
-      expect(await outcome("sign-status")).to.equal(
+      expect(await fixture.outcome("sign-status")).to.equal(
         'failed: Signing the consent failed: The purpose "Credit Report" must be 1–32 characters of lowercase letters, digits and . : _ - (e.g. credit-report).',
       );
       await page.getByLabel("Purpose code").fill("credit-report");
       await page.getByRole("button", { name: "Sign in wallet" }).click();
-      expect(await outcome("sign-status")).to.equal(
+      expect(await fixture.outcome("sign-status")).to.equal(
         "failed: Signing the consent failed: Choose at least one document kind for the scope.",
       );
       await page.getByLabel("Grantee", { exact: true }).selectOption("other");
       await page.getByLabel("Grantee address").fill("0x1234");
       await page.getByLabel("credit.report@1.0").check();
       await page.getByRole("button", { name: "Sign in wallet" }).click();
-      expect(await outcome("sign-status")).to.equal(
+      expect(await fixture.outcome("sign-status")).to.equal(
         'failed: Signing the consent failed: The grantee "0x1234" is not an address (0x followed by 40 hexadecimal digits).',
       );
       expect(fixture.wallet.calls).not.to.include("eth_signTypedData_v4");
@@ -193,7 +186,7 @@ describe("web app: Consent and Orders (Chromium)", function () {
       await fillTerms({ purpose: "credit-report", scope: ["credit.report@1.0"], maxUses: "3" });
       fixture.wallet.rejecting.add("eth_signTypedData_v4");
       await page.getByRole("button", { name: "Sign in wallet" }).click();
-      expect(await outcome("sign-status")).to.equal(
+      expect(await fixture.outcome("sign-status")).to.equal(
         "failed: Signing the consent failed: You declined the request in your wallet.",
       );
       expect(await page.getByTestId("signed-consent").count()).to.equal(0);
@@ -210,7 +203,7 @@ describe("web app: Consent and Orders (Chromium)", function () {
       expect(await grantee.inputValue()).to.equal(BANK);
       await fillTerms({ purpose: "credit-report", scope: ["credit.report@1.0"], maxUses: "3" });
       await page.getByRole("button", { name: "Sign in wallet" }).click();
-      expect(await outcome("sign-status")).to.match(
+      expect(await fixture.outcome("sign-status")).to.match(
         /^done: Signed\. Submit it now .* Guangzhou Commercial Bank/,
       );
 
@@ -305,7 +298,7 @@ describe("web app: Consent and Orders (Chromium)", function () {
       await page.getByLabel("Signed consent (.json)").setInputFiles(signedFile);
       expect(await page.getByTestId("signed-grantee").textContent()).to.contain(bank.name);
       await page.getByRole("button", { name: "Submit signed consent" }).click();
-      const result = await outcome("relay-status");
+      const result = await fixture.outcome("relay-status");
       const id = /Consent (0x[0-9a-f]{64}) is granted/.exec(result)?.[1];
       expect(result).to.match(
         /^done: Consent 0x[0-9a-f]{64} is granted: Guangzhou Commercial Bank \(CN-GD\) may use it/,
@@ -349,12 +342,12 @@ describe("web app: Consent and Orders (Chromium)", function () {
       expect(await page.getByLabel("Subject (the enterprise)").inputValue()).to.equal(ENTERPRISE);
       await page.getByLabel("Product code").fill("Enterprise Basic");
       await page.getByRole("button", { name: "Place order" }).click();
-      expect(await outcome("place-status")).to.equal(
+      expect(await fixture.outcome("place-status")).to.equal(
         'failed: Placing the order failed: The product code "Enterprise Basic" must be 1–32 characters of lowercase letters, digits and . : _ - (e.g. credit-report).',
       );
       await page.getByLabel("Product code").fill("enterprise-credit-basic");
       await page.getByRole("button", { name: "Place order" }).click();
-      expect(await outcome("place-status")).to.match(
+      expect(await fixture.outcome("place-status")).to.match(
         /^done: Placed order 0x[0-9a-f]{64} with Pearl River Delta Credit Agency \(CN-GD\); the subject's consent was used once\. Transaction 0x[0-9a-f]{64}\.$/,
       );
       const [placed] = await listOrders(fixture.history.publicClient, { creditOrderBook, requester: BANK });
@@ -382,7 +375,7 @@ describe("web app: Consent and Orders (Chromium)", function () {
       await page.getByRole("button", { name: "Open order" }).click();
       await page.getByTestId("not-party").waitFor();
       await page.getByRole("button", { name: "Cancel order" }).click();
-      expect(await outcome("order-action-status")).to.equal(
+      expect(await fixture.outcome("order-action-status")).to.equal(
         `failed: Cancelling the order failed: The contract refused: Only ${BANK} may do this to the order (order id ${orderIds[0]!}, caller ${OTHER_BANK.address}).`,
       );
       // Refused in the simulation: nothing reached the wallet.
@@ -395,7 +388,9 @@ describe("web app: Consent and Orders (Chromium)", function () {
       const row = page.getByTestId("orders").locator(`[data-order="${orderIds[0]!}"]`);
       await row.getByRole("button", { name: "Open" }).click();
       await page.getByRole("button", { name: "Accept order" }).click();
-      expect(await outcome("order-action-status")).to.match(/^done: Order 0x[0-9a-f]{64} is accepted\./);
+      expect(await fixture.outcome("order-action-status")).to.match(
+        /^done: Order 0x[0-9a-f]{64} is accepted\./,
+      );
       await page
         .getByTestId("panel-state")
         .filter({ hasText: /^accepted$/ })
@@ -409,7 +404,7 @@ describe("web app: Consent and Orders (Chromium)", function () {
       await page.getByLabel("Report file").setInputFiles(report);
       await fixture.screenshots("orders-agency");
       await page.getByRole("button", { name: "Anchor and deliver report" }).click();
-      expect(await outcome("order-action-status")).to.match(
+      expect(await fixture.outcome("order-action-status")).to.match(
         /^done: Delivered: the report's fingerprint 0x[0-9a-f]{64} is anchored and delivered\./,
       );
       await page
@@ -460,7 +455,9 @@ describe("web app: Consent and Orders (Chromium)", function () {
         .filter({ hasText: /^delivered$/ })
         .waitFor();
       await page.getByRole("button", { name: "Confirm report" }).click();
-      expect(await outcome("order-action-status")).to.match(/^done: Order 0x[0-9a-f]{64} is confirmed\./);
+      expect(await fixture.outcome("order-action-status")).to.match(
+        /^done: Order 0x[0-9a-f]{64} is confirmed\./,
+      );
       await page
         .getByTestId("panel-state")
         .filter({ hasText: /^confirmed$/ })
@@ -489,7 +486,7 @@ describe("web app: Consent and Orders (Chromium)", function () {
         .waitFor({ state: "attached" });
       await page.getByLabel("Subject's consent").selectOption(consentId);
       await page.getByRole("button", { name: "Place order" }).click();
-      expect(await outcome("place-status")).to.match(/^done: Placed order/);
+      expect(await fixture.outcome("place-status")).to.match(/^done: Placed order/);
       const placed = await listOrders(fixture.history.publicClient, { creditOrderBook, requester: BANK });
       orderIds.push(placed[1]!.id);
       await page
@@ -500,7 +497,7 @@ describe("web app: Consent and Orders (Chromium)", function () {
       // Meanwhile the agency accepts it (elsewhere); the bank's page still offers Cancel.
       await acceptOrder(fixture.history.wallet(creditAgency), { creditOrderBook, orderId: orderIds[1]! });
       await page.getByRole("button", { name: "Cancel order" }).click();
-      expect(await outcome("order-action-status")).to.equal(
+      expect(await fixture.outcome("order-action-status")).to.equal(
         `failed: Cancelling the order failed: The contract refused: The order is accepted, which does not allow this transition (order id ${orderIds[1]!}).`,
       );
     });
@@ -513,7 +510,7 @@ describe("web app: Consent and Orders (Chromium)", function () {
         .waitFor({ state: "attached" });
       await page.getByLabel("Subject's consent").selectOption(consentId);
       await page.getByRole("button", { name: "Place order" }).click();
-      expect(await outcome("place-status")).to.match(/^done: Placed order/);
+      expect(await fixture.outcome("place-status")).to.match(/^done: Placed order/);
       const placed = await listOrders(fixture.history.publicClient, { creditOrderBook, requester: BANK });
       orderIds.push(placed[2]!.id);
       // The consent's three uses are spent: the form has no usable consent left.
@@ -537,12 +534,12 @@ describe("web app: Consent and Orders (Chromium)", function () {
         .filter({ hasText: /^requested$/ })
         .waitFor();
       await page.getByRole("button", { name: "Reject order" }).click();
-      expect(await outcome("order-action-status")).to.equal(
+      expect(await fixture.outcome("order-action-status")).to.equal(
         "failed: Rejecting the order failed: Give a reason code, e.g. subject-unknown or report-mismatch.",
       );
       await page.getByLabel("Reason code (to reject)").fill("subject-unknown");
       await page.getByRole("button", { name: "Reject order" }).click();
-      expect(await outcome("order-action-status")).to.match(
+      expect(await fixture.outcome("order-action-status")).to.match(
         /^done: Order 0x[0-9a-f]{64} is rejected \(reason subject-unknown\)\. That is final\./,
       );
       await page
@@ -575,7 +572,7 @@ describe("web app: Consent and Orders (Chromium)", function () {
         await consent.locator(`option[value="${fresh}"]`).waitFor({ state: "attached" });
         await consent.selectOption(fresh);
         await page.getByRole("button", { name: "Place order" }).click();
-        expect(await outcome("place-status")).to.match(/^done: Placed order/);
+        expect(await fixture.outcome("place-status")).to.match(/^done: Placed order/);
         const orders = await listOrders(chain.publicClient, { creditOrderBook, requester: BANK });
         const placed = orders.find(
           (order) => !orderIds.includes(order.id) && !laterOrders.includes(order.id),
@@ -592,7 +589,7 @@ describe("web app: Consent and Orders (Chromium)", function () {
       await openAs("/orders", 6);
       const cancelled = await placeWithFreshConsent();
       await page.getByRole("button", { name: "Cancel order" }).click();
-      expect(await outcome("order-action-status")).to.equal(
+      expect(await fixture.outcome("order-action-status")).to.equal(
         `done: Order ${cancelled} is cancelled. That is final. Transaction ${await fixture.history.publicClient
           .getBlock({ includeTransactions: true })
           .then((block) => block.transactions[0]!.hash)}.`,
@@ -626,7 +623,7 @@ describe("web app: Consent and Orders (Chromium)", function () {
         .waitFor();
       await page.getByLabel("Reason code (to dispute)").fill("report-mismatch");
       await page.getByRole("button", { name: "Dispute report" }).click();
-      expect(await outcome("order-action-status")).to.match(
+      expect(await fixture.outcome("order-action-status")).to.match(
         /^done: Order 0x[0-9a-f]{64} is disputed \(reason report-mismatch\)\. That is final\./,
       );
       const after = await getOrder(chain.publicClient, { creditOrderBook, orderId: disputed });
@@ -653,7 +650,7 @@ describe("web app: Consent and Orders (Chromium)", function () {
       await page.getByLabel("Order id").fill(lapsed);
       await page.getByRole("button", { name: "Open order" }).click();
       await page.getByRole("button", { name: "Record the expiry" }).click();
-      expect(await outcome("order-action-status")).to.match(
+      expect(await fixture.outcome("order-action-status")).to.match(
         /^done: Order 0x[0-9a-f]{64} is recorded as expired\. That is final\./,
       );
       expect((await getOrder(chain.publicClient, { creditOrderBook, orderId: lapsed })).state).to.equal(
@@ -730,7 +727,7 @@ describe("web app: Consent and Orders (Chromium)", function () {
         await page.getByLabel("Report file").setInputFiles(otherReport);
         const before = sent();
         await deliverButton.click();
-        expect(await outcome("order-action-status")).to.equal(
+        expect(await fixture.outcome("order-action-status")).to.equal(
           `failed: Delivering the report failed: ${REGISTRY_PAUSED} ${newAnchor} Nothing was sent.`,
         );
         expect(sent()).to.equal(before);
@@ -776,7 +773,7 @@ describe("web app: Consent and Orders (Chromium)", function () {
         // Another report still needs a new anchor: refused once hashed, the record kept as it was.
         await page.getByLabel("Report file").setInputFiles(otherReport);
         await deliverButton.click();
-        expect(await outcome("order-action-status")).to.equal(
+        expect(await fixture.outcome("order-action-status")).to.equal(
           `failed: Delivering the report failed: ${REGISTRY_PAUSED} This file is not credit-report-before-the-pause.txt, the report this browser began delivering for this order before the pause, and a new anchor must wait until the registry is unpaused. Nothing was sent.`,
         );
         expect(sent()).to.equal(before);
@@ -785,7 +782,7 @@ describe("web app: Consent and Orders (Chromium)", function () {
         // The same report: its anchor is found on the chain and delivered, with no new anchor.
         await page.getByLabel("Report file").setInputFiles(anchoredReport);
         await deliverButton.click();
-        expect(await outcome("order-action-status")).to.match(
+        expect(await fixture.outcome("order-action-status")).to.match(
           /^done: Delivered: the report's fingerprint 0x[0-9a-f]{64} is anchored \(the anchor of the earlier attempt\) and delivered\./,
         );
         expect(sent(), "only the delivery was sent").to.equal(before + 1);
@@ -834,9 +831,9 @@ describe("web app: Consent and Orders (Chromium)", function () {
       await page.getByLabel("Grantee", { exact: true }).selectOption(getAddress(OTHER_BANK.address));
       await fillTerms({ purpose: "account-opening", scope: ["medical.record@1.0"], maxUses: "" });
       await page.getByRole("button", { name: "Sign in wallet" }).click();
-      expect(await outcome("sign-status")).to.match(/^done: Signed\./);
+      expect(await fixture.outcome("sign-status")).to.match(/^done: Signed\./);
       await page.getByRole("button", { name: "Submit it now" }).click();
-      const result = await outcome("sign-status");
+      const result = await fixture.outcome("sign-status");
       expect(result).to.match(/^done: Consent 0x[0-9a-f]{64} is granted/);
       const ownId = /Consent (0x[0-9a-f]{64})/.exec(result)![1] as Hex;
       const consent = await getConsent(fixture.history.publicClient, { consentRegistry, consentId: ownId });
@@ -853,12 +850,12 @@ describe("web app: Consent and Orders (Chromium)", function () {
 
       fixture.wallet.rejecting.add("eth_sendTransaction");
       await row.getByRole("button", { name: "Revoke" }).click();
-      expect(await outcome("revoke-status")).to.equal(
+      expect(await fixture.outcome("revoke-status")).to.equal(
         `failed: Revoking consent ${ownId.slice(0, 10)}… failed: You declined the request in your wallet.`,
       );
       fixture.wallet.rejecting.clear();
       await row.getByRole("button", { name: "Revoke" }).click();
-      expect(await outcome("revoke-status")).to.match(/^done: Consent 0x[0-9a-f]{64} is revoked/);
+      expect(await fixture.outcome("revoke-status")).to.match(/^done: Consent 0x[0-9a-f]{64} is revoked/);
       await row
         .getByTestId("consent-state")
         .filter({ hasText: /^revoked/ })

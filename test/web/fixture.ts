@@ -67,6 +67,11 @@ export type WebFixture = {
   switchTo(key: Hex): Promise<void>;
   /** Follows a link of the page navigation, and waits for `heading` when given. */
   goTo(link: string, heading?: string): Promise<void>;
+  /**
+   * Waits for the outcome of the action whose status (frontend/src/transactions.tsx) has test id
+   * `testId`: "done: message" or "failed: message".
+   */
+  outcome(testId: string): Promise<string>;
   close(): Promise<void>;
 };
 
@@ -196,6 +201,11 @@ export async function startWebFixture(options: WebFixtureOptions): Promise<WebFi
           .getByRole("link", { name: link, exact: true })
           .click();
         if (heading !== undefined) await page.getByRole("heading", { name: heading }).waitFor();
+      },
+      async outcome(testId) {
+        const status = page.locator(`[data-testid="${testId}"]:not([data-phase="working"])`);
+        await status.waitFor({ timeout: 30_000 });
+        return `${await status.getAttribute("data-phase")}: ${await status.textContent()}`;
       },
       close,
     };

@@ -86,13 +86,6 @@ describe("web app: Identity and governance (Chromium)", function () {
     await page.getByTestId("issuer-count").waitFor();
   }
 
-  /** Waits for the action's outcome: "done: message" or "failed: message". */
-  async function outcome(testId: string): Promise<string> {
-    const status = page.locator(`[data-testid="${testId}"]:not([data-phase="working"])`);
-    await status.waitFor({ timeout: 30_000 });
-    return `${await status.getAttribute("data-phase")}: ${await status.textContent()}`;
-  }
-
   async function resolve(value: string): Promise<string> {
     await page.getByLabel("DID or address").fill(value);
     await page.getByRole("button", { name: "Resolve", exact: true }).click();
@@ -196,13 +189,13 @@ describe("web app: Identity and governance (Chromium)", function () {
       await service.getByLabel("Service type").fill("DIDCommMessaging");
       await service.getByLabel("Endpoint (URL)").fill("inbox at the lab");
       await service.getByRole("button", { name: "Add service" }).click();
-      expect(await outcome("did-action")).to.equal(
+      expect(await fixture.outcome("did-action")).to.equal(
         'failed: Adding a service failed: The service endpoint "inbox at the lab" is not an absolute URI (e.g. https://issuer.example/inbox).',
       );
       await service.getByLabel("Endpoint (URL)").fill("https://shenzhen-bay-lab.example/inbox");
       await service.getByLabel("Valid for (days)").fill("30");
       await service.getByRole("button", { name: "Add service" }).click();
-      expect(await outcome("did-action")).to.match(
+      expect(await fixture.outcome("did-action")).to.match(
         /^done: Added the DIDCommMessaging service https:\/\/shenzhen-bay-lab\.example\/inbox to the DID, valid for 30 days\. Transaction 0x[0-9a-f]{64}\.$/,
       );
       // The document is resolved again and shows it.
@@ -216,13 +209,13 @@ describe("web app: Identity and governance (Chromium)", function () {
       const key = page.getByRole("form", { name: "Add a public key" });
       await key.getByLabel("Public key (hex)").fill("0x1234");
       await key.getByRole("button", { name: "Add public key" }).click();
-      expect(await outcome("did-action")).to.equal(
+      expect(await fixture.outcome("did-action")).to.equal(
         "failed: Adding a public key failed: A Secp256k1 public key is 33 or 65 bytes; this one is 2.",
       );
       await key.getByLabel("Purpose").selectOption("sigAuth");
       await key.getByLabel("Public key (hex)").fill(DELEGATE.publicKey);
       await key.getByRole("button", { name: "Add public key" }).click();
-      expect(await outcome("did-action")).to.match(
+      expect(await fixture.outcome("did-action")).to.match(
         /^done: Added a Secp256k1 key for signing and authentication to the DID, valid for 365 days\. Transaction/,
       );
       await page
@@ -237,7 +230,7 @@ describe("web app: Identity and governance (Chromium)", function () {
       const delegate = page.getByRole("form", { name: "Add a delegate" });
       await delegate.getByLabel("Delegate address").fill(DELEGATE.address);
       await delegate.getByRole("button", { name: "Add delegate" }).click();
-      expect(await outcome("did-action")).to.match(
+      expect(await fixture.outcome("did-action")).to.match(
         new RegExp(`^done: Added ${DELEGATE.address} as a veriKey delegate of the DID, valid for 30 days\\.`),
       );
       await page
@@ -257,7 +250,7 @@ describe("web app: Identity and governance (Chromium)", function () {
       fixture.wallet.rejecting.add("eth_sendTransaction");
       try {
         await service.getByRole("button", { name: "Add service" }).click();
-        expect(await outcome("did-action")).to.equal(
+        expect(await fixture.outcome("did-action")).to.equal(
           "failed: Adding a service failed: You declined the request in your wallet.",
         );
       } finally {
@@ -316,12 +309,12 @@ describe("web app: Identity and governance (Chromium)", function () {
       await form.getByLabel("Name").fill(APPLICANT_NAME);
       await form.getByLabel("Jurisdiction (ISO 3166)").fill("Guangdong");
       await form.getByRole("button", { name: "Apply for recognition" }).click();
-      expect(await outcome("apply-action")).to.equal(
+      expect(await fixture.outcome("apply-action")).to.equal(
         "failed: Applying for recognition failed: The jurisdiction must be an ISO 3166 code such as HK, MO or CN-GD.",
       );
       await form.getByLabel("Jurisdiction (ISO 3166)").fill("cn-gd");
       await form.getByRole("button", { name: "Apply for recognition" }).click();
-      expect(await outcome("apply-action")).to.match(
+      expect(await fixture.outcome("apply-action")).to.match(
         new RegExp(
           `^done: ${APPLICANT_NAME} applied as laboratory \\(CN-GD\\); a committee member now proposes its recognition\\. Transaction 0x[0-9a-f]{64}\\.$`,
         ),
@@ -349,7 +342,7 @@ describe("web app: Identity and governance (Chromium)", function () {
         `This proposes: ${recognise}.`,
       );
       await page.getByRole("button", { name: "Propose", exact: true }).click();
-      expect(await outcome("proposal-action")).to.equal(
+      expect(await fixture.outcome("proposal-action")).to.equal(
         `failed: Proposing failed: The contract refused: ${APPLICANT} is not an owner of ${getAddress(committee)}.`,
       );
 
@@ -359,7 +352,7 @@ describe("web app: Identity and governance (Chromium)", function () {
         .getByLabel("Applicant")
         .selectOption({ label: `${APPLICANT_NAME} (${APPLICANT.slice(0, 6)}…${APPLICANT.slice(-4)})` });
       await page.getByRole("button", { name: "Propose", exact: true }).click();
-      expect(await outcome("proposal-action")).to.match(
+      expect(await fixture.outcome("proposal-action")).to.match(
         new RegExp(
           `^done: Proposed #${nonce}: ${escape(recognise)}, with your approval\\. Transaction 0x[0-9a-f]{64}\\.$`,
         ),
@@ -372,18 +365,20 @@ describe("web app: Identity and governance (Chromium)", function () {
       // A non-member's approval: the Safe refuses it, and the page says why.
       await fixture.switchTo(APPLICANT_KEY);
       await row.getByRole("button", { name: `Approve proposal #${nonce}` }).click();
-      expect(await outcome("proposal-action")).to.equal(
+      expect(await fixture.outcome("proposal-action")).to.equal(
         `failed: Approving proposal #${nonce} failed: The contract refused: ${APPLICANT} is not an owner of ${getAddress(committee)}.`,
       );
 
       await fixture.switchTo(MEMBER_2_KEY);
       await row.getByRole("button", { name: `Approve proposal #${nonce}` }).click();
-      expect(await outcome("proposal-action")).to.match(new RegExp(`^done: Approved proposal #${nonce}\\.`));
+      expect(await fixture.outcome("proposal-action")).to.match(
+        new RegExp(`^done: Approved proposal #${nonce}\\.`),
+      );
       await row.getByTestId("proposal-approvals").filter({ hasText: "2 of 2" }).waitFor();
       expect(await row.getByTestId("proposal-status").textContent()).to.equal("ready to execute");
       await fixture.screenshots("identity-proposal-ready");
       await row.getByRole("button", { name: `Execute proposal #${nonce}` }).click();
-      expect(await outcome("proposal-action")).to.match(
+      expect(await fixture.outcome("proposal-action")).to.match(
         new RegExp(
           `^done: Executed proposal #${nonce}: ${escape(recognise)}\\. Transaction 0x[0-9a-f]{64}\\.$`,
         ),
@@ -408,7 +403,7 @@ describe("web app: Identity and governance (Chromium)", function () {
       expect(await page.getByTestId("proposal-preview").textContent()).to.equal(`This proposes: ${grant}.`);
       await page.getByLabel("Approve it as well (a second transaction in your wallet)").uncheck();
       await page.getByRole("button", { name: "Propose", exact: true }).click();
-      expect(await outcome("proposal-action")).to.match(
+      expect(await fixture.outcome("proposal-action")).to.match(
         new RegExp(`^done: Proposed #${nonce}: ${escape(grant)}\\. Transaction`),
       );
       const row = proposalRow(grant);
@@ -417,10 +412,10 @@ describe("web app: Identity and governance (Chromium)", function () {
       // Member 1 approves; member 2's own approval counts when it executes.
       await fixture.switchTo(MEMBER_1_KEY);
       await row.getByRole("button", { name: `Approve proposal #${nonce}` }).click();
-      expect(await outcome("proposal-action")).to.match(/^done: Approved/);
+      expect(await fixture.outcome("proposal-action")).to.match(/^done: Approved/);
       await fixture.switchTo(MEMBER_2_KEY);
       await row.getByRole("button", { name: `Execute proposal #${nonce}` }).click();
-      expect(await outcome("proposal-action")).to.match(/^done: Executed/);
+      expect(await fixture.outcome("proposal-action")).to.match(/^done: Executed/);
       await issuerRow(APPLICANT).filter({ hasText: "medical.record@1.0" }).waitFor();
       await fixture.screenshots("identity-governance");
     });

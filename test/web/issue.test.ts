@@ -90,13 +90,6 @@ describe("web app: Issue (Chromium)", function () {
     await page.getByTestId("issuer-summary").filter({ hasText: LAB.name }).waitFor();
   }
 
-  /** Waits for the action's outcome: "done: message" or "failed: message". */
-  async function outcome(testId: string): Promise<string> {
-    const status = page.locator(`[data-testid="${testId}"]:not([data-phase="working"])`);
-    await status.waitFor({ timeout: 30_000 });
-    return `${await status.getAttribute("data-phase")}: ${await status.textContent()}`;
-  }
-
   /** Clicks, waits for the download it starts, and saves it into `directory`. */
   async function saved(
     download: Promise<Download>,
@@ -144,7 +137,7 @@ describe("web app: Issue (Chromium)", function () {
     await page.getByLabel("Expires on (optional)").fill("2099-12-31");
     await fixture.screenshots("issue");
     await page.getByRole("button", { name: "Anchor document" }).click();
-    const result = await outcome("anchor-status");
+    const result = await fixture.outcome("anchor-status");
     expect(result).to.match(
       /^done: Anchored covid-test-mo-0001\.txt in block \d+\. Transaction 0x[0-9a-f]{64}\.$/,
     );
@@ -191,7 +184,7 @@ describe("web app: Issue (Chromium)", function () {
       }).observe(document.body, { childList: true, subtree: true, attributes: true });
     });
     await page.getByRole("button", { name: "Anchor 4 documents" }).click();
-    const result = await outcome("anchor-status");
+    const result = await fixture.outcome("anchor-status");
     expect(await page.evaluate(() => (window as unknown as { sawProgress?: string }).sawProgress)).to.match(
       /^Hashing max \d+$/,
     );
@@ -240,7 +233,7 @@ describe("web app: Issue (Chromium)", function () {
     await page.getByLabel("Reason").selectOption("superseded");
     await page.getByLabel("Superseded by (optional fingerprint)").fill(replacement);
     await page.getByRole("button", { name: "Revoke" }).click();
-    expect(await outcome("revoke-status")).to.match(
+    expect(await fixture.outcome("revoke-status")).to.match(
       /^done: Revoked sample-0102\.txt \(superseded\) in block \d+\. Transaction 0x[0-9a-f]{64}\.$/,
     );
     expect(await verifyOnVerifyPage(leaf, `${leaf}.proof.json`)).to.equal("revoked");
@@ -257,7 +250,7 @@ describe("web app: Issue (Chromium)", function () {
     await page.getByLabel("Documents", { exact: true }).setInputFiles(file);
     await page.getByLabel("Document kind").selectOption({ label: "medical.record@1.0" });
     await page.getByRole("button", { name: "Anchor document" }).click();
-    const result = await outcome("anchor-status");
+    const result = await fixture.outcome("anchor-status");
     const medicalRecordIndex = await getSchemaIndex(fixture.history.publicClient, {
       schemaRegistry: fixture.history.manifest.contracts.SchemaRegistry as Hex,
       schemaId: schemaIdOf(demoSchemas[1]!.definition),
@@ -276,7 +269,7 @@ describe("web app: Issue (Chromium)", function () {
     await fixture.connectWallet();
     await page.getByLabel("Its data package (.proof.json)").setInputFiles(`${file}.proof.json`);
     await page.getByRole("button", { name: "Revoke" }).click();
-    const result = await outcome("revoke-status");
+    const result = await fixture.outcome("revoke-status");
     expect(result)
       .to.match(
         /^failed: Revoking failed: The contract refused: Only the issuer that anchored a record may change it/,
@@ -292,7 +285,7 @@ describe("web app: Issue (Chromium)", function () {
     fixture.wallet.rejecting.add("eth_sendTransaction");
     await page.getByLabel("Documents", { exact: true }).setInputFiles(file);
     await page.getByRole("button", { name: "Anchor document" }).click();
-    expect(await outcome("anchor-status")).to.equal(
+    expect(await fixture.outcome("anchor-status")).to.equal(
       "failed: Anchoring 1 document failed: You declined the request in your wallet.",
     );
     // Back later: the page finds the journal and looks on chain. Nothing there may only mean "not
@@ -303,7 +296,7 @@ describe("web app: Issue (Chromium)", function () {
     await pending.waitFor();
     expect(await pending.textContent()).to.contain("An anchoring of 1 document(s)");
     await pending.getByRole("button", { name: "Recover its packages" }).click();
-    expect(await outcome("anchor-status")).to.match(
+    expect(await fixture.outcome("anchor-status")).to.match(
       /^done: No anchor of these 1 document\(s\) is on the chain yet\. If the transaction may still be pending, recover again later/,
     );
     expect(await pending.count()).to.equal(1);
@@ -326,7 +319,7 @@ describe("web app: Issue (Chromium)", function () {
       await writeFile(file, `${name}\n`);
       await page.getByLabel("Documents", { exact: true }).setInputFiles(file);
       await page.getByRole("button", { name: "Anchor document" }).click();
-      expect(await outcome("anchor-status")).to.match(/^done: Anchored /);
+      expect(await fixture.outcome("anchor-status")).to.match(/^done: Anchored /);
     };
     await anchorOne("first-unsaved.txt");
     await anchorOne("second-unsaved.txt");
@@ -334,7 +327,9 @@ describe("web app: Issue (Chromium)", function () {
     const pending = page.getByTestId("pending-journal");
     expect(await pending.count()).to.equal(1);
     await pending.getByRole("button", { name: "Recover its packages" }).click();
-    expect(await outcome("anchor-status")).to.match(/^done: The earlier anchoring landed in block \d+/);
+    expect(await fixture.outcome("anchor-status")).to.match(
+      /^done: The earlier anchoring landed in block \d+/,
+    );
     await page.getByRole("button", { name: "first-unsaved.txt.proof.json" }).waitFor();
     await page.reload();
     await page.getByTestId("issuer-summary").waitFor();
@@ -383,7 +378,7 @@ describe("web app: Issue (Chromium)", function () {
     await page.reload();
     await connect();
     await page.getByTestId("pending-journal").getByRole("button", { name: "Recover its packages" }).click();
-    expect(await outcome("anchor-status")).to.equal(
+    expect(await fixture.outcome("anchor-status")).to.equal(
       `done: The earlier anchoring landed in block ${(await fixture.history.publicClient.getTransactionReceipt({ hash: transactionHash })).blockNumber}: its packages are below. Transaction ${transactionHash}.`,
     );
     const proof = await saved(page.waitForEvent("download"), documents, () =>
@@ -411,14 +406,16 @@ describe("web app: Issue (Chromium)", function () {
       `This proposes: ${description}.`,
     );
     await page.getByRole("button", { name: "Propose", exact: true }).click();
-    expect(await outcome("proposal-action"))
+    expect(await fixture.outcome("proposal-action"))
       .to.match(new RegExp(`^done: Proposed #${nonce}: `))
       .and.contain(`: ${description}, with your approval. Transaction 0x`);
     await fixture.switchTo(devKey(11));
     await page.getByRole("button", { name: `Approve proposal #${nonce}` }).click();
-    expect(await outcome("proposal-action")).to.match(new RegExp(`^done: Approved proposal #${nonce}\\.`));
+    expect(await fixture.outcome("proposal-action")).to.match(
+      new RegExp(`^done: Approved proposal #${nonce}\\.`),
+    );
     await page.getByRole("button", { name: `Execute proposal #${nonce}` }).click();
-    expect(await outcome("proposal-action")).to.match(
+    expect(await fixture.outcome("proposal-action")).to.match(
       new RegExp(`^done: Executed proposal #${nonce}: .+\\. Transaction 0x[0-9a-f]{64}\\.$`),
     );
     // The page reads the registry again after the execution.
@@ -452,7 +449,9 @@ describe("web app: Issue (Chromium)", function () {
       await connect();
       await page.getByLabel("Documents", { exact: true }).setInputFiles(earlier);
       await page.getByRole("button", { name: "Anchor document" }).click();
-      expect(await outcome("anchor-status")).to.match(/^done: Anchored before-the-pause\.txt in block \d+\./);
+      expect(await fixture.outcome("anchor-status")).to.match(
+        /^done: Anchored before-the-pause\.txt in block \d+\./,
+      );
       const proof = await saved(page.waitForEvent("download"), documents, () =>
         page.getByRole("button", { name: "before-the-pause.txt.proof.json" }).click(),
       );
@@ -530,7 +529,9 @@ describe("web app: Issue (Chromium)", function () {
       await page.getByTestId("issuer-summary").filter({ hasText: LAB.name }).waitFor();
       await page.getByLabel("Documents", { exact: true }).setInputFiles(during);
       await page.getByRole("button", { name: "Anchor document" }).click();
-      expect(await outcome("anchor-status")).to.match(/^done: Anchored during-the-pause\.txt in block \d+\./);
+      expect(await fixture.outcome("anchor-status")).to.match(
+        /^done: Anchored during-the-pause\.txt in block \d+\./,
+      );
       expect(await page.getByTestId("registry-paused").count()).to.equal(0);
     } finally {
       await unpauseIfPaused();

@@ -168,11 +168,14 @@ describe("web app (Chromium)", function () {
       await page.getByLabel("Document", { exact: true }).setInputFiles(file);
       await page.getByLabel("Data package (.proof.json)").setInputFiles(proof);
       await page.getByRole("button", { name: "Verify document" }).click();
-      return outcome();
+      return verifyResult();
     }
 
-    /** The verdict's status, or the error shown instead. */
-    async function outcome(): Promise<string> {
+    /**
+     * The verdict's status, or the error shown instead (the Verify page shows a verdict, not the
+     * action status that `fixture.outcome` reads).
+     */
+    async function verifyResult(): Promise<string> {
       const verdict = page.getByTestId("verdict");
       const error = page.getByTestId("verify-error");
       await verdict.or(error).waitFor();
@@ -230,7 +233,7 @@ describe("web app (Chromium)", function () {
       const fingerprint = page.getByLabel("Fingerprint", { exact: true });
       await fingerprint.fill(`0x${"ab".repeat(32)}`);
       await page.getByRole("button", { name: "Verify fingerprint" }).click();
-      expect(await outcome()).to.equal("not-anchored");
+      expect(await verifyResult()).to.equal("not-anchored");
       await fingerprint.fill("0x1234");
       await fingerprint.press("Enter");
       await page.getByTestId("verify-error").waitFor();

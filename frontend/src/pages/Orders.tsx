@@ -75,6 +75,17 @@ type Role =
 type Book = { maxResponseTime: bigint; purpose: Hex; schemaId: Hex };
 
 /** What happens next in each state, for the order's panel. */
+/** One step of an order's state machine, as a button. */
+type Transition = {
+  text: string;
+  /** What the page says while the wallet and the chain work. */
+  progress: string;
+  send: (client: SigningClient) => Promise<{ transactionHash: Hex }>;
+  /** What the page says once the transaction is in. */
+  done: string;
+  secondary?: boolean;
+};
+
 const NEXT: Record<OrderState, string> = {
   none: "It does not exist.",
   requested: "The credit agency accepts or rejects it next, or the bank cancels it.",
@@ -709,17 +720,6 @@ function OrderPanel({
     };
   }, [config, creditOrderBook, orderId, reader, version]);
 
-  const transition = (
-    label: string,
-    send: (client: SigningClient) => Promise<{ transactionHash: Hex }>,
-    done: string,
-  ): Promise<unknown> =>
-    acting.run(label, async (client) => {
-      const { transactionHash } = await send(client);
-      onChanged();
-      return { message: done, transactionHash };
-    });
-
   function reasonCode(): Hex {
     if (reason.trim() === "")
       throw new InvalidInputError("Give a reason code, e.g. subject-unknown or report-mismatch.");
@@ -748,6 +748,65 @@ function OrderPanel({
   const bankActs = role === "bank" && order !== undefined;
   const agencyActs = role === "agency" && order !== undefined;
   const canExpire = order !== undefined && state === "expired" && order.state !== "expired";
+  /** The order's transitions this account may make now, each one wallet transaction. */
+  const transitions: Transition[] = [];
+  if (bankActs && state === "requested") {
+    transitions.push({
+      text: "Cancel order",
+      progress: "Cancelling the order",
+      send: (client) => cancelOrder(client, { creditOrderBook, orderId }),
+      done: `Order ${orderId} is cancelled. ${NEXT.cancelled}`,
+    });
+  } else if (bankActs && state === "delivered") {
+    transitions.push(
+      {
+        text: "Confirm report",
+        progress: "Confirming the order",
+        send: (client) => confirmOrder(client, { creditOrderBook, orderId }),
+        done: `Order ${orderId} is confirmed. ${NEXT.confirmed}`,
+      },
+      {
+        text: "Dispute report",
+        progress: "Disputing the order",
+        send: (client) => disputeOrder(client, { creditOrderBook, orderId, reasonCode: reasonCode() }),
+        done: `Order ${orderId} is disputed (reason ${reason.trim()}). ${NEXT.disputed}`,
+        secondary: true,
+      },
+    );
+  } else if (agencyActs && state === "requested") {
+    transitions.push(
+      {
+        text: "Accept order",
+        progress: "Accepting the order",
+        send: (client) => acceptOrder(client, { creditOrderBook, orderId }),
+        done: `Order ${orderId} is accepted. ${NEXT.accepted}`,
+      },
+      {
+        text: "Reject order",
+        progress: "Rejecting the order",
+        send: (client) => rejectOrder(client, { creditOrderBook, orderId, reasonCode: reasonCode() }),
+        done: `Order ${orderId} is rejected (reason ${reason.trim()}). ${NEXT.rejected}`,
+        secondary: true,
+      },
+    );
+  } else if (canExpire) {
+    // Past its deadline: anyone may record the expiry the order book already applies.
+    transitions.push({
+      text: "Record the expiry",
+      progress: "Recording the expiry",
+      send: (client) => expireOrder(client, { creditOrderBook, orderId }),
+      done: `Order ${orderId} is recorded as expired. ${NEXT.expired}`,
+      secondary: true,
+    });
+  }
+
+  const transition = ({ progress, send, done }: Transition): Promise<unknown> =>
+    acting.run(progress, async (client) => {
+      const { transactionHash } = await send(client);
+      onChanged();
+      return { message: done, transactionHash };
+    });
+
   // While the registry is paused, only the anchor of this browser's earlier attempt can be
   // delivered (the order book only reads the registry); deliverReport decides on the chosen file.
   const pausedDelivery = pause.paused === true ? whilePaused(earlierAnchor(delivered, account)) : undefined;
@@ -825,23 +884,6 @@ function OrderPanel({
 
           {signer.problem === undefined && (
             <div className="order-actions">
-              {bankActs && state === "requested" && (
-                <div className="actions">
-                  <button
-                    type="button"
-                    disabled={acting.busy}
-                    onClick={() =>
-                      void transition(
-                        "Cancelling the order",
-                        (client) => cancelOrder(client, { creditOrderBook, orderId }),
-                        `Order ${orderId} is cancelled. ${NEXT.cancelled}`,
-                      )
-                    }
-                  >
-                    Cancel order
-                  </button>
-                </div>
-              )}
               {bankActs && state === "delivered" && (
                 <p className="hint">
                   Check the report and its data package on the{" "}
@@ -869,68 +911,19 @@ function OrderPanel({
                   />
                 </div>
               )}
-              {bankActs && state === "delivered" && (
+              {transitions.length > 0 && (
                 <div className="actions">
-                  <button
-                    type="button"
-                    disabled={acting.busy}
-                    onClick={() =>
-                      void transition(
-                        "Confirming the order",
-                        (client) => confirmOrder(client, { creditOrderBook, orderId }),
-                        `Order ${orderId} is confirmed. ${NEXT.confirmed}`,
-                      )
-                    }
-                  >
-                    Confirm report
-                  </button>
-                  <button
-                    type="button"
-                    className="secondary"
-                    disabled={acting.busy}
-                    onClick={() =>
-                      void transition(
-                        "Disputing the order",
-                        (client) =>
-                          disputeOrder(client, { creditOrderBook, orderId, reasonCode: reasonCode() }),
-                        `Order ${orderId} is disputed (reason ${reason.trim()}). ${NEXT.disputed}`,
-                      )
-                    }
-                  >
-                    Dispute report
-                  </button>
-                </div>
-              )}
-              {agencyActs && state === "requested" && (
-                <div className="actions">
-                  <button
-                    type="button"
-                    disabled={acting.busy}
-                    onClick={() =>
-                      void transition(
-                        "Accepting the order",
-                        (client) => acceptOrder(client, { creditOrderBook, orderId }),
-                        `Order ${orderId} is accepted. ${NEXT.accepted}`,
-                      )
-                    }
-                  >
-                    Accept order
-                  </button>
-                  <button
-                    type="button"
-                    className="secondary"
-                    disabled={acting.busy}
-                    onClick={() =>
-                      void transition(
-                        "Rejecting the order",
-                        (client) =>
-                          rejectOrder(client, { creditOrderBook, orderId, reasonCode: reasonCode() }),
-                        `Order ${orderId} is rejected (reason ${reason.trim()}). ${NEXT.rejected}`,
-                      )
-                    }
-                  >
-                    Reject order
-                  </button>
+                  {transitions.map((entry) => (
+                    <button
+                      key={entry.text}
+                      type="button"
+                      className={entry.secondary ? "secondary" : undefined}
+                      disabled={acting.busy}
+                      onClick={() => void transition(entry)}
+                    >
+                      {entry.text}
+                    </button>
+                  ))}
                 </div>
               )}
               {agencyActs && state === "accepted" && (
@@ -972,24 +965,6 @@ function OrderPanel({
                     </p>
                   )}
                 </form>
-              )}
-              {canExpire && (
-                <div className="actions">
-                  <button
-                    type="button"
-                    className="secondary"
-                    disabled={acting.busy}
-                    onClick={() =>
-                      void transition(
-                        "Recording the expiry",
-                        (client) => expireOrder(client, { creditOrderBook, orderId }),
-                        `Order ${orderId} is recorded as expired. ${NEXT.expired}`,
-                      )
-                    }
-                  >
-                    Record the expiry
-                  </button>
-                </div>
               )}
             </div>
           )}

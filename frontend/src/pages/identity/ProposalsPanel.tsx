@@ -31,6 +31,13 @@ import { sameAddress } from "./shared.ts";
 /** Recognise an applicant, grant a document kind, or pause / unpause the fingerprint registry. */
 type Kind = "recognize" | "grant" | "registry";
 
+/** What to do when the chosen kind has nothing to propose. */
+const NOTHING_TO_PROPOSE: Record<Kind, string> = {
+  recognize: "No applicant is waiting for recognition.",
+  grant: "Choose an issuer and a document kind it does not hold yet.",
+  registry: "Whether the fingerprint registry is paused could not be read; reload the page.",
+};
+
 export function ProposalsPanel({ consortium }: { consortium: Consortium }) {
   const { config } = useApp();
   const signer = useSigner();
@@ -56,15 +63,10 @@ export function ProposalsPanel({ consortium }: { consortium: Consortium }) {
   const registryChange =
     paused === undefined
       ? undefined
-      : paused
-        ? ({
-            label: "Unpause the fingerprint registry",
-            call: registryPauseCalls.unpause(fingerprintRegistry),
-          } as const)
-        : ({
-            label: "Pause the fingerprint registry",
-            call: registryPauseCalls.pause(fingerprintRegistry),
-          } as const);
+      : {
+          label: `${paused ? "Unpause" : "Pause"} the fingerprint registry`,
+          call: registryPauseCalls[paused ? "unpause" : "pause"](fingerprintRegistry),
+        };
 
   // Recognition is for applicants; a document kind for an applicant (executes after its
   // recognition) or a recognised issuer, among the kinds it does not hold yet.
@@ -78,28 +80,19 @@ export function ProposalsPanel({ consortium }: { consortium: Consortium }) {
     (entry) => !chosenIssuer?.schemaIds.some((held) => held.toLowerCase() === entry.id.toLowerCase()),
   );
   const chosenSchema = grantable.find((entry) => entry.id === schema) ?? grantable[0];
-  const call: ProposalCall | undefined =
-    kind === "registry"
-      ? registryChange?.call
-      : chosenIssuer === undefined
-        ? undefined
-        : kind === "recognize"
-          ? issuerCalls.recognize(issuerRegistry, chosenIssuer.account)
-          : chosenSchema
-            ? issuerCalls.grantSchema(issuerRegistry, chosenIssuer.account, chosenSchema.id)
-            : undefined;
+  /** The call the form proposes now, if the chosen kind has one. */
+  function chosenCall(): ProposalCall | undefined {
+    if (kind === "registry") return registryChange?.call;
+    if (chosenIssuer === undefined) return undefined;
+    if (kind === "recognize") return issuerCalls.recognize(issuerRegistry, chosenIssuer.account);
+    return chosenSchema && issuerCalls.grantSchema(issuerRegistry, chosenIssuer.account, chosenSchema.id);
+  }
+  const call = chosenCall();
   const preview = call && data ? data.describe(call) : undefined;
 
   async function propose() {
     await action.run("Proposing", async (client, progress) => {
-      if (!call || !preview)
-        throw new InvalidInputError(
-          kind === "recognize"
-            ? "No applicant is waiting for recognition."
-            : kind === "grant"
-              ? "Choose an issuer and a document kind it does not hold yet."
-              : "Whether the fingerprint registry is paused could not be read; reload the page.",
-        );
+      if (!call || !preview) throw new InvalidInputError(NOTHING_TO_PROPOSE[kind]);
       const submitted = await submitProposal(client, { ...agenda, ...call, description: preview });
       let approved = false;
       if (alsoApprove) {
