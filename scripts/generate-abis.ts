@@ -37,7 +37,7 @@ type ErrorNotice = { contract: string; params: string[]; types: string[]; notice
 /**
  * Every `error Name(type name, …);` in contracts/ (mocks aside) with the `/// @notice` above it. An
  * error without its own comment that directly follows another error shares that one's notice
- * (`/// @notice The record is already revoked / is not revoked.` above two errors).
+ * (give each its own where the sentences differ: users read them).
  */
 async function errorNotices(): Promise<Record<string, ErrorNotice[]>> {
   const found: Record<string, ErrorNotice[]> = {};

@@ -94,7 +94,8 @@ interface IFingerprintRegistry is IIssuerAccreditation {
     error NotAnchored(bytes32 fingerprint);
     /// @notice Only the issuer that anchored a record may change it.
     error NotRecordIssuer(bytes32 fingerprint, address issuer, address caller);
-    /// @notice The caller is not accredited for the schema with this compact index.
+    /// @notice The caller is not accredited for the schema with this compact index: the consortium
+    /// committee grants issuers their document kinds.
     error IssuerNotAccredited(address issuer, uint32 schemaIndex);
     /// @notice A zero fingerprint or root cannot be anchored.
     error ZeroFingerprint();
@@ -110,11 +111,14 @@ interface IFingerprintRegistry is IIssuerAccreditation {
     error InvalidProof(bytes32 root, bytes32 fingerprint);
     /// @notice Revocation reason 0 is reserved.
     error InvalidRevocationReason();
-    /// @notice The schema does not allow revocation (or reinstatement).
+    /// @notice The schema does not allow revocation: its records stay valid until they expire.
     error SchemaNotRevocable(bytes32 schemaId);
+    /// @notice The schema does not allow reinstatement: a revoked record stays revoked; anchor the
+    /// document again (a new salt, a new fingerprint) instead.
     error SchemaNotReinstatable(bytes32 schemaId);
-    /// @notice The record is already revoked / is not revoked.
+    /// @notice The record is already revoked.
     error AlreadyRevoked(bytes32 fingerprint);
+    /// @notice The record is not revoked: there is nothing to reinstate.
     error NotRevoked(bytes32 fingerprint);
     /// @notice No more than `limit` accreditations may be active at once (a pause must reach every
     /// one in one transaction): revoke unused schemas from issuers, or suspend idle issuers, first.

@@ -469,7 +469,7 @@ export const errorNotices: Readonly<
         "issuer",
         "schemaIndex"
       ],
-      "notice": "The caller is not accredited for the schema with this compact index."
+      "notice": "The caller is not accredited for the schema with this compact index: the consortium committee grants issuers their document kinds."
     }
   ],
   "ZeroFingerprint": [
@@ -551,7 +551,7 @@ export const errorNotices: Readonly<
       "params": [
         "schemaId"
       ],
-      "notice": "The schema does not allow revocation (or reinstatement)."
+      "notice": "The schema does not allow revocation: its records stay valid until they expire."
     }
   ],
   "SchemaNotReinstatable": [
@@ -563,7 +563,7 @@ export const errorNotices: Readonly<
       "params": [
         "schemaId"
       ],
-      "notice": "The schema does not allow revocation (or reinstatement)."
+      "notice": "The schema does not allow reinstatement: a revoked record stays revoked; anchor the document again (a new salt, a new fingerprint) instead."
     }
   ],
   "AlreadyRevoked": [
@@ -575,7 +575,7 @@ export const errorNotices: Readonly<
       "params": [
         "fingerprint"
       ],
-      "notice": "The record is already revoked / is not revoked."
+      "notice": "The record is already revoked."
     }
   ],
   "NotRevoked": [
@@ -587,7 +587,7 @@ export const errorNotices: Readonly<
       "params": [
         "fingerprint"
       ],
-      "notice": "The record is already revoked / is not revoked."
+      "notice": "The record is not revoked: there is nothing to reinstate."
     }
   ],
   "TooManyAccreditations": [

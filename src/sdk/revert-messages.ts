@@ -117,7 +117,7 @@ function formatArgument(value: unknown, name: string, type: string | undefined):
  *
  * @example
  * describeRevert("IssuerNotAccredited", ["0xab…", 3])
- * // "The caller is not accredited for the schema with this compact index (issuer 0xAb…, schema index 3)."
+ * // "The caller is not accredited for the schema with this compact index: the consortium committee grants issuers their document kinds (issuer 0xAb…, schema index 3)."
  */
 export function describeRevert(errorName: string, errorArgs: readonly unknown[] = []): string | undefined {
   const declared = errorNotices[errorName];

@@ -30,7 +30,7 @@ describe("src/sdk/revert-messages.ts", function () {
       `The fingerprint (or batch root) is already anchored, by ${getAddress(ISSUER)} (fingerprint ${zeroHash}).`,
     );
     expect(describeRevert("IssuerNotAccredited", [ISSUER, 3])).to.equal(
-      `The caller is not accredited for the schema with this compact index (issuer ${getAddress(ISSUER)}, schema index 3).`,
+      `The caller is not accredited for the schema with this compact index: the consortium committee grants issuers their document kinds (issuer ${getAddress(ISSUER)}, schema index 3).`,
     );
   });
 

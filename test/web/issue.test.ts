@@ -256,7 +256,7 @@ describe("web app: Issue (Chromium)", function () {
       schemaId: schemaIdOf(demoSchemas[1]!.definition),
     });
     expect(result).to.equal(
-      `failed: Anchoring 1 document failed: The contract refused: The caller is not accredited for the schema with this compact index (issuer ${LAB.account.address}, schema index ${medicalRecordIndex}).`,
+      `failed: Anchoring 1 document failed: The contract refused: The caller is not accredited for the schema with this compact index: the consortium committee grants issuers their document kinds (issuer ${LAB.account.address}, schema index ${medicalRecordIndex}).`,
     );
     // Refused in the simulation: nothing was sent to the wallet.
     expect(fixture.wallet.calls).not.to.include("eth_sendTransaction");
