@@ -10,18 +10,26 @@ import type { Hex } from "../sdk/hex.ts";
 
 export const PACKAGE_SUFFIX = ".proof.json";
 
+/** Why a file could not be read, in words (the system's code when it is not one of these). */
+const READ_FAILURES: Record<string, string> = {
+  ENOENT: "no such file",
+  EISDIR: "it is a folder; give a file",
+  EACCES: "permission denied",
+  EPERM: "permission denied",
+};
+
+function whyUnreadable(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  return (code === undefined ? undefined : READ_FAILURES[code]) ?? code ?? "read error";
+}
+
 /** SHA-256 of a file, streamed (files of any size). */
 export async function hashFile(path: string): Promise<Hex> {
   const hasher = createHash("sha256");
   try {
     for await (const chunk of createReadStream(path)) hasher.update(chunk as Buffer);
   } catch (error) {
-    throw new InvalidInputError(
-      `Cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? "read error"}.`,
-      {
-        cause: error,
-      },
-    );
+    throw new InvalidInputError(`Cannot read ${path}: ${whyUnreadable(error)}.`, { cause: error });
   }
   return `0x${hasher.digest("hex")}`;
 }
@@ -33,7 +41,7 @@ export async function readPackage(path: string): Promise<DataPackage> {
     text = await readFile(path, "utf8");
   } catch (error) {
     throw new InvalidInputError(
-      `Cannot read data package ${path}: ${(error as NodeJS.ErrnoException).code ?? "read error"}. Pass --package <file> if it lives elsewhere.`,
+      `Cannot read data package ${path}: ${whyUnreadable(error)}. Pass --package <file> if it lives elsewhere.`,
       { cause: error },
     );
   }

@@ -113,6 +113,15 @@ for (const [engine, chainId] of [
       expect(JSON.parse(listed.stdout)).to.have.length(1);
       const shown = await run("schema", "show", SCHEMA);
       expect(shown.stdout).to.contain("computed id   matches name@version");
+      // A bad reference is named as what it is (an argument here, not --schema).
+      const bad = await run("schema", "show", "nope");
+      expect(bad.code).to.equal(2);
+      expect(bad.stderr).to.contain(
+        "The schema nope is neither a 32-byte id nor name@version (e.g. health.test-report@1.0).",
+      );
+      const missing = await run("schema", "show");
+      expect(missing.code).to.equal(2);
+      expect(missing.stderr).to.contain("The schema is required: a schema id (0x…) or name@version");
     });
 
     it("lists and shows the issuer and the committee's executed proposals", async function () {
@@ -763,10 +772,28 @@ describe("crossproof CLI without a chain", function () {
     }
   });
 
-  it("exits 2 for an unreadable document", async function () {
+  it("exits 2 for an unreadable document, saying why in words", async function () {
     const result = await cli(["fingerprint", "/nonexistent/file.pdf"]);
     expect(result.code).to.equal(2);
-    expect(result.stderr).to.contain("Cannot read /nonexistent/file.pdf: ENOENT");
+    expect(result.stderr).to.contain("Cannot read /nonexistent/file.pdf: no such file.");
+    const folder = await cli(["fingerprint", tmpdir()]);
+    expect(folder.code).to.equal(2);
+    expect(folder.stderr).to.contain(`Cannot read ${tmpdir()}: it is a folder; give a file.`);
+    // verify reads the document and its package: a missing document is named, not its package.
+    const missing = await cli(["verify", "/nonexistent/file.pdf"]);
+    expect(missing.code).to.equal(2);
+    expect(missing.stderr).to.contain("Cannot read /nonexistent/file.pdf: no such file.");
+    const dir = await mkdtemp(join(tmpdir(), "crossproof-verify-"));
+    try {
+      await writeFile(join(dir, "a.txt"), "hello world");
+      const noPackage = await cli(["verify", join(dir, "a.txt")]);
+      expect(noPackage.code).to.equal(2);
+      expect(noPackage.stderr).to.contain(
+        `Cannot read data package ${join(dir, "a.txt")}.proof.json: no such file. Pass --package <file> if it lives elsewhere.`,
+      );
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it("prints the same fingerprint for the same document and salt", async function () {

@@ -378,13 +378,7 @@ function parseTermsInput(values: Values): TermsInput {
       `--scope lists ${scopeLabels.length} schemas; a consent covers at most ${MAX_SCOPE}.`,
     );
   }
-  const scope = scopeLabels.map((label) => {
-    try {
-      return parseSchemaReference(label);
-    } catch (error) {
-      throw new UsageError((error as Error).message.replace("--schema", "--scope entry"));
-    }
-  });
+  const scope = scopeLabels.map((label) => parseSchemaReference(label, "--scope entry"));
   const repeated = scope.findIndex((id, i) => scope.indexOf(id) !== i);
   if (repeated >= 0) throw new UsageError(`--scope names ${scopeLabels[repeated]!} twice.`);
   if ((values.until === undefined) === (values.for === undefined)) {

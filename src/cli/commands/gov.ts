@@ -357,7 +357,7 @@ function proposalBuilder(
     case "schema-grant":
     case "schema-revoke": {
       const issuer = address(args[0], "<issuer>");
-      const schemaId = parseSchemaReference(args[1]);
+      const schemaId = parseSchemaReference(args[1], "<schema>");
       const effectiveFromOf = from();
       return async (context) => {
         if (kind === "schema-grant") {

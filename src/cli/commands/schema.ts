@@ -86,7 +86,7 @@ export const schemaCommand: Command = {
       const schema = await requireSchema(
         context.publicClient,
         schemaRegistry,
-        parseSchemaReference(reference),
+        parseSchemaReference(reference, "The schema"),
       );
       if (global.json) printJson(schema);
       else printSchema(schema);

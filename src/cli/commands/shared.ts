@@ -7,18 +7,18 @@ import { getSchema, schemaIdOf, type Schema } from "../../sdk/schemas/schemas.ts
 import { isBytes32 } from "../../sdk/hex.ts";
 import { UsageError } from "../errors.ts";
 
-/** `--schema` as a 32-byte id or `name@version`. */
-export function parseSchemaReference(value: string | boolean | undefined): Hex {
+/** `--schema` (or the argument `what` names) as a 32-byte id or `name@version`. */
+export function parseSchemaReference(value: string | boolean | undefined, what = "--schema"): Hex {
   if (typeof value !== "string" || value === "") {
     throw new UsageError(
-      "--schema is required: a schema id (0x…) or name@version; see `crossproof schema list`.",
+      `${what} is required: a schema id (0x…) or name@version; see \`crossproof schema list\`.`,
     );
   }
   if (isBytes32(value)) return value.toLowerCase() as Hex;
   const at = value.lastIndexOf("@");
   if (at <= 0 || at === value.length - 1) {
     throw new UsageError(
-      `--schema ${value} is neither a 32-byte id nor name@version (e.g. health.test-report@1.0).`,
+      `${what} ${value} is neither a 32-byte id nor name@version (e.g. health.test-report@1.0).`,
     );
   }
   return schemaIdOf({ name: value.slice(0, at), version: value.slice(at + 1) });

@@ -20,7 +20,11 @@ export const verifyCommand: Command = {
     if (!file || extra.length > 0)
       throw new UsageError("Give exactly one document: crossproof verify <file>.");
     const packagePath = (values.package as string | undefined) ?? file + PACKAGE_SUFFIX;
-    const [documentHash, dataPackage] = await Promise.all([hashFile(file), readPackage(packagePath)]);
+    // Both are read at once; when both fail, the document's problem is the one to fix first.
+    const [hashed, read] = await Promise.allSettled([hashFile(file), readPackage(packagePath)]);
+    if (hashed.status === "rejected") throw hashed.reason;
+    if (read.status === "rejected") throw read.reason;
+    const [documentHash, dataPackage] = [hashed.value, read.value];
     const context = await connect(global);
     const started = performance.now();
     const report = await verifyDataPackage(context.publicClient, {
