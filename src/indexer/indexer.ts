@@ -13,7 +13,7 @@
  */
 import { toHex, type Block, type Hex, type PublicClient } from "viem";
 
-import { fitsWithin, isRangeTooLarge } from "../sdk/actions/events.ts";
+import { isRangeTooLarge, smallerRange } from "../sdk/actions/events.ts";
 import type { DeploymentManifest } from "../sdk/deployments.ts";
 import { DeploymentNotFoundError } from "../sdk/errors.ts";
 import { AuditStoreError, RpcFailedError } from "./errors.ts";
@@ -59,8 +59,8 @@ const COMMITS_IN_FLIGHT = 2;
 
 type Parent = { number: number; hash: Hex | null } | null;
 type RangeRead =
-  /** Refused by the node (or the client's response size limit); `fits` is the share of it the client would take, when the error says. */
-  | { kind: "tooLarge"; to: number; fits: number | undefined }
+  /** Refused by the node (or the client's response size limit), with the refusal. */
+  | { kind: "tooLarge"; to: number; error: unknown }
   | { kind: "reorg"; to: number }
   | {
       kind: "read";
@@ -175,7 +175,7 @@ export class AuditIndexer {
         if (read.kind === "tooLarge") {
           // The node builds a refused answer in full first, so never ask for that many again: scale
           // down by how much too large the answer was (viem says, for its body size limit), else halve.
-          ceiling = Math.max(1, Math.floor((to - from + 1) * Math.min(0.5, (read.fits ?? 0.5) * 0.8)));
+          ceiling = smallerRange(to - from + 1, read.error);
           size = ceiling;
           this.options.log(
             `audit: eth_getLogs over ${to - from + 1} blocks was refused as too large an answer; trying ${size}`,
@@ -311,7 +311,7 @@ export class AuditIndexer {
         isRangeTooLarge,
       );
     } catch (error) {
-      if (isRangeTooLarge(error) && to > from) return { kind: "tooLarge", to, fits: fitsWithin(error) };
+      if (isRangeTooLarge(error) && to > from) return { kind: "tooLarge", to, error };
       throw error;
     }
     const after = await this.block(to);

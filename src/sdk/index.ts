@@ -8,7 +8,11 @@ export * from "./contracts.ts";
 export * from "./audit.ts";
 export * from "./roles.ts";
 export * from "./actions/transact.ts";
-export * from "./actions/events.ts";
+export {
+  getContractEventsInRanges,
+  type GetContractEventsInRangesParameters,
+  type GetContractEventsInRangesReturnType,
+} from "./actions/events.ts";
 export * from "./schemas/schemas.ts";
 export * from "./fingerprints/spec.ts";
 export * from "./fingerprints/merkle.ts";

@@ -27,7 +27,14 @@ const LIMIT = 7;
 const BESU_REFUSAL = { code: -32005, message: "Requested range exceeds maximum RPC range limit" };
 
 type JsonRpcRequest = { id: number; method: string; params?: unknown[] };
-type Proxy = { url: string; served: number[]; refused: number[]; close(): Promise<void> };
+type Limits = { blocks?: number; logs?: number; refusal?: object };
+type Proxy = {
+  url: string;
+  served: number[];
+  refused: number[];
+  trail: ("served" | "refused")[];
+  close(): Promise<void>;
+};
 
 describe("src/sdk/actions/events.ts: reading events in ranges the node accepts", function () {
   this.timeout(300_000);
@@ -50,32 +57,54 @@ describe("src/sdk/actions/events.ts: reading events in ranges the node accepts",
   });
 
   /**
-   * Forwards JSON-RPC to the node; answers an eth_getLogs over more than `limit` blocks with Besu's
-   * refusal (`limit` 0 refuses every eth_getLogs) and records each one's span.
+   * Forwards JSON-RPC to the node, except an eth_getLogs over more than `blocks` blocks (Besu's
+   * --rpc-max-logs-range; 0 refuses every eth_getLogs) or whose answer has more than `logs` logs
+   * (geth's and hosted nodes' result limits): those get `refusal`. Records each eth_getLogs' span
+   * and fate, in order.
    */
-  async function besuLikeProxy(limit: number, refusal: object = BESU_REFUSAL): Promise<Proxy> {
+  async function limitedNode({
+    blocks = Number.MAX_SAFE_INTEGER,
+    logs = Number.MAX_SAFE_INTEGER,
+    refusal,
+  }: Limits): Promise<Proxy> {
     const served: number[] = [];
     const refused: number[] = [];
+    const trail: ("served" | "refused")[] = [];
+    const refuse = (request: JsonRpcRequest, span: number, error: object) => {
+      refused.push(span);
+      trail.push("refused");
+      return { jsonrpc: "2.0", id: request.id, error };
+    };
     const answer = async (request: JsonRpcRequest) => {
+      let span: number | undefined;
       if (request.method === "eth_getLogs") {
         const { fromBlock: from, toBlock: to } = request.params![0] as {
           fromBlock: Hex;
           toBlock: Hex | "latest";
         };
         const last = to === "latest" ? await h.publicClient.getBlockNumber({ cacheTime: 0 }) : BigInt(to);
-        const span = Number(last - BigInt(from)) + 1;
-        if (span > limit) {
-          refused.push(span);
-          return { jsonrpc: "2.0", id: request.id, error: refusal };
-        }
-        served.push(span);
+        span = Number(last - BigInt(from)) + 1;
+        if (span > blocks) return refuse(request, span, refusal ?? BESU_REFUSAL);
       }
       const forwarded = await fetch(h.chain.rpcUrl, {
         method: "POST",
         headers: { "Content-Type": "application/json" },
         body: JSON.stringify(request),
       });
-      return (await forwarded.json()) as object;
+      const reply = (await forwarded.json()) as { result?: unknown };
+      if (span !== undefined) {
+        const count = (reply.result as unknown[]).length;
+        if (count > logs) {
+          return refuse(
+            request,
+            span,
+            refusal ?? { code: -32005, message: `query returned more than ${logs} results` },
+          );
+        }
+        served.push(span);
+        trail.push("served");
+      }
+      return reply;
     };
     const server: Server = createServer((request, response) => {
       const chunks: Buffer[] = [];
@@ -94,6 +123,7 @@ describe("src/sdk/actions/events.ts: reading events in ranges the node accepts",
       url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
       served,
       refused,
+      trail,
       close: () =>
         new Promise<void>((resolve) => {
           server.close(() => {
@@ -103,14 +133,16 @@ describe("src/sdk/actions/events.ts: reading events in ranges the node accepts",
     };
   }
 
+  /** Runs `run` with a client of a limited node; `retries` keeps viem's default retries. */
   async function throughProxy<T>(
-    limit: number,
+    limits: Limits,
     run: (client: PublicClient, proxy: Proxy) => Promise<T>,
-    refusal?: object,
+    { retries = false } = {},
   ): Promise<T> {
-    const proxy = await besuLikeProxy(limit, refusal);
+    const proxy = await limitedNode(limits);
     try {
-      return await run(createPublicClient({ transport: http(proxy.url, { retryCount: 0 }) }), proxy);
+      const transport = http(proxy.url, retries ? { retryDelay: 1 } : { retryCount: 0 });
+      return await run(createPublicClient({ transport }), proxy);
     } finally {
       await proxy.close();
     }
@@ -134,20 +166,54 @@ describe("src/sdk/actions/events.ts: reading events in ranges the node accepts",
       toBlock: head,
     });
     expect(direct.length).to.be.greaterThan(10);
-    await throughProxy(LIMIT, async (client, proxy) => {
+    await throughProxy({ blocks: LIMIT }, async (client, proxy) => {
       const logs = await registryEvents(client, { toBlock: head });
       expect(ids(logs)).to.deep.equal(ids(direct));
       expect(logs.map((log) => log.eventName)).to.deep.equal(direct.map((log) => log.eventName));
-      expect(proxy.refused.length, "the whole span is asked first, then halved").to.be.greaterThan(0);
+      expect(proxy.refused.length, "the whole span is asked first, then halved").to.be.greaterThan(1);
       expect(proxy.refused[0]).to.equal(Number(head - fromBlock) + 1);
+      expect(proxy.refused[1]).to.equal(Math.floor(proxy.refused[0]! / 2));
       expect(Math.max(...proxy.served)).to.be.at.most(LIMIT);
       // The ranges read cover the span exactly.
       expect(proxy.served.reduce((sum, span) => sum + span, 0)).to.equal(Number(head - fromBlock) + 1);
     });
   });
 
+  it("asks each refused range once, even of a client that retries failures", async function () {
+    await throughProxy(
+      { blocks: LIMIT },
+      async (client, proxy) => {
+        expect(await registryEvents(client, { toBlock: head })).to.have.length.greaterThan(10);
+        // Halving from the whole span: each refused span is a new one (viem would ask each 4 times).
+        expect(proxy.refused.length).to.be.greaterThan(1);
+        expect(new Set(proxy.refused).size).to.equal(proxy.refused.length);
+      },
+      { retries: true },
+    );
+  });
+
+  it("reads again the rest of a window whose range was refused for too many logs", async function () {
+    const direct = await getContractEvents(h.publicClient, {
+      address: h.manifest.contracts.FingerprintRegistry as Hex,
+      abi: fingerprintRegistryAbi,
+      fromBlock,
+      toBlock: head,
+    });
+    // No block has more logs than this, so every range can be split until it is accepted.
+    const perBlock = new Map<bigint, number>();
+    for (const log of direct) perBlock.set(log.blockNumber, (perBlock.get(log.blockNumber) ?? 0) + 1);
+    const logs = Math.max(...perBlock.values());
+    await throughProxy({ logs }, async (client, proxy) => {
+      const read = await registryEvents(client, { toBlock: head });
+      expect(ids(read)).to.deep.equal(ids(direct));
+      // Refused after some range was served: a window of parallel ranges met a dense one.
+      expect(proxy.trail.indexOf("served")).to.be.greaterThan(-1);
+      expect(proxy.trail.lastIndexOf("refused")).to.be.greaterThan(proxy.trail.indexOf("served"));
+    });
+  });
+
   it("starts the next read at the size the node accepted, without asking too much again", async function () {
-    await throughProxy(LIMIT, async (client, proxy) => {
+    await throughProxy({ blocks: LIMIT }, async (client, proxy) => {
       await registryEvents(client);
       const refusedFirst = proxy.refused.length;
       expect(refusedFirst).to.be.greaterThan(0);
@@ -158,7 +224,7 @@ describe("src/sdk/actions/events.ts: reading events in ranges the node accepts",
   });
 
   it("never asks for more than maxBlockRange blocks, even of a node without a limit", async function () {
-    await throughProxy(Number.MAX_SAFE_INTEGER, async (client, proxy) => {
+    await throughProxy({}, async (client, proxy) => {
       const logs = await registryEvents(client, { toBlock: head, maxBlockRange: 5 });
       expect(logs.length).to.be.greaterThan(10);
       expect(proxy.refused).to.deep.equal([]);
@@ -176,22 +242,32 @@ describe("src/sdk/actions/events.ts: reading events in ranges the node accepts",
   it("returns nothing for an empty span and throws what is not a range refusal as it is", async function () {
     expect(await registryEvents(h.publicClient, { toBlock: fromBlock - 1n })).to.deep.equal([]);
     // A node refusing even one block: the refusal surfaces (no endless halving).
-    await throughProxy(0, async (client, proxy) => {
+    await throughProxy({ blocks: 0 }, async (client, proxy) => {
       let error: unknown;
       await registryEvents(client).catch((e: unknown) => (error = e));
       expect(isRangeTooLarge(error)).to.equal(true);
       expect(proxy.refused.at(-1)).to.equal(1);
     });
-    // Another JSON-RPC failure: thrown at once, the range never split.
+    // Another JSON-RPC failure: asked once more (with the transport's retries, none here), then
+    // thrown; the range is never split.
     await throughProxy(
-      0,
+      { blocks: 0, refusal: { code: -32000, message: "the node is on fire" } },
       async (client, proxy) => {
         let error: unknown;
         await registryEvents(client).catch((e: unknown) => (error = e));
         expect(String(error)).to.contain("the node is on fire");
-        expect(proxy.refused).to.have.length(1);
+        expect(proxy.refused).to.deep.equal([Number(head - fromBlock) + 1, Number(head - fromBlock) + 1]);
       },
-      { code: -32000, message: "the node is on fire" },
+    );
+    // A rate limit is no reason to split either.
+    await throughProxy(
+      { blocks: 0, refusal: { code: 429, message: "Rate limit exceeded" } },
+      async (client, proxy) => {
+        let error: unknown;
+        await registryEvents(client).catch((e: unknown) => (error = e));
+        expect(isRangeTooLarge(error)).to.equal(false);
+        expect(new Set(proxy.refused)).to.deep.equal(new Set([Number(head - fromBlock) + 1]));
+      },
     );
   });
 
@@ -227,15 +303,17 @@ describe("src/sdk/actions/events.ts: reading events in ranges the node accepts",
     for (const [name, read] of Object.entries(readers)) {
       const direct = await read(h.publicClient);
       expect(JSON.stringify(direct, bigints).length, `${name} finds something`).to.be.greaterThan(50);
-      const limited = await throughProxy(LIMIT, async (client, proxy) => {
+      const limited = await throughProxy({ blocks: LIMIT }, async (client, proxy) => {
         const answer = await read(client);
+        expect(proxy.refused, name).not.to.be.empty;
+        expect(proxy.served, name).not.to.be.empty;
         expect(Math.max(...proxy.served), name).to.be.at.most(LIMIT);
         return answer;
       });
       expect(JSON.stringify(limited, bigints), name).to.equal(JSON.stringify(direct, bigints));
     }
     // The same read in one eth_getLogs, as these readers made before, is refused by that node.
-    await throughProxy(LIMIT, async (client) => {
+    await throughProxy({ blocks: LIMIT }, async (client) => {
       let error: unknown;
       await getContractEvents(client, {
         address: c.ConsentRegistry as Hex,

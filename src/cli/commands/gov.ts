@@ -11,7 +11,7 @@ import {
   getCommittee,
   getCommitteeSchedule,
   getProposalState,
-  listProposals,
+  listProposalStates,
   scheduledCall,
   submitProposal,
   type ProposalCall,
@@ -186,12 +186,8 @@ export const govCommand: Command = {
     }
 
     if (action === "list") {
-      const proposals = await listProposals(context.publicClient, committee);
-      const states = await Promise.all(
-        proposals.map((proposal) =>
-          getProposalState(context.publicClient, { ...committee, proposalId: proposal.id, fromBlock }),
-        ),
-      );
+      // One read of the committee and one of its executions for all proposals.
+      const states = await listProposalStates(context.publicClient, { ...committee, fromBlock });
       if (global.json) printJson(states.map(serialise));
       else if (states.length === 0) printLine("No proposals.");
       else

@@ -4,19 +4,35 @@
  * "Requested range exceeds maximum RPC range limit") or returning too large an answer. Reads from
  * a deployment's start block to the head must then go in ranges the node accepts.
  */
-import type { Abi, Client, ContractEventName } from "viem";
-import { getBlockNumber, getContractEvents } from "viem/actions";
+import {
+  encodeEventTopics,
+  formatLog,
+  getAbiItem,
+  numberToHex,
+  parseEventLogs,
+  type Abi,
+  type AbiEvent,
+  type Address,
+  type Client,
+  type ContractEventName,
+  type LogTopic,
+  type RpcLog,
+} from "viem";
+import { getBlockNumber } from "viem/actions";
 import type { GetContractEventsParameters, GetContractEventsReturnType } from "viem/actions";
 
-/** Ranges read at once, once a range of the current size has been accepted. */
+import { InvalidInputError } from "../errors.ts";
+
+/** Ranges read at once, once the node has accepted a range of the current size. */
 const PARALLEL_RANGES = 4;
 
 /**
- * Per client, the range size its node's last refusal led to: the next read starts there instead of
- * learning the node's limit again.
+ * Per client, the largest range its node accepted after refusing a larger one: later reads start
+ * there instead of learning the node's limit again. It only shrinks (a node refusing answers with
+ * too many logs, rather than too many blocks, may lower it for sparser reads too: they then take
+ * more calls, never fewer logs).
  */
 const learnedRange = new WeakMap<Client, bigint>();
-
 export type GetContractEventsInRangesParameters<
   abi extends Abi | readonly unknown[] = Abi,
   eventName extends ContractEventName<abi> | undefined = ContractEventName<abi> | undefined,
@@ -39,9 +55,11 @@ export type GetContractEventsInRangesReturnType<
 
 /**
  * viem's `getContractEvents` from `fromBlock` to `toBlock`, in as many `eth_getLogs` ranges as the
- * node needs: a range refused as too large is split (halved, or cut to what fits when the answer's
- * size is known) and read again, and later ranges are read four at a time. The logs come back in
- * chain order, each exactly once. Any other failure is thrown as it is.
+ * node needs. The whole span is asked first; a range refused as too large is asked once (not
+ * retried) and read again in halves (or smaller, when the answer's size is known); once the node
+ * accepts a range, the following ones are read four at a time, and the client's later reads start
+ * at that size. The logs come back in chain order, each exactly once. Any other failure is asked
+ * once more, with the transport's retries, then thrown.
  *
  * @example
  * const logs = await getContractEventsInRanges(client, {
@@ -60,23 +78,22 @@ export async function getContractEventsInRanges<
   parameters: GetContractEventsInRangesParameters<abi, eventName>,
 ): Promise<GetContractEventsInRangesReturnType<abi, eventName>> {
   const { fromBlock, toBlock: lastBlock, maxBlockRange, ...filter } = parameters;
-  const toBlock = lastBlock ?? (await getBlockNumber(client, { cacheTime: 0 }));
   if (maxBlockRange !== undefined && !(Number.isInteger(maxBlockRange) && maxBlockRange >= 1)) {
-    throw new RangeError(
+    throw new InvalidInputError(
       `maxBlockRange must be a whole number of blocks, at least 1 (got ${maxBlockRange}).`,
     );
   }
+  const toBlock = lastBlock ?? (await getBlockNumber(client, { cacheTime: 0 }));
   const span = toBlock - fromBlock + 1n;
   if (span <= 0n) return [];
   const ceiling = maxBlockRange === undefined ? span : BigInt(maxBlockRange);
   const known = learnedRange.get(client);
   let size = min(span, ceiling, known ?? span);
-  // Ranges are read in parallel only once the node has accepted one of the current size.
+  // Ranges are read in parallel once the node has accepted one of the current size.
   let proven = known !== undefined;
-  const read = (from: bigint, to: bigint) =>
-    getContractEvents(client, { ...filter, fromBlock: from, toBlock: to });
+  let refused = false;
 
-  const logs: GetContractEventsInRangesReturnType<abi, eventName> = [];
+  const logs: unknown[] = [];
   let from = fromBlock;
   while (from <= toBlock) {
     const ranges: [bigint, bigint][] = [];
@@ -85,46 +102,113 @@ export async function getContractEventsInRanges<
       ranges.push([start, end]);
       start = end + 1n;
     }
-    const answers = await Promise.allSettled(ranges.map(([start, end]) => read(start, end)));
+    const answers = await Promise.allSettled(
+      ranges.map(([start, end]) => readRange(client, filter, start, end)),
+    );
     for (const [i, answer] of answers.entries()) {
       const [start, end] = ranges[i]!;
       if (answer.status === "fulfilled") {
         logs.push(...answer.value);
         from = end + 1n;
+        if (refused && !proven) learnedRange.set(client, min(learnedRange.get(client) ?? size, size));
         proven = true;
         continue;
       }
       const blocks = end - start + 1n;
       if (!isRangeTooLarge(answer.reason) || blocks === 1n) throw answer.reason;
       // Refused: read this range again in smaller ones (what follows it is read again too).
-      const share = Math.min(0.5, (fitsWithin(answer.reason) ?? 0.5) * 0.8);
-      size = max(1n, BigInt(Math.floor(Number(blocks) * share)));
+      size = BigInt(smallerRange(Number(blocks), answer.reason));
       proven = false;
-      learnedRange.set(client, size);
+      refused = true;
       break;
     }
   }
-  return logs;
+  return logs as GetContractEventsInRangesReturnType<abi, eventName>;
+}
+
+/**
+ * One `eth_getLogs` as viem's `getContractEvents` makes it, but asked once: the transport's retries
+ * would repeat a refusal (viem retries "limit exceeded" answers), each time making the node build
+ * the answer again. Any other failure gets them, through a second, ordinary request.
+ */
+async function readRange(
+  client: Client,
+  { abi, address, args, eventName, strict }: EventFilter,
+  from: bigint,
+  to: bigint,
+): Promise<unknown[]> {
+  const event = eventName === undefined ? undefined : (getAbiItem({ abi, name: eventName }) as AbiEvent);
+  const events = event ? [event] : (abi as Abi).filter((item): item is AbiEvent => item.type === "event");
+  const encoded = events.flatMap((item) =>
+    encodeEventTopics({ abi: [item], eventName: item.name, args: event ? args : undefined } as never),
+  );
+  const filter = {
+    address,
+    topics: (event ? encoded : [encoded]) as LogTopic[],
+    fromBlock: numberToHex(from),
+    toBlock: numberToHex(to),
+  };
+  let answer: RpcLog[];
+  try {
+    answer = await client.request({ method: "eth_getLogs", params: [filter] }, { retryCount: 0 });
+  } catch (error) {
+    if (isRangeTooLarge(error)) throw error;
+    answer = await client.request({ method: "eth_getLogs", params: [filter] });
+  }
+  return parseEventLogs({
+    abi: events,
+    args: event ? args : undefined,
+    logs: answer.map((log) => formatLog(log)),
+    strict: strict ?? false,
+  } as never);
+}
+
+/** What readRange needs of getContractEventsInRanges' parameters. */
+type EventFilter = {
+  abi: Abi | readonly unknown[];
+  address?: Address | Address[] | undefined;
+  args?: unknown;
+  eventName?: string | undefined;
+  strict?: boolean | undefined;
+};
+
+/**
+ * How many blocks to ask for after a range of `blocks` was refused: half, or less when the answer's
+ * size is known (viem's ResponseBodyTooLargeError): a fifth under what would have fitted.
+ */
+export function smallerRange(blocks: number, error: unknown): number {
+  const fits = fitsWithin(error);
+  const share = fits === undefined ? 0.5 : Math.min(0.5, fits * 0.8);
+  return Math.max(1, Math.floor(blocks * share));
 }
 
 /**
  * Whether a failed `eth_getLogs` was refused for asking too much (too many blocks or results, too
  * large an answer), so that smaller ranges may succeed: geth, Besu, Alchemy, Infura and anvil
- * phrasing, and viem's ResponseBodyTooLargeError, anywhere in the cause chain.
+ * phrasing, and viem's ResponseBodyTooLargeError, anywhere in the cause chain. A rate limit, an
+ * unreachable or unauthorised node, or a range beyond the node's head is not: smaller ranges would
+ * not help.
  */
 export function isRangeTooLarge(error: unknown): boolean {
-  for (let e = error as { message?: string; details?: string; cause?: unknown } | undefined; e;) {
+  let tooLarge = false;
+  for (
+    let e = error as
+      { message?: string; details?: string; status?: number; code?: unknown; cause?: unknown } | undefined;
+    e;
+    e = e.cause as typeof e
+  ) {
     const text = `${e.message ?? ""} ${e.details ?? ""}`;
+    if (e.status === 401 || e.status === 403 || e.status === 429 || e.code === 429) return false;
+    if (/rate.?limit|too many requests|beyond (the )?(current )?head/i.test(text)) return false;
     if (
       /range (is )?too (large|wide|big)|too many (results|logs|blocks)|returned more than \d+ results|limit exceeded|exceed(s|ed) (max|the)|block range/i.test(
         text,
       )
     ) {
-      return true;
+      tooLarge = true;
     }
-    e = e.cause as typeof e;
   }
-  return false;
+  return tooLarge;
 }
 
 /** For viem's ResponseBodyTooLargeError: the share of the answer that fits its size limit. */
@@ -140,4 +224,3 @@ export function fitsWithin(error: unknown): number | undefined {
 }
 
 const min = (...values: bigint[]) => values.reduce((a, b) => (b < a ? b : a));
-const max = (a: bigint, b: bigint) => (a > b ? a : b);
