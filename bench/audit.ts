@@ -329,7 +329,7 @@ async function flood(setup: Setup, events: number): Promise<Flood> {
     schemaId: schemaIdOf(demoSchemas[0]!.definition),
   });
   const to = manifest.contracts.FingerprintRegistry as Hex;
-  const firstBlock = Number(await publicClient.getBlockNumber()) + 1;
+  const firstBlock = Number(await publicClient.getBlockNumber({ cacheTime: 0 })) + 1;
   let nonce = await publicClient.getTransactionCount({ address: lab.address, blockTag: "pending" });
   await node.rpc("evm_setAutomine", [false]);
   await node.rpc("evm_setBlockGasLimit", [toHex(BLOCK_GAS_LIMIT)]);
@@ -385,7 +385,7 @@ async function flood(setup: Setup, events: number): Promise<Flood> {
   }
   await inFlight;
   await node.rpc("evm_setAutomine", [true]);
-  const lastBlock = Number(await publicClient.getBlockNumber());
+  const lastBlock = Number(await publicClient.getBlockNumber({ cacheTime: 0 }));
   // Every transaction mined and successful: the blocks hold them all, and the events are counted by getLogs later.
   const mined = await rpcBatch(
     node.rpcUrl,
@@ -612,7 +612,7 @@ async function stagesAlone(
   rangeSize: number,
 ): Promise<{ stages: StagesAlone; events: AuditEvent[] }> {
   const catalogue = catalogueFor(setup.manifest);
-  const head = Number(await setup.publicClient.getBlockNumber());
+  const head = Number(await setup.publicClient.getBlockNumber({ cacheTime: 0 }));
   let rawMs = 0;
   let rawBytes = 0;
   let viemMs = 0;

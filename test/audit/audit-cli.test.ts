@@ -168,7 +168,7 @@ describe("crossproof audit CLI (anvil, SQLite and PostgreSQL)", function () {
     ]);
     for (const outcome of started) if (outcome.status === "rejected") throw outcome.reason;
     history = await writeHistory(h);
-    head = Number(await h.publicClient.getBlockNumber());
+    head = Number(await h.publicClient.getBlockNumber({ cacheTime: 0 }));
     env = { CROSSPROOF_RPC_URL: h.chain.rpcUrl, CROSSPROOF_DEPLOYMENTS_DIR: h.chain.deploymentsDir };
   });
 
