@@ -111,7 +111,8 @@ interface IFingerprintRegistry is IIssuerAccreditation {
     error InvalidProof(bytes32 root, bytes32 fingerprint);
     /// @notice Revocation reason 0 is reserved.
     error InvalidRevocationReason();
-    /// @notice The schema does not allow revocation: its records stay valid until they expire.
+    /// @notice The schema does not allow revocation: its records stay valid (until they expire, if
+    /// they do).
     error SchemaNotRevocable(bytes32 schemaId);
     /// @notice The schema does not allow reinstatement: a revoked record stays revoked; anchor the
     /// document again (a new salt, a new fingerprint) instead.

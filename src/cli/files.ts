@@ -13,6 +13,7 @@ export const PACKAGE_SUFFIX = ".proof.json";
 /** Why a file could not be read, in words (the system's code when it is not one of these). */
 const READ_FAILURES: Record<string, string> = {
   ENOENT: "no such file",
+  ENOTDIR: "no such file",
   EISDIR: "it is a folder; give a file",
   EACCES: "permission denied",
   EPERM: "permission denied",
@@ -21,6 +22,17 @@ const READ_FAILURES: Record<string, string> = {
 function whyUnreadable(error: unknown): string {
   const code = (error as NodeJS.ErrnoException).code;
   return (code === undefined ? undefined : READ_FAILURES[code]) ?? code ?? "read error";
+}
+
+/** Fails at once, before anything is read, unless `path` is a file (not a folder) that exists. */
+export async function requireFile(path: string): Promise<void> {
+  let isFolder: boolean;
+  try {
+    isFolder = (await stat(path)).isDirectory();
+  } catch (error) {
+    throw new InvalidInputError(`Cannot read ${path}: ${whyUnreadable(error)}.`, { cause: error });
+  }
+  if (isFolder) throw new InvalidInputError(`Cannot read ${path}: ${READ_FAILURES.EISDIR!}.`);
 }
 
 /** SHA-256 of a file, streamed (files of any size). */

@@ -551,7 +551,7 @@ export const errorNotices: Readonly<
       "params": [
         "schemaId"
       ],
-      "notice": "The schema does not allow revocation: its records stay valid until they expire."
+      "notice": "The schema does not allow revocation: its records stay valid (until they expire, if they do)."
     }
   ],
   "SchemaNotReinstatable": [

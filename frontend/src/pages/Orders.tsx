@@ -74,7 +74,6 @@ type Role =
 /** The order book's fixed terms. */
 type Book = { maxResponseTime: bigint; purpose: Hex; schemaId: Hex };
 
-/** What happens next in each state, for the order's panel. */
 /** One step of an order's state machine, as a button. */
 type Transition = {
   text: string;
@@ -86,6 +85,7 @@ type Transition = {
   secondary?: boolean;
 };
 
+/** What happens next in each state, for the order's panel. */
 const NEXT: Record<OrderState, string> = {
   none: "It does not exist.",
   requested: "The credit agency accepts or rejects it next, or the bank cancels it.",

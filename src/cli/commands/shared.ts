@@ -39,12 +39,11 @@ export async function requireSchema(client: Client, schemaRegistry: Hex, schemaI
 }
 
 /**
- * Refuses at once, before a document is hashed or journaled, to change the records of a registry
- * the committee has paused (the contract would revert with `EnforcedPause`): a
- * `RegistryPausedError` saying nothing was sent and when to run the command again. With `journal`
- * (an `anchor --resume` that still has transactions to send: it is called once that is known, as
- * writing the packages of landed transactions needs no running registry), it says the journal is
- * kept and how to continue it.
+ * Refuses to change the records of a registry the committee has paused (the contract would revert
+ * with `EnforcedPause`): a `RegistryPausedError` saying nothing was sent and when to run the command
+ * again. `anchor` calls it before hashing anything, and again, with `journal`, right before its
+ * first transaction (a pause may come while a large anchor hashes; a `--resume` whose transactions
+ * all landed sends none and is not refused): it then says the journal is kept and how to continue.
  */
 export async function requireRegistryRunning(
   client: Client,

@@ -6,7 +6,7 @@ import { revocationReasonName } from "../../sdk/fingerprints/reasons.ts";
 import { verifyDataPackage } from "../../sdk/fingerprints/verify-package.ts";
 import { connect } from "../context.ts";
 import { ExitCode, UsageError } from "../errors.ts";
-import { hashFile, PACKAGE_SUFFIX, readPackage } from "../files.ts";
+import { hashFile, PACKAGE_SUFFIX, readPackage, requireFile } from "../files.ts";
 import type { Command } from "../main.ts";
 import { formatTime, printJson, printLine } from "../output.ts";
 
@@ -20,11 +20,9 @@ export const verifyCommand: Command = {
     if (!file || extra.length > 0)
       throw new UsageError("Give exactly one document: crossproof verify <file>.");
     const packagePath = (values.package as string | undefined) ?? file + PACKAGE_SUFFIX;
-    // Both are read at once; when both fail, the document's problem is the one to fix first.
-    const [hashed, read] = await Promise.allSettled([hashFile(file), readPackage(packagePath)]);
-    if (hashed.status === "rejected") throw hashed.reason;
-    if (read.status === "rejected") throw read.reason;
-    const [documentHash, dataPackage] = [hashed.value, read.value];
+    // A missing document is the problem to name first; then both are read at once.
+    await requireFile(file);
+    const [documentHash, dataPackage] = await Promise.all([hashFile(file), readPackage(packagePath)]);
     const context = await connect(global);
     const started = performance.now();
     const report = await verifyDataPackage(context.publicClient, {
