@@ -12,7 +12,7 @@ import { getContractEvents } from "viem/actions";
 
 import { consortium } from "../../src/demo/consortium.ts";
 import { consentRegistryAbi, fingerprintRegistryAbi } from "../../src/sdk/abis.ts";
-import { getContractEventsInRanges, isRangeTooLarge } from "../../src/sdk/actions/events.ts";
+import { blockTimes, getContractEventsInRanges, isRangeTooLarge } from "../../src/sdk/actions/events.ts";
 import { listConsentUses } from "../../src/sdk/consent/consent.ts";
 import { orderTimeline } from "../../src/sdk/credit/orders.ts";
 import { findAnchorTransactions } from "../../src/sdk/fingerprints/events.ts";
@@ -33,6 +33,8 @@ type Proxy = {
   served: number[];
   refused: number[];
   trail: ("served" | "refused")[];
+  /** Every method asked, in order. */
+  methods: string[];
   close(): Promise<void>;
 };
 
@@ -70,12 +72,14 @@ describe("src/sdk/actions/events.ts: reading events in ranges the node accepts",
     const served: number[] = [];
     const refused: number[] = [];
     const trail: ("served" | "refused")[] = [];
+    const methods: string[] = [];
     const refuse = (request: JsonRpcRequest, span: number, error: object) => {
       refused.push(span);
       trail.push("refused");
       return { jsonrpc: "2.0", id: request.id, error };
     };
     const answer = async (request: JsonRpcRequest) => {
+      methods.push(request.method);
       let span: number | undefined;
       if (request.method === "eth_getLogs") {
         const { fromBlock: from, toBlock: to } = request.params![0] as {
@@ -124,6 +128,7 @@ describe("src/sdk/actions/events.ts: reading events in ranges the node accepts",
       served,
       refused,
       trail,
+      methods,
       close: () =>
         new Promise<void>((resolve) => {
           server.close(() => {
@@ -269,6 +274,31 @@ describe("src/sdk/actions/events.ts: reading events in ranges the node accepts",
         expect(new Set(proxy.refused)).to.deep.equal(new Set([Number(head - fromBlock) + 1]));
       },
     );
+  });
+
+  it("dates logs by their blockTimestamp, or by reading each block once", async function () {
+    const logs = await registryEvents(h.publicClient, { toBlock: head });
+    const expected = new Map<bigint, Date>();
+    for (const log of logs) {
+      const block = await h.publicClient.getBlock({ blockNumber: log.blockNumber });
+      expected.set(log.blockNumber, new Date(Number(block.timestamp) * 1000));
+    }
+    await throughProxy({}, async (client, proxy) => {
+      // Without timestamps in the logs: one eth_getBlockByNumber per distinct block.
+      const bare = logs.map((log) => ({ blockNumber: log.blockNumber }));
+      expect(await blockTimes(client, bare)).to.deep.equal(expected);
+      const asked = proxy.methods.filter((method) => method === "eth_getBlockByNumber");
+      expect(asked).to.have.length(expected.size);
+      // With them: no block is read.
+      const stamped = logs.map((log) => ({
+        blockNumber: log.blockNumber,
+        blockTimestamp: BigInt(expected.get(log.blockNumber)!.getTime() / 1000),
+      }));
+      expect(await blockTimes(client, stamped)).to.deep.equal(expected);
+      expect(proxy.methods.filter((method) => method === "eth_getBlockByNumber")).to.have.length(
+        asked.length,
+      );
+    });
   });
 
   it("gives the SDK's event readers the same answers through the limited node", async function () {

@@ -18,7 +18,7 @@ import {
   type LogTopic,
   type RpcLog,
 } from "viem";
-import { getBlockNumber } from "viem/actions";
+import { getBlock, getBlockNumber } from "viem/actions";
 import type { GetContractEventsParameters, GetContractEventsReturnType } from "viem/actions";
 
 import { InvalidInputError } from "../errors.ts";
@@ -171,6 +171,39 @@ type EventFilter = {
   eventName?: string | undefined;
   strict?: boolean | undefined;
 };
+
+/** Blocks whose time is read at once when the logs do not carry it. */
+const PARALLEL_BLOCKS = 8;
+
+/**
+ * When each log's block was made, by block number: from the log itself where the node includes
+ * `blockTimestamp` (anvil, recent geth and Besu), else one `eth_getBlockByNumber` per distinct
+ * block, eight at a time.
+ *
+ * @example
+ * const times = await blockTimes(client, logs);
+ * times.get(logs[0].blockNumber); // Date
+ */
+export async function blockTimes(
+  client: Client,
+  logs: readonly { blockNumber: bigint; blockTimestamp?: bigint | null | undefined }[],
+): Promise<Map<bigint, Date>> {
+  const times = new Map<bigint, Date>();
+  const missing = new Set<bigint>();
+  for (const log of logs) {
+    if (log.blockTimestamp !== undefined && log.blockTimestamp !== null) {
+      times.set(log.blockNumber, new Date(Number(log.blockTimestamp) * 1000));
+    } else missing.add(log.blockNumber);
+  }
+  const unknown = [...missing].filter((number) => !times.has(number));
+  for (let start = 0; start < unknown.length; start += PARALLEL_BLOCKS) {
+    const blocks = await Promise.all(
+      unknown.slice(start, start + PARALLEL_BLOCKS).map((blockNumber) => getBlock(client, { blockNumber })),
+    );
+    for (const block of blocks) times.set(block.number, new Date(Number(block.timestamp) * 1000));
+  }
+  return times;
+}
 
 /**
  * How many blocks to ask for after a range of `blocks` was refused: half, or less when the answer's

@@ -15,11 +15,11 @@ import {
   type Client,
   type Hex,
 } from "viem";
-import { getBlock, getChainId, readContract, signTypedData } from "viem/actions";
+import { getChainId, readContract, signTypedData } from "viem/actions";
 import { z } from "zod";
 
 import { consentRegistryAbi } from "../abis.ts";
-import { getContractEventsInRanges } from "../actions/events.ts";
+import { blockTimes, getContractEventsInRanges } from "../actions/events.ts";
 import {
   transact,
   toCrossproofError,
@@ -444,13 +444,7 @@ export async function listConsentUses(
       args: { consentId },
       fromBlock,
     });
-    const times = new Map<bigint, Date>();
-    for (const log of logs) {
-      if (!times.has(log.blockNumber)) {
-        const block = await getBlock(client, { blockNumber: log.blockNumber });
-        times.set(log.blockNumber, new Date(Number(block.timestamp) * 1000));
-      }
-    }
+    const times = await blockTimes(client, logs);
     return logs.map((log) => ({
       consentId,
       consumer: log.args.consumer!,

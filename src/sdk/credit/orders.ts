@@ -12,10 +12,10 @@ import {
   type Client,
   type Hex,
 } from "viem";
-import { getBlock, getBlockNumber, readContract } from "viem/actions";
+import { getBlockNumber, readContract } from "viem/actions";
 
 import { consentRegistryAbi, creditOrderBookAbi } from "../abis.ts";
-import { getContractEventsInRanges } from "../actions/events.ts";
+import { blockTimes, getContractEventsInRanges } from "../actions/events.ts";
 import {
   transact,
   toCrossproofError,
@@ -342,7 +342,7 @@ export async function orderTimeline(
         ...range,
       }),
     ]);
-    const entries: (Omit<TimelineEntry, "at"> & { logIndex: number })[] = [];
+    const entries: (Omit<TimelineEntry, "at"> & { logIndex: number; blockTimestamp?: bigint | null })[] = [];
     const consentId = requested[0]?.args.consentId;
     // The consent's grant and its uses, read by the consent id (indexed) from the order's request.
     const [granted, consumed] = consentId
@@ -366,6 +366,7 @@ export async function orderTimeline(
     for (const log of granted) {
       entries.push({
         blockNumber: log.blockNumber,
+        blockTimestamp: log.blockTimestamp,
         transactionHash: log.transactionHash,
         logIndex: log.logIndex,
         event: "ConsentGranted",
@@ -378,6 +379,7 @@ export async function orderTimeline(
       if (log.args.usageReference !== orderId) continue;
       entries.push({
         blockNumber: log.blockNumber,
+        blockTimestamp: log.blockTimestamp,
         transactionHash: log.transactionHash,
         logIndex: log.logIndex,
         event: "ConsentConsumed",
@@ -389,6 +391,7 @@ export async function orderTimeline(
     for (const log of requested) {
       entries.push({
         blockNumber: log.blockNumber,
+        blockTimestamp: log.blockTimestamp,
         transactionHash: log.transactionHash,
         logIndex: log.logIndex,
         event: "OrderRequested",
@@ -401,6 +404,7 @@ export async function orderTimeline(
       const state = orderStates[log.args.state!] ?? "none";
       entries.push({
         blockNumber: log.blockNumber,
+        blockTimestamp: log.blockTimestamp,
         transactionHash: log.transactionHash,
         logIndex: log.logIndex,
         event: "OrderStateChanged",
@@ -412,14 +416,8 @@ export async function orderTimeline(
     entries.sort((a, b) =>
       a.blockNumber === b.blockNumber ? a.logIndex - b.logIndex : a.blockNumber < b.blockNumber ? -1 : 1,
     );
-    const times = new Map<bigint, Date>();
-    for (const entry of entries) {
-      if (!times.has(entry.blockNumber)) {
-        const block = await getBlock(client, { blockNumber: entry.blockNumber });
-        times.set(entry.blockNumber, new Date(Number(block.timestamp) * 1000));
-      }
-    }
-    return entries.map(({ logIndex: _logIndex, ...entry }) => ({
+    const times = await blockTimes(client, entries);
+    return entries.map(({ logIndex: _logIndex, blockTimestamp: _blockTimestamp, ...entry }) => ({
       ...entry,
       at: times.get(entry.blockNumber)!,
     }));
