@@ -9,6 +9,7 @@ export * from "./audit.ts";
 export * from "./roles.ts";
 export * from "./actions/transact.ts";
 export {
+  blockTimes,
   getContractEventsInRanges,
   type GetContractEventsInRangesParameters,
   type GetContractEventsInRangesReturnType,

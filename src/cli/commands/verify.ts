@@ -20,9 +20,13 @@ export const verifyCommand: Command = {
     if (!file || extra.length > 0)
       throw new UsageError("Give exactly one document: crossproof verify <file>.");
     const packagePath = (values.package as string | undefined) ?? file + PACKAGE_SUFFIX;
-    // A missing document is the problem to name first; then both are read at once.
+    // The document's problem is the one to name first: a missing one before anything is read, an
+    // unreadable one before a missing package.
     await requireFile(file);
-    const [documentHash, dataPackage] = await Promise.all([hashFile(file), readPackage(packagePath)]);
+    const [hashed, read] = await Promise.allSettled([hashFile(file), readPackage(packagePath)]);
+    if (hashed.status === "rejected") throw hashed.reason;
+    if (read.status === "rejected") throw read.reason;
+    const [documentHash, dataPackage] = [hashed.value, read.value];
     const context = await connect(global);
     const started = performance.now();
     const report = await verifyDataPackage(context.publicClient, {

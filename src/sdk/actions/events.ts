@@ -27,12 +27,13 @@ import { InvalidInputError } from "../errors.ts";
 const PARALLEL_RANGES = 4;
 
 /**
- * Per client, the largest range its node accepted after refusing a larger one: later reads start
- * there instead of learning the node's limit again. It only shrinks (a node refusing answers with
- * too many logs, rather than too many blocks, may lower it for sparser reads too: they then take
- * more calls, never fewer logs).
+ * Per client, the range its node accepted after refusing a wider one for its number of blocks:
+ * later reads start there instead of learning the node's limit again (the smallest such range, if
+ * reads learn it at once). A refusal for too many logs or too large an answer depends on the
+ * filter, so it shrinks only the read that met it.
  */
 const learnedRange = new WeakMap<Client, bigint>();
+
 export type GetContractEventsInRangesParameters<
   abi extends Abi | readonly unknown[] = Abi,
   eventName extends ContractEventName<abi> | undefined = ContractEventName<abi> | undefined,
@@ -57,9 +58,9 @@ export type GetContractEventsInRangesReturnType<
  * viem's `getContractEvents` from `fromBlock` to `toBlock`, in as many `eth_getLogs` ranges as the
  * node needs. The whole span is asked first; a range refused as too large is asked once (not
  * retried) and read again in halves (or smaller, when the answer's size is known); once the node
- * accepts a range, the following ones are read four at a time, and the client's later reads start
- * at that size. The logs come back in chain order, each exactly once. Any other failure is asked
- * once more, with the transport's retries, then thrown.
+ * accepts a range, the following ones are read four at a time, and if it refused too many blocks
+ * (not too many logs), the client's later reads start at that size. The logs come back in chain order, each exactly once. A timeout is thrown at once;
+ * any other failure is asked once more, with the transport's retries, then thrown.
  *
  * @example
  * const logs = await getContractEventsInRanges(client, {
@@ -91,7 +92,7 @@ export async function getContractEventsInRanges<
   let size = min(span, ceiling, known ?? span);
   // Ranges are read in parallel once the node has accepted one of the current size.
   let proven = known !== undefined;
-  let refused = false;
+  let refusedForBlocks = false;
 
   const logs: unknown[] = [];
   let from = fromBlock;
@@ -110,7 +111,9 @@ export async function getContractEventsInRanges<
       if (answer.status === "fulfilled") {
         logs.push(...answer.value);
         from = end + 1n;
-        if (refused && !proven) learnedRange.set(client, min(learnedRange.get(client) ?? size, size));
+        if (refusedForBlocks && !proven) {
+          learnedRange.set(client, min(learnedRange.get(client) ?? size, size));
+        }
         proven = true;
         continue;
       }
@@ -119,7 +122,7 @@ export async function getContractEventsInRanges<
       // Refused: read this range again in smaller ones (what follows it is read again too).
       size = BigInt(smallerRange(Number(blocks), answer.reason));
       proven = false;
-      refused = true;
+      refusedForBlocks = !isAnswerTooLarge(answer.reason);
       break;
     }
   }
@@ -127,9 +130,10 @@ export async function getContractEventsInRanges<
 }
 
 /**
- * One `eth_getLogs` as viem's `getContractEvents` makes it, but asked once: the transport's retries
- * would repeat a refusal (viem retries "limit exceeded" answers), each time making the node build
- * the answer again. Any other failure gets them, through a second, ordinary request.
+ * One `eth_getLogs` as viem's `getContractEvents` makes it (its topics and decoding, not its
+ * `getAction` override), but a refusal is not retried: viem's transports retry "limit exceeded"
+ * answers with a growing delay, and a node refusing too large an answer builds it again each time.
+ * A timeout is thrown at once; any other failure is asked once more with the transport's retries.
  */
 async function readRange(
   client: Client,
@@ -152,12 +156,12 @@ async function readRange(
   try {
     answer = await client.request({ method: "eth_getLogs", params: [filter] }, { retryCount: 0 });
   } catch (error) {
-    if (isRangeTooLarge(error)) throw error;
+    if (isRangeTooLarge(error) || isTimeout(error)) throw error;
     answer = await client.request({ method: "eth_getLogs", params: [filter] });
   }
   return parseEventLogs({
     abi: events,
-    args: event ? args : undefined,
+    args,
     logs: answer.map((log) => formatLog(log)),
     strict: strict ?? false,
   } as never);
@@ -191,7 +195,8 @@ export async function blockTimes(
   const times = new Map<bigint, Date>();
   const missing = new Set<bigint>();
   for (const log of logs) {
-    if (log.blockTimestamp !== undefined && log.blockTimestamp !== null) {
+    // Some nodes send 0x0 for every log: no block of a live chain is that old.
+    if (log.blockTimestamp !== undefined && log.blockTimestamp !== null && log.blockTimestamp !== 0n) {
       times.set(log.blockNumber, new Date(Number(log.blockTimestamp) * 1000));
     } else missing.add(log.blockNumber);
   }
@@ -244,8 +249,38 @@ export function isRangeTooLarge(error: unknown): boolean {
   return tooLarge;
 }
 
+/**
+ * Whether a refusal was for the size of the answer (too many logs, too many bytes), which depends
+ * on the filter, rather than for the number of blocks, which is the node's for every read.
+ */
+function isAnswerTooLarge(error: unknown): boolean {
+  if (fitsWithin(error) !== undefined) return true;
+  for (
+    let e = error as { message?: string; details?: string; cause?: unknown } | undefined;
+    e;
+    e = e.cause as typeof e
+  ) {
+    if (
+      /too many (results|logs)|more than \d+ results|response size|size limit|exceeded the size/i.test(
+        `${e.message ?? ""} ${e.details ?? ""}`,
+      )
+    ) {
+      return true;
+    }
+  }
+  return false;
+}
+
+/** viem's TimeoutError, anywhere in the cause chain. */
+function isTimeout(error: unknown): boolean {
+  for (let e = error as { name?: string; cause?: unknown } | undefined; e; e = e.cause as typeof e) {
+    if (e.name === "TimeoutError") return true;
+  }
+  return false;
+}
+
 /** For viem's ResponseBodyTooLargeError: the share of the answer that fits its size limit. */
-export function fitsWithin(error: unknown): number | undefined {
+function fitsWithin(error: unknown): number | undefined {
   for (
     let e = error as { maxSize?: number; size?: number; cause?: unknown } | undefined;
     e;
