@@ -229,13 +229,8 @@ export function smallerRange(blocks: number, error: unknown): number {
  */
 export function isRangeTooLarge(error: unknown): boolean {
   let tooLarge = false;
-  for (
-    let e = error as
-      { message?: string; details?: string; status?: number; code?: unknown; cause?: unknown } | undefined;
-    e;
-    e = e.cause as typeof e
-  ) {
-    const text = `${e.message ?? ""} ${e.details ?? ""}`;
+  for (const e of causes(error)) {
+    const text = textOf(e);
     if (e.status === 401 || e.status === 403 || e.status === 429 || e.code === 429) return false;
     if (/rate.?limit|too many requests|beyond (the )?(current )?head/i.test(text)) return false;
     if (
@@ -254,41 +249,51 @@ export function isRangeTooLarge(error: unknown): boolean {
  * on the filter, rather than for the number of blocks, which is the node's for every read.
  */
 function isAnswerTooLarge(error: unknown): boolean {
-  if (fitsWithin(error) !== undefined) return true;
-  for (
-    let e = error as { message?: string; details?: string; cause?: unknown } | undefined;
-    e;
-    e = e.cause as typeof e
-  ) {
-    if (
+  return (
+    fitsWithin(error) !== undefined ||
+    causes(error).some((e) =>
       /too many (results|logs)|more than \d+ results|response size|size limit|exceeded the size/i.test(
-        `${e.message ?? ""} ${e.details ?? ""}`,
-      )
-    ) {
-      return true;
-    }
-  }
-  return false;
+        textOf(e),
+      ),
+    )
+  );
 }
 
 /** viem's TimeoutError, anywhere in the cause chain. */
 function isTimeout(error: unknown): boolean {
-  for (let e = error as { name?: string; cause?: unknown } | undefined; e; e = e.cause as typeof e) {
-    if (e.name === "TimeoutError") return true;
-  }
-  return false;
+  return causes(error).some((e) => e.name === "TimeoutError");
 }
 
 /** For viem's ResponseBodyTooLargeError: the share of the answer that fits its size limit. */
 function fitsWithin(error: unknown): number | undefined {
-  for (
-    let e = error as { maxSize?: number; size?: number; cause?: unknown } | undefined;
-    e;
-    e = e.cause as typeof e
-  ) {
-    if (typeof e.maxSize === "number" && typeof e.size === "number" && e.size > 0) return e.maxSize / e.size;
-  }
-  return undefined;
+  const e = causes(error).find((cause) => typeof cause.maxSize === "number" && (cause.size ?? 0) > 0);
+  return e ? e.maxSize! / e.size! : undefined;
 }
+
+/** What the SDK reads of a failure and of its causes. */
+type Failure = {
+  name?: string;
+  message?: string;
+  details?: string;
+  status?: number;
+  code?: unknown;
+  maxSize?: number;
+  size?: number;
+  cause?: unknown;
+};
+
+/** A failure and its causes, outermost first (at most ten: a cause chain may loop). */
+function causes(error: unknown): Failure[] {
+  const chain: Failure[] = [];
+  let e: unknown = error;
+  while (typeof e === "object" && e !== null && chain.length < 10) {
+    const failure: Failure = e;
+    chain.push(failure);
+    e = failure.cause;
+  }
+  return chain;
+}
+
+const textOf = (e: Failure) => `${e.message ?? ""} ${e.details ?? ""}`;
 
 const min = (...values: bigint[]) => values.reduce((a, b) => (b < a ? b : a));
