@@ -59,8 +59,9 @@ export type GetContractEventsInRangesReturnType<
  * node needs. The whole span is asked first; a range refused as too large is asked once (not
  * retried) and read again in halves (or smaller, when the answer's size is known); once the node
  * accepts a range, the following ones are read four at a time, and if it refused too many blocks
- * (not too many logs), the client's later reads start at that size. The logs come back in chain order, each exactly once. A timeout is thrown at once;
- * any other failure is asked once more, with the transport's retries, then thrown.
+ * (not too many logs), the client's later reads start at that size. The logs come back in chain
+ * order, each exactly once. A timeout is thrown at once; any other failure is asked once more,
+ * with the transport's retries, then thrown.
  *
  * @example
  * const logs = await getContractEventsInRanges(client, {
