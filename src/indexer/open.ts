@@ -15,6 +15,9 @@ export type StoreLocation = {
 
 export const DEFAULT_SQLITE_PATH = ".crossproof/audit.sqlite";
 
+/** Where `npm start` keeps the index of its local chain (`--state-dir`, by default), from the project. */
+export const LOCAL_CHAIN_SQLITE_PATH = ".crossproof/local-chain/audit.sqlite";
+
 /** Where the index lives, resolved from options then the environment. */
 export function resolveStoreLocation(options: StoreLocation = {}): StoreLocation {
   if (options.sqlitePath) return { sqlitePath: options.sqlitePath };

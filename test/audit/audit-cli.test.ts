@@ -7,7 +7,7 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
-import { copyFile, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { copyFile, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -1076,5 +1076,30 @@ describe("crossproof audit CLI (anvil, SQLite and PostgreSQL)", function () {
     }
     // A query leaves no empty database behind.
     expect(existsSync(join(dir, "missing.sqlite"))).to.equal(false);
+  });
+
+  it("points to npm start's index when the default one is missing beside it", async function () {
+    const project = await mkdtemp(join(tmpdir(), "crossproof-audit-project-"));
+    try {
+      const inProject = (args: string[]) =>
+        runScript(BIN, args, { cwd: project, env: { ...env, CROSSPROOF_AUDIT_DB: undefined } });
+      const plain = await inProject(["audit", "status"]);
+      expect(plain.code).to.equal(2);
+      expect(plain.stderr).to.contain(
+        "There is no audit index at .crossproof/audit.sqlite; create it with `crossproof audit sync",
+      );
+      await mkdir(join(project, ".crossproof", "local-chain"), { recursive: true });
+      await copyFile(db, join(project, ".crossproof", "local-chain", "audit.sqlite"));
+      const hinted = await inProject(["audit", "status"]);
+      expect(hinted.code).to.equal(2);
+      expect(hinted.stderr).to.contain(
+        "There is no audit index at .crossproof/audit.sqlite. `npm start` keeps the index of its local chain at .crossproof/local-chain/audit.sqlite: add --db .crossproof/local-chain/audit.sqlite (or set CROSSPROOF_AUDIT_DB).",
+      );
+      // Following the hint works.
+      const followed = await inProject(["audit", "status", "--db", ".crossproof/local-chain/audit.sqlite"]);
+      expect(followed.code, followed.stderr).to.equal(0);
+    } finally {
+      await rm(project, { recursive: true, force: true });
+    }
   });
 });

@@ -3,7 +3,7 @@
  * `sync` fills the index from the chain, `check` proves it against the chain, the queries read it
  * without touching the chain, and `serve` offers the same queries over HTTP.
  */
-import { closeSync, openSync, readSync, statSync, type Stats } from "node:fs";
+import { closeSync, existsSync, openSync, readSync, statSync, type Stats } from "node:fs";
 import { join } from "node:path";
 
 import type { AuditEvent } from "../../indexer/catalogue.ts";
@@ -17,7 +17,12 @@ import {
 } from "../../indexer/filters.ts";
 import { CSV_COLUMNS, publicEvent, startAuditApi } from "../../indexer/http.ts";
 import { AuditIndexer } from "../../indexer/indexer.ts";
-import { openAuditStore, resolveStoreLocation } from "../../indexer/open.ts";
+import {
+  DEFAULT_SQLITE_PATH,
+  LOCAL_CHAIN_SQLITE_PATH,
+  openAuditStore,
+  resolveStoreLocation,
+} from "../../indexer/open.ts";
 import type { StateRow } from "../../indexer/projections.ts";
 import {
   consentReport,
@@ -156,8 +161,12 @@ function checkSqliteIndex(values: Values, mayCreate: boolean): void {
     stats = statSync(sqlitePath);
   } catch {
     if (mayCreate) return;
+    // Beside the project `npm start` runs from, its index is the one people mean.
+    const local = sqlitePath === DEFAULT_SQLITE_PATH && existsSync(LOCAL_CHAIN_SQLITE_PATH);
     throw new UsageError(
-      `There is no audit index at ${sqlitePath}; create it with \`crossproof audit sync --db ${sqlitePath}\` (with --rpc for your chain), or give the index with --db.`,
+      local
+        ? `There is no audit index at ${sqlitePath}. \`npm start\` keeps the index of its local chain at ${LOCAL_CHAIN_SQLITE_PATH}: add --db ${LOCAL_CHAIN_SQLITE_PATH} (or set CROSSPROOF_AUDIT_DB).`
+        : `There is no audit index at ${sqlitePath}; create it with \`crossproof audit sync --db ${sqlitePath}\` (with --rpc for your chain), or give the index with --db.`,
     );
   }
   if (stats.isDirectory())
