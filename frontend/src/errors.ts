@@ -4,15 +4,8 @@
  * included), the SDK's own errors (already written for people), and anything else cut to its
  * first line, never raw JSON.
  */
+import { errorChain } from "../../src/sdk/errors.ts";
 import { describeContractError } from "../../src/sdk/revert-messages.ts";
-
-type ErrorLike = {
-  code?: unknown;
-  name?: unknown;
-  shortMessage?: unknown;
-  message?: unknown;
-  cause?: unknown;
-};
 
 /** EIP-1193 / EIP-1474 provider error codes and what to tell the person. */
 const WALLET_CODES: Record<number, string> = {
@@ -33,17 +26,6 @@ const BY_NAME: Record<string, string> = {
   ChainNotConfiguredError: "This app is not configured for that network.",
 };
 
-function chain(error: unknown): ErrorLike[] {
-  const out: ErrorLike[] = [];
-  let current: unknown = error;
-  while (typeof current === "object" && current !== null && out.length < 10) {
-    const link: ErrorLike = current;
-    out.push(link);
-    current = link.cause;
-  }
-  return out;
-}
-
 /** Makes `text` one sentence: first line, no JSON, no "Details:" or "Version:" trailers, a final stop. */
 export function oneSentence(text: string): string {
   let line = text.split("\n").find((part) => part.trim() !== "") ?? "";
@@ -56,7 +38,7 @@ export function oneSentence(text: string): string {
 }
 
 export function errorMessage(error: unknown): string {
-  const links = chain(error);
+  const links = errorChain(error);
   for (const link of links) {
     if (typeof link.code === "number" && WALLET_CODES[link.code]) return WALLET_CODES[link.code]!;
     if (typeof link.name === "string" && BY_NAME[link.name]) return BY_NAME[link.name]!;

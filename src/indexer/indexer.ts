@@ -15,7 +15,7 @@ import { toHex, type Block, type Hex, type PublicClient } from "viem";
 
 import { isRangeTooLarge, smallerRange } from "../sdk/actions/events.ts";
 import type { DeploymentManifest } from "../sdk/deployments.ts";
-import { DeploymentNotFoundError } from "../sdk/errors.ts";
+import { DeploymentNotFoundError, errorChain } from "../sdk/errors.ts";
 import { AuditStoreError, RpcFailedError } from "./errors.ts";
 import { catalogueFor, type AuditEvent, type Catalogue, type LogInput } from "./catalogue.ts";
 import type { AuditStore, StoredBlock } from "./store.ts";
@@ -492,9 +492,7 @@ type RpcLog = LogInput & { removed?: boolean; blockTimestamp?: Hex | null };
 
 /** JSON-RPC "method not found" (-32601) or "invalid params" (-32602), anywhere in the cause chain. */
 function refusesMethod(error: unknown): boolean {
-  for (let e = error as { code?: unknown; cause?: unknown } | undefined; e; e = e.cause as typeof e)
-    if (e.code === -32601 || e.code === -32602) return true;
-  return false;
+  return errorChain(error).some((link) => link.code === -32601 || link.code === -32602);
 }
 
 function firstLine(error: unknown): string {

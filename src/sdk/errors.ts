@@ -4,6 +4,31 @@
  */
 import { REGISTRY_PAUSED } from "./fingerprints/pause.ts";
 
+/** What code reads of an error, or of one of its causes: any field may be missing or of any type. */
+export type ErrorLink = {
+  name?: unknown;
+  message?: unknown;
+  shortMessage?: unknown;
+  details?: unknown;
+  code?: unknown;
+  status?: unknown;
+  maxSize?: unknown;
+  size?: unknown;
+  cause?: unknown;
+};
+
+/** An error and its causes, outermost first (at most ten: a cause chain may loop). */
+export function errorChain(error: unknown): ErrorLink[] {
+  const chain: ErrorLink[] = [];
+  let current: unknown = error;
+  while (typeof current === "object" && current !== null && chain.length < 10) {
+    const link: ErrorLink = current;
+    chain.push(link);
+    current = link.cause;
+  }
+  return chain;
+}
+
 export class BaseError extends Error {
   override name = "CrossproofError";
   /** A machine-readable code, stable across versions. */

@@ -7,7 +7,7 @@ import { getAddress, isAddress } from "viem";
 
 import { orderStates } from "./credit/orders.ts";
 import { errorNotices } from "./error-notices.ts";
-import { ContractRevertError } from "./errors.ts";
+import { ContractRevertError, errorChain } from "./errors.ts";
 import { REGISTRY_PAUSED } from "./fingerprints/pause.ts";
 import { issuerStatuses, issuerTypes } from "./issuers/issuers.ts";
 import { roleName } from "./roles.ts";
@@ -147,12 +147,10 @@ export function describeRevert(errorName: string, errorArgs: readonly unknown[] 
  * custom error; undefined for any other error.
  */
 export function describeContractError(error: unknown): string | undefined {
-  let current: unknown = error;
-  for (let depth = 0; depth < 10 && typeof current === "object" && current !== null; depth++) {
-    if (current instanceof ContractRevertError && current.errorName !== undefined) {
-      return describeRevert(current.errorName, current.errorArgs ?? []);
+  for (const link of errorChain(error)) {
+    if (link instanceof ContractRevertError && link.errorName !== undefined) {
+      return describeRevert(link.errorName, link.errorArgs ?? []);
     }
-    current = (current as { cause?: unknown }).cause;
   }
   return undefined;
 }

@@ -448,22 +448,16 @@ function proposalBuilder(
       const pause = kind === "registry-pause";
       return async (context) => {
         const fingerprintRegistry = context.manifest.contracts.FingerprintRegistry as Hex;
-        const call = pause
-          ? registryPauseCalls.pause(fingerprintRegistry)
-          : registryPauseCalls.unpause(fingerprintRegistry);
+        const call = registryPauseCalls[pause ? "pause" : "unpause"](fingerprintRegistry);
+        const description = describeProposalCall(call, { contracts: context.manifest.contracts });
         // A note, not an error: a member may queue a pause behind an unpause (or the reverse).
-        const paused = await isRegistryPaused(context.publicClient, { fingerprintRegistry });
-        const note =
-          paused !== pause
-            ? undefined
-            : pause
-              ? "Note: the fingerprint registry is paused already: this proposal will revert (EnforcedPause) unless an unpause executes first."
-              : "Note: the fingerprint registry is not paused: this proposal will revert (ExpectedPause) unless a pause executes first.";
-        return {
-          call,
-          description: describeProposalCall(call, { contracts: context.manifest.contracts }),
-          ...(note === undefined ? {} : { note }),
-        };
+        if ((await isRegistryPaused(context.publicClient, { fingerprintRegistry })) !== pause) {
+          return { call, description };
+        }
+        const note = pause
+          ? "Note: the fingerprint registry is paused already: this proposal will revert (EnforcedPause) unless an unpause executes first."
+          : "Note: the fingerprint registry is not paused: this proposal will revert (ExpectedPause) unless a pause executes first.";
+        return { call, description, note };
       };
     }
     case "call": {

@@ -21,7 +21,7 @@ import {
 import { getBlock, getBlockNumber } from "viem/actions";
 import type { GetContractEventsParameters, GetContractEventsReturnType } from "viem/actions";
 
-import { InvalidInputError } from "../errors.ts";
+import { errorChain, InvalidInputError, type ErrorLink } from "../errors.ts";
 
 /** Ranges read at once, once the node has accepted a range of the current size. */
 const PARALLEL_RANGES = 4;
@@ -230,7 +230,7 @@ export function smallerRange(blocks: number, error: unknown): number {
  */
 export function isRangeTooLarge(error: unknown): boolean {
   let tooLarge = false;
-  for (const e of causes(error)) {
+  for (const e of errorChain(error)) {
     const text = textOf(e);
     if (e.status === 401 || e.status === 403 || e.status === 429 || e.code === 429) return false;
     if (/rate.?limit|too many requests|beyond (the )?(current )?head/i.test(text)) return false;
@@ -252,7 +252,7 @@ export function isRangeTooLarge(error: unknown): boolean {
 function isAnswerTooLarge(error: unknown): boolean {
   return (
     fitsWithin(error) !== undefined ||
-    causes(error).some((e) =>
+    errorChain(error).some((e) =>
       /too many (results|logs)|more than \d+ results|response size|size limit|exceeded the size/i.test(
         textOf(e),
       ),
@@ -262,39 +262,18 @@ function isAnswerTooLarge(error: unknown): boolean {
 
 /** viem's TimeoutError, anywhere in the cause chain. */
 function isTimeout(error: unknown): boolean {
-  return causes(error).some((e) => e.name === "TimeoutError");
+  return errorChain(error).some((e) => e.name === "TimeoutError");
 }
 
 /** For viem's ResponseBodyTooLargeError: the share of the answer that fits its size limit. */
 function fitsWithin(error: unknown): number | undefined {
-  const e = causes(error).find((cause) => typeof cause.maxSize === "number" && (cause.size ?? 0) > 0);
-  return e ? e.maxSize! / e.size! : undefined;
-}
-
-/** What the SDK reads of a failure and of its causes. */
-type Failure = {
-  name?: string;
-  message?: string;
-  details?: string;
-  status?: number;
-  code?: unknown;
-  maxSize?: number;
-  size?: number;
-  cause?: unknown;
-};
-
-/** A failure and its causes, outermost first (at most ten: a cause chain may loop). */
-function causes(error: unknown): Failure[] {
-  const chain: Failure[] = [];
-  let e: unknown = error;
-  while (typeof e === "object" && e !== null && chain.length < 10) {
-    const failure: Failure = e;
-    chain.push(failure);
-    e = failure.cause;
+  for (const { maxSize, size } of errorChain(error)) {
+    if (typeof maxSize === "number" && typeof size === "number" && size > 0) return maxSize / size;
   }
-  return chain;
+  return undefined;
 }
 
-const textOf = (e: Failure) => `${e.message ?? ""} ${e.details ?? ""}`;
+const textOf = (e: ErrorLink) =>
+  `${typeof e.message === "string" ? e.message : ""} ${typeof e.details === "string" ? e.details : ""}`;
 
 const min = (...values: bigint[]) => values.reduce((a, b) => (b < a ? b : a));
