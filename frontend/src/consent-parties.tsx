@@ -7,7 +7,7 @@ import { useEffect, useState, type ReactNode } from "react";
 import { getAddress, type Address, type Hex } from "viem";
 
 import { listIssuers, type Issuer, type IssuerType } from "../../src/sdk/issuers/issuers.ts";
-import { listSchemas, type Schema } from "../../src/sdk/schemas/schemas.ts";
+import { listAllSchemas, type Schema } from "../../src/sdk/schemas/schemas.ts";
 import { useApp } from "./app-context.ts";
 import { errorMessage } from "./errors.ts";
 
@@ -38,7 +38,7 @@ export function useDirectory(): Directory {
     let live = true;
     Promise.all([
       listIssuers(reader, { issuerRegistry: config.contracts.IssuerRegistry as Hex }),
-      listSchemas(reader, { schemaRegistry: config.contracts.SchemaRegistry as Hex }),
+      listAllSchemas(reader, { schemaRegistry: config.contracts.SchemaRegistry as Hex }),
     ])
       .then(([foundIssuers, foundSchemas]) => {
         if (!live) return;

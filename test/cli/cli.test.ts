@@ -111,6 +111,13 @@ for (const [engine, chainId] of [
       const listed = await run("schema", "list", "--json");
       expect(listed.code).to.equal(0);
       expect(JSON.parse(listed.stdout)).to.have.length(1);
+      // Past the end, the listing says how many there are instead of "none registered".
+      const beyond = await run("schema", "list", "--offset", "3");
+      expect(beyond.code, beyond.stderr).to.equal(0);
+      expect(beyond.stdout).to.contain("No schemas from --offset 3: 1 registered (offsets 0 to 0).");
+      const noPage = await run("schema", "list", "--limit", "0");
+      expect(noPage.code).to.equal(2);
+      expect(noPage.stderr).to.contain("--limit must be a whole number of at least 1, not 0.");
       const shown = await run("schema", "show", SCHEMA);
       expect(shown.stdout).to.contain("computed id   matches name@version");
       // A bad reference is named as what it is (an argument here, not --schema).

@@ -13,7 +13,7 @@ import { anchorBatch, anchorFingerprint, revokeFingerprint } from "../../../src/
 import type { DataPackage } from "../../../src/sdk/fingerprints/package.ts";
 import { revocationReasons, type RevocationReasonName } from "../../../src/sdk/fingerprints/reasons.ts";
 import { getIssuer, type Issuer } from "../../../src/sdk/issuers/issuers.ts";
-import { listSchemas, type Schema } from "../../../src/sdk/schemas/schemas.ts";
+import { listAllSchemas, type Schema } from "../../../src/sdk/schemas/schemas.ts";
 import { useApp } from "../app-context.ts";
 import { errorMessage } from "../errors.ts";
 import {
@@ -55,7 +55,7 @@ export function IssuePage() {
 
   useEffect(() => {
     let current = true;
-    listSchemas(reader, { schemaRegistry: config.contracts.SchemaRegistry as Hex })
+    listAllSchemas(reader, { schemaRegistry: config.contracts.SchemaRegistry as Hex })
       .then((found) => {
         if (current) setSchemas(found);
       })

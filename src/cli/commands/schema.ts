@@ -1,7 +1,13 @@
 import { zeroHash, type Hex } from "viem";
 
 import { expectBytes32 } from "../../sdk/hex.ts";
-import { listSchemas, registerSchema, schemaIdOf, type Schema } from "../../sdk/schemas/schemas.ts";
+import {
+  countSchemas,
+  listSchemas,
+  registerSchema,
+  schemaIdOf,
+  type Schema,
+} from "../../sdk/schemas/schemas.ts";
 import { connect, signer } from "../context.ts";
 import { ExitCode, UsageError } from "../errors.ts";
 import type { Command } from "../main.ts";
@@ -95,13 +101,29 @@ export const schemaCommand: Command = {
 
     if (action === "list") {
       const offset = parseCount(values.offset, "--offset", 0);
-      const limit = parseCount(values.limit, "--limit", 100);
+      const limit = parseCount(values.limit, "--limit", 100, 1);
       const schemas = await listSchemas(context.publicClient, { schemaRegistry, offset, limit });
       if (global.json) printJson(schemas);
-      else if (schemas.length === 0) printLine("No schemas registered.");
-      else
+      else if (schemas.length === 0) {
+        const total = offset === 0 ? 0 : await countSchemas(context.publicClient, { schemaRegistry });
+        printLine(
+          total === 0
+            ? "No schemas registered."
+            : `No schemas from --offset ${offset}: ${total} registered (offsets 0 to ${total - 1}).`,
+        );
+      } else {
         for (const schema of schemas)
           printLine(`${schema.index}\t${schema.id}\t${schema.name}@${schema.version}`);
+        // A full page may not be all: say how many there are and how to see the rest (on stderr,
+        // so that the listing stays one schema per line).
+        const total =
+          schemas.length === limit ? await countSchemas(context.publicClient, { schemaRegistry }) : 0;
+        if (total > offset + limit) {
+          process.stderr.write(
+            `Schemas ${offset + 1}–${offset + limit} of ${total}: run again with --offset ${offset + limit} for the next ones.\n`,
+          );
+        }
+      }
       return ExitCode.ok;
     }
 
@@ -120,9 +142,13 @@ function printSchema(schema: Schema): void {
   printLine(`  computed id   ${schemaIdOf(schema) === schema.id ? "matches name@version" : "MISMATCH"}`);
 }
 
-function parseCount(value: string | boolean | undefined, flag: string, fallback: number): number {
+function parseCount(value: string | boolean | undefined, flag: string, fallback: number, least = 0): number {
   if (value === undefined) return fallback;
   const count = Number(value);
-  if (!Number.isInteger(count) || count < 0) throw new UsageError(`${flag} must be a whole number.`);
+  if (typeof value !== "string" || value.trim() === "" || !Number.isSafeInteger(count) || count < least) {
+    throw new UsageError(
+      `${flag} must be a whole number${least > 0 ? ` of at least ${least}` : ""}, not ${String(value)}.`,
+    );
+  }
   return count;
 }

@@ -82,6 +82,22 @@ export async function getSchema(
   }
 }
 
+/** How many schemas are registered. */
+export async function countSchemas(
+  client: Client,
+  { schemaRegistry }: { schemaRegistry: Hex },
+): Promise<number> {
+  try {
+    return await readContract(client, {
+      address: schemaRegistry,
+      abi: schemaRegistryAbi,
+      functionName: "schemaCount",
+    });
+  } catch (error) {
+    throw toCrossproofError(error, "schema count");
+  }
+}
+
 /** Lists schemas in registration order, `limit` at a time from `offset`. */
 export async function listSchemas(
   client: Client,
@@ -97,5 +113,24 @@ export async function listSchemas(
     return await Promise.all(ids.map((schemaId) => getSchema(client, { schemaRegistry, schemaId })));
   } catch (error) {
     throw toCrossproofError(error, "schema listing");
+  }
+}
+
+/**
+ * Every registered schema, in registration order, read `pageSize` ids at a time: for pickers and
+ * name lookups, which must not silently stop at the first page.
+ */
+export async function listAllSchemas(
+  client: Client,
+  { schemaRegistry, pageSize = 100 }: { schemaRegistry: Hex; pageSize?: number },
+): Promise<Schema[]> {
+  if (!Number.isSafeInteger(pageSize) || pageSize < 1) {
+    throw new RangeError(`pageSize must be a positive whole number, not ${pageSize}`);
+  }
+  const schemas: Schema[] = [];
+  for (;;) {
+    const page = await listSchemas(client, { schemaRegistry, offset: schemas.length, limit: pageSize });
+    schemas.push(...page);
+    if (page.length < pageSize) return schemas;
   }
 }

@@ -14,7 +14,7 @@ import {
 } from "../../../../src/sdk/governance/committee.ts";
 import { describeProposalCall } from "../../../../src/sdk/governance/describe.ts";
 import { listIssuers, type Issuer } from "../../../../src/sdk/issuers/issuers.ts";
-import { listSchemas, type Schema } from "../../../../src/sdk/schemas/schemas.ts";
+import { listAllSchemas, type Schema } from "../../../../src/sdk/schemas/schemas.ts";
 import { useApp } from "../../app-context.ts";
 import { errorMessage } from "../../errors.ts";
 
@@ -42,9 +42,6 @@ export type Consortium = {
   reload(): Promise<void>;
 };
 
-/** How many schemas the panels list (the registry pages its ids). */
-const SCHEMA_LIMIT = 1_000;
-
 export function useConsortium(): Consortium {
   const { config, reader } = useApp();
   const [data, setData] = useState<ConsortiumData>();
@@ -62,7 +59,7 @@ export function useConsortium(): Consortium {
     try {
       const [issuers, schemas, info, proposals, registryPaused] = await Promise.all([
         listIssuers(reader, { issuerRegistry: contracts.IssuerRegistry as Hex }),
-        listSchemas(reader, { schemaRegistry: contracts.SchemaRegistry as Hex, limit: SCHEMA_LIMIT }),
+        listAllSchemas(reader, { schemaRegistry: contracts.SchemaRegistry as Hex }),
         getCommittee(reader, { committee }),
         listProposalStates(reader, {
           committee,
