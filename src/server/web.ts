@@ -67,6 +67,33 @@ const SECURITY_HEADERS = {
 };
 
 /**
+ * The app's Content-Security-Policy: its own scripts and styles only (no inline script, no eval),
+ * requests only to itself (`/config.json`, the audit API) and the chain's RPC URL, no frames, no
+ * plugins. Issue keeps salts in localStorage: a script injected into the page could read them.
+ */
+export function contentSecurityPolicy(rpcUrl: string): string {
+  let rpcOrigin: string;
+  try {
+    const url = new URL(rpcUrl);
+    if (url.protocol !== "http:" && url.protocol !== "https:") throw new Error(url.protocol);
+    rpcOrigin = url.origin;
+  } catch {
+    throw new Error(`The web app's RPC URL ${rpcUrl} is not an http(s) URL: give the chain's JSON-RPC URL.`);
+  }
+  return [
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self' data: blob:",
+    `connect-src 'self' ${rpcOrigin}`,
+    "object-src 'none'",
+    "base-uri 'none'",
+    "form-action 'none'",
+    "frame-ancestors 'none'",
+  ].join("; ");
+}
+
+/**
  * Starts the web server. `distDir` must hold a Vite build (index.html); `audit` answers `/api/*`.
  *
  * @example
@@ -85,6 +112,7 @@ export async function startWebServer(options: {
   if (!(await isFile(indexFile)))
     throw new Error(`${indexFile} is missing: build the web app first (npm run build:web).`);
   const configBody = `${JSON.stringify(options.config)}\n`;
+  const pageHeaders = { "Content-Security-Policy": contentSecurityPolicy(options.config.rpcUrl) };
   const host = options.host ?? "127.0.0.1";
 
   const server = createServer((request, response) => {
@@ -134,7 +162,7 @@ export async function startWebServer(options: {
       return;
     }
     if (file !== root && (await isFile(file))) {
-      await sendFile(response, file, head, path.startsWith("/assets/"));
+      await sendFile(response, file, head, path.startsWith("/assets/"), pageHeaders);
       return;
     }
     // A missing asset is a 404; any other path is a client-side route of the single-page app.
@@ -142,7 +170,7 @@ export async function startWebServer(options: {
       plain(response, 404, `Not found: ${path}\n`);
       return;
     }
-    await sendFile(response, indexFile, head, false);
+    await sendFile(response, indexFile, head, false, pageHeaders);
   }
 
   await new Promise<void>((resolvePromise, reject) => {
@@ -179,6 +207,7 @@ async function sendFile(
   file: string,
   head: boolean,
   immutable: boolean,
+  headers: Record<string, string>,
 ): Promise<void> {
   const { size } = await stat(file);
   response.writeHead(200, {
@@ -187,6 +216,7 @@ async function sendFile(
     // Vite names assets by their content hash; everything else (index.html) must be revalidated.
     "Cache-Control": immutable ? "public, max-age=31536000, immutable" : "no-cache",
     ...SECURITY_HEADERS,
+    ...headers,
   });
   if (head) {
     response.end();

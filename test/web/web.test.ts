@@ -119,6 +119,12 @@ describe("web app (Chromium)", function () {
       const index = await fetch(`${web.url}/`);
       expect(index.headers.get("content-type")).to.equal("text/html; charset=utf-8");
       expect(index.headers.get("cache-control")).to.equal("no-cache");
+      // Only the app's own scripts run, and it talks only to itself and the chain's node (the
+      // pages' tests below fail on any blocked request or page error).
+      const policy = index.headers.get("content-security-policy") ?? "";
+      expect(policy).to.contain("script-src 'self';");
+      expect(policy).to.contain(`connect-src 'self' ${new URL(history.chain.rpcUrl).origin};`);
+      expect(policy).to.contain("frame-ancestors 'none'");
       const html = await index.text();
       const script = /src="(\/assets\/[^"]+\.js)"/.exec(html)?.[1];
       expect(script).to.be.a("string");
