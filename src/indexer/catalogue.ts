@@ -289,14 +289,16 @@ export function stateTargets(event: Pick<AuditEvent, "event" | "args" | "address
     case "SchemaGranted":
     case "SchemaRevoked":
       return [{ table: "issuers", key: key(a.issuer) }];
+    // A proposal is the committee's (CommitteeProposals files it under committee and id): a contract
+    // posing as a Safe may submit a proposal with a real one's id, and gets a row of its own.
     case "ProposalSubmitted":
-      return [{ table: "proposals", key: key(a.proposalId) }];
+      return [{ table: "proposals", key: `${key(a.committee)}:${key(a.proposalId)}` }];
     case "ApproveHash":
-      return [{ table: "proposals", key: key(a.approvedHash) }];
+      return [{ table: "proposals", key: `${event.address.toLowerCase()}:${key(a.approvedHash)}` }];
     case "ExecutionSuccess":
     case "ExecutionFailure":
       return [
-        { table: "proposals", key: key(a.txHash) },
+        { table: "proposals", key: `${event.address.toLowerCase()}:${key(a.txHash)}` },
         { table: "committees", key: event.address.toLowerCase() },
       ];
     case "SafeSetup":

@@ -328,7 +328,8 @@ export function applyEvent(
         status: event.event === "IssuerSuspended" ? "suspended" : "removed",
         status_since: t,
         effective_from: str(a.effectiveFrom),
-        schemas: row.schemas ?? "[]",
+        // A suspension keeps the held schemas (a reinstatement re-accredits them); a removal clears them.
+        schemas: event.event === "IssuerSuspended" ? (row.schemas ?? "[]") : "[]",
       });
       break;
     case "issuers.SchemaGranted": {

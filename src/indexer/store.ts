@@ -27,7 +27,7 @@ export interface SqlAdapter {
 
 export type SqlExecutor = Pick<SqlAdapter, "query" | "dialect">;
 
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 export type IndexCursor = { chainId: number; blockNumber: number; blockHash: Hex | null; updatedAt: number };
 
