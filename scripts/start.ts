@@ -195,7 +195,8 @@ try {
 
   // The regulator's observer node feeds the audit index; its view of the credit order comes from it.
   const auditPath = join(stateDir, "audit.sqlite");
-  auditStore = await openAuditStore({ sqlitePath: auditPath });
+  // Its own index holds nothing the chain does not: one from another Crossproof version is rebuilt.
+  auditStore = await openAuditStore({ sqlitePath: auditPath }, { replaceOtherVersion: true });
   indexer = new AuditIndexer({
     client: publicClient,
     store: auditStore,

@@ -9,6 +9,11 @@ export class AuditStoreError extends BaseError {
   }
 }
 
+/** The index was written by another schema version of Crossproof: index into a new database. */
+export class AuditSchemaVersionError extends AuditStoreError {
+  override name = "AuditSchemaVersionError";
+}
+
 /** Another process moved the cursor while this one was preparing a range. */
 export class ConcurrentWriterError extends BaseError {
   override name = "ConcurrentWriterError";

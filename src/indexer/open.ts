@@ -2,6 +2,9 @@
  * Opening the audit index: PostgreSQL when a database URL is given (or `DATABASE_URL` is set),
  * otherwise the embedded SQLite file.
  */
+import { rm } from "node:fs/promises";
+
+import { AuditSchemaVersionError } from "./errors.ts";
 import { openPostgres } from "./postgres.ts";
 import { openSqlite } from "./sqlite.ts";
 import { AuditStore } from "./store.ts";
@@ -26,8 +29,27 @@ export function resolveStoreLocation(options: StoreLocation = {}): StoreLocation
   return { sqlitePath: process.env.CROSSPROOF_AUDIT_DB ?? DEFAULT_SQLITE_PATH };
 }
 
-/** Opens and migrates the index. */
-export async function openAuditStore(options: StoreLocation = {}): Promise<AuditStore> {
+/**
+ * Opens and migrates the index. An index of another schema version is refused
+ * (`AuditSchemaVersionError`), unless it is a SQLite file and `replaceOtherVersion` is set: then the
+ * file is deleted and a new index created, for an owner that re-reads it all from the chain anyway
+ * (`npm start`'s index of its own chain).
+ */
+export async function openAuditStore(
+  options: StoreLocation = {},
+  { replaceOtherVersion = false }: { replaceOtherVersion?: boolean } = {},
+): Promise<AuditStore> {
+  try {
+    return await openAndMigrate(options);
+  } catch (error) {
+    const sqlitePath = resolveStoreLocation(options).sqlitePath;
+    if (!(error instanceof AuditSchemaVersionError) || !replaceOtherVersion || !sqlitePath) throw error;
+    for (const suffix of ["", "-wal", "-shm", "-journal"]) await rm(`${sqlitePath}${suffix}`, { force: true });
+    return await openAndMigrate(options);
+  }
+}
+
+async function openAndMigrate(options: StoreLocation): Promise<AuditStore> {
   const location = resolveStoreLocation(options);
   const adapter = location.databaseUrl
     ? await openPostgres(location.databaseUrl)

@@ -10,7 +10,7 @@ import type { Hex } from "viem";
 
 import type { AuditEvent, ContractName, EventArgs, StateTableName } from "./catalogue.ts";
 import { stateTargets } from "./catalogue.ts";
-import { AuditStoreError, ConcurrentWriterError } from "./errors.ts";
+import { AuditSchemaVersionError, ConcurrentWriterError } from "./errors.ts";
 import { applyEvent, STATE_TABLE_NAMES, STATE_TABLES, type StateRow } from "./projections.ts";
 
 /** What the store needs from a database: parameterised queries (`?` placeholders) and transactions. */
@@ -157,7 +157,7 @@ export class AuditStore {
           String(SCHEMA_VERSION),
         ]);
       } else if (found[0]!.value !== String(SCHEMA_VERSION)) {
-        throw new AuditStoreError(
+        throw new AuditSchemaVersionError(
           `The audit index at ${this.db.location} was written by schema version ${found[0]!.value}, this Crossproof reads version ${SCHEMA_VERSION}. Index into a new database (or delete this one and run \`crossproof audit sync\` again).`,
         );
       }
