@@ -301,7 +301,7 @@ record("revoke", "revoke (no replacement)", "receipt.gasUsed", revokeRuns, {
 const reinstateRuns = await series(RUNS, async (i) => (await gasUsed(registry.reinstate(toRevoke[i]!))).gas);
 record("reinstate", "reinstate", "receipt.gasUsed", reinstateRuns, {
   notes:
-    "clears the revocation slot (refund included in gasUsed); reads the accreditation and SchemaRegistry.policyAt",
+    "keeps the revocation and stamps its reinstatedAt (a stolen key's reinstatement can be voided by a backdated withdrawal); reads the accreditation and SchemaRegistry.policyAt",
 });
 
 const toSupersede = randomFingerprints(RUNS);

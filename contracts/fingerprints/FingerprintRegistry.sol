@@ -362,18 +362,24 @@ contract FingerprintRegistry is IFingerprintRegistry, AccessManaged, Pausable {
         if (!revocable) revert SchemaNotRevocable(schemaId);
         if (reason == 0) revert InvalidRevocationReason();
         Revocation storage revocation = _revocations[batchRoot][fingerprint];
-        if (revocation.revokedAt != 0) revert AlreadyRevoked(fingerprint);
+        if (_isRevoked(revocation, record)) revert AlreadyRevoked(fingerprint);
+        // A revocation after a reinstatement starts fresh: no earlier replacement carries over.
+        bool revokedBefore = revocation.revokedAt != 0;
         revocation.revokedAt = _now32();
         revocation.reason = reason;
-        if (supersededBy != bytes32(0)) revocation.supersededBy = supersededBy;
+        revocation.reinstatedAt = 0;
+        if (supersededBy != bytes32(0) || revokedBefore) revocation.supersededBy = supersededBy;
         emit Revoked(fingerprint, msg.sender, batchRoot, reason, supersededBy);
     }
 
     function _reinstate(AnchorRecord storage record, bytes32 batchRoot, bytes32 fingerprint) private {
         (bytes32 schemaId, , bool reinstatable) = _requireIssuer(record, batchRoot, fingerprint);
         if (!reinstatable) revert SchemaNotReinstatable(schemaId);
-        if (_revocations[batchRoot][fingerprint].revokedAt == 0) revert NotRevoked(fingerprint);
-        delete _revocations[batchRoot][fingerprint];
+        Revocation storage revocation = _revocations[batchRoot][fingerprint];
+        if (!_isRevoked(revocation, record)) revert NotRevoked(fingerprint);
+        // Kept, not deleted: if the committee later backdates a withdrawal of this issuer's
+        // accreditation over this moment (a stolen key), the revocation is in force again.
+        revocation.reinstatedAt = _now32();
         emit Reinstated(fingerprint, msg.sender, batchRoot);
     }
 
@@ -408,33 +414,44 @@ contract FingerprintRegistry is IFingerprintRegistry, AccessManaged, Pausable {
     ) private view returns (Verification memory result) {
         if (record.issuer == address(0)) return result; // status NotAnchored
         bytes32 schemaId = _schemaRegistry.schemaIdAt(record.schemaIndex);
-        Revocation memory revocation = _revocations[batchRoot][fingerprint];
         result = Verification({
             status: VerificationStatus.Valid,
             issuer: record.issuer,
             schemaId: schemaId,
             anchoredAt: record.anchoredAt,
             expiresAt: record.expiresAt,
-            revokedAt: revocation.revokedAt,
-            revocationReason: revocation.reason,
-            supersededBy: revocation.supersededBy
+            revokedAt: 0,
+            revocationReason: 0,
+            supersededBy: bytes32(0)
         });
-        if (revocation.revokedAt != 0) {
+        Revocation storage revocation = _revocations[batchRoot][fingerprint];
+        if (_isRevoked(revocation, record)) {
             result.status = VerificationStatus.Revoked;
-        } else if (_anchoredWhileUntrusted(record)) {
+            result.revokedAt = revocation.revokedAt;
+            result.revocationReason = revocation.reason;
+            result.supersededBy = revocation.supersededBy;
+        } else if (_untrustedAt(record, record.anchoredAt)) {
             result.status = VerificationStatus.Unaccredited;
         } else if (record.expiresAt != 0 && block.timestamp >= record.expiresAt) {
             result.status = VerificationStatus.Expired;
         }
     }
 
-    /// @dev Whether `record` was anchored inside one of its issuer's untrusted windows for its schema.
-    /// Windows are disjoint and in order, so the last one starting at or before the anchor decides.
-    function _anchoredWhileUntrusted(AnchorRecord memory record) private view returns (bool) {
+    /// @dev Whether `revocation` of `record` is in force: revoked, and not reinstated since except
+    /// inside an untrusted window of the record's issuer (a withdrawn key's reinstatement).
+    function _isRevoked(Revocation storage revocation, AnchorRecord memory record) private view returns (bool) {
+        if (revocation.revokedAt == 0) return false;
+        uint32 reinstatedAt = revocation.reinstatedAt;
+        return reinstatedAt == 0 || _untrustedAt(record, reinstatedAt);
+    }
+
+    /// @dev Whether `time` falls inside one of the untrusted windows of `record`'s issuer for its
+    /// schema. Windows are disjoint and in order, so the last one starting at or before it decides.
+    function _untrustedAt(AnchorRecord memory record, uint32 time) private view returns (bool) {
         UntrustedWindow[] storage windows = _untrustedWindows[_accreditationKey(record.issuer, record.schemaIndex)];
         for (uint256 i = windows.length; i > 0; --i) {
             UntrustedWindow memory window = windows[i - 1];
-            if (record.anchoredAt >= window.from) return window.until == 0 || record.anchoredAt < window.until;
+            if (time >= window.from) return window.until == 0 || time < window.until;
         }
         return false;
     }

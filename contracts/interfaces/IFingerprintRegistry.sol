@@ -23,13 +23,17 @@ interface IFingerprintRegistry is IIssuerAccreditation {
         uint32 expiresAt;
     }
 
-    /// @notice Revocation of a fingerprint (single anchor or one leaf of a batch).
-    /// @param revokedAt Block timestamp of revocation; 0 when not revoked.
-    /// @param reason Reason code (docs/events.md lists them); never 0.
+    /// @notice Revocation of a fingerprint (single anchor or one leaf of a batch). The record is
+    /// revoked when `revokedAt` is set and it was not reinstated since, or was reinstated inside an
+    /// untrusted window of its issuer for its schema (a withdrawn key's reinstatement does not count).
+    /// @param revokedAt Block timestamp of the latest revocation; 0 when never revoked.
+    /// @param reason Reason code of the latest revocation (docs/events.md lists them); never 0.
+    /// @param reinstatedAt Block timestamp of the reinstatement that followed it; 0 when none.
     /// @param supersededBy Fingerprint of the replacing document, or zero.
     struct Revocation {
         uint32 revokedAt;
         uint16 reason;
+        uint32 reinstatedAt;
         bytes32 supersededBy;
     }
 
@@ -85,7 +89,9 @@ interface IFingerprintRegistry is IIssuerAccreditation {
         bytes32 supersededBy
     );
 
-    /// @notice A revoked fingerprint was reinstated. `batchRoot` is zero for a single anchor.
+    /// @notice A revoked fingerprint was reinstated. `batchRoot` is zero for a single anchor. A
+    /// reinstatement that a later, backdated withdrawal of the issuer's accreditation covers does not
+    /// count: the record verifies as revoked again.
     event Reinstated(bytes32 indexed fingerprint, address indexed issuer, bytes32 indexed batchRoot);
 
     /// @notice The fingerprint (or batch root) is already anchored, by `issuer`.
@@ -204,7 +210,8 @@ interface IFingerprintRegistry is IIssuerAccreditation {
     /// @notice The record of a batch root (zero issuer when not anchored).
     function batchOf(bytes32 root) external view returns (AnchorRecord memory);
 
-    /// @notice Revocation of a single fingerprint (`batchRoot` zero) or of a leaf of `batchRoot`.
+    /// @notice Revocation of a single fingerprint (`batchRoot` zero) or of a leaf of `batchRoot`,
+    /// as stored: see `Revocation` for when it is in force (`verify` answers that).
     function revocationOf(bytes32 batchRoot, bytes32 fingerprint) external view returns (Revocation memory);
 
     /// @notice The schema registry records refer to.

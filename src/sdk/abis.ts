@@ -2677,6 +2677,11 @@ export const fingerprintRegistryAbi = [
             "type": "uint16"
           },
           {
+            "internalType": "uint32",
+            "name": "reinstatedAt",
+            "type": "uint32"
+          },
+          {
             "internalType": "bytes32",
             "name": "supersededBy",
             "type": "bytes32"

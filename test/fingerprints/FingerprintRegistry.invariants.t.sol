@@ -106,8 +106,14 @@ contract FingerprintRegistryInvariantTest is FingerprintRegistryInvariantSetup {
         for (uint256 i; i < count; ++i) {
             bytes32 fingerprint = handler.anchoredAt(i);
             IFingerprintRegistry.Verification memory v = registry.verify(fingerprint);
-            bool revoked = registry.revocationOf(bytes32(0), fingerprint).revokedAt != 0;
-            assertEq(revoked, handler.ghostRevoked(fingerprint), "revocationOf vs ghost");
+            IFingerprintRegistry.Revocation memory stored = registry.revocationOf(bytes32(0), fingerprint);
+            assertEq(
+                stored.revokedAt != 0 && stored.reinstatedAt == 0,
+                handler.ghostRevoked(fingerprint),
+                "revocationOf vs ghost"
+            );
+            // Revoked now: not reinstated since, or reinstated while the issuer was untrusted.
+            bool revoked = handler.isRevokedNow(fingerprint);
             assertEq(
                 v.status == IFingerprintRegistry.VerificationStatus.Revoked,
                 revoked,
@@ -121,7 +127,7 @@ contract FingerprintRegistryInvariantTest is FingerprintRegistryInvariantSetup {
             (bytes32 root, address issuer, bytes32[] memory leaves) = handler.batch(b);
             for (uint256 i; i < leaves.length; ++i) {
                 IFingerprintRegistry.Verification memory v = registry.verifyLeaf(root, leaves[i], leaves.proof(i));
-                bool revoked = handler.ghostLeafRevoked(root, leaves[i]);
+                bool revoked = handler.isLeafRevokedNow(root, leaves[i]);
                 assertTrue(v.status != IFingerprintRegistry.VerificationStatus.BadProof, "reference proof rejected");
                 assertEq(
                     v.status == IFingerprintRegistry.VerificationStatus.Revoked,

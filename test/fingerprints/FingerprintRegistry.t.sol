@@ -781,24 +781,31 @@ contract FingerprintRegistryTest is FingerprintRegistryFixture {
 
     // ================================================================== reinstate
 
-    function test_reinstate_clearsRevocationAndEmits() public {
+    function test_reinstate_liftsRevocationAndEmits() public {
         _anchor(issuerA, FP, REINSTATABLE, 0);
         vm.prank(issuerA);
         registry.revoke(FP, 4, REPLACEMENT);
+        vm.warp(T0 + 7);
 
         vm.expectEmit(true, true, true, true, address(registry));
         emit IFingerprintRegistry.Reinstated(FP, issuerA, bytes32(0));
         vm.prank(issuerA);
         registry.reinstate(FP);
 
+        // The revocation stays stored, lifted by the reinstatement's time.
         IFingerprintRegistry.Revocation memory revocation = registry.revocationOf(bytes32(0), FP);
-        assertEq(revocation.revokedAt, 0, "revokedAt");
-        assertEq(revocation.reason, 0, "reason");
-        assertEq(revocation.supersededBy, bytes32(0), "supersededBy");
+        assertEq(revocation.revokedAt, T0, "revokedAt");
+        assertEq(revocation.reason, 4, "reason");
+        assertEq(revocation.reinstatedAt, T0 + 7, "reinstatedAt");
+        assertEq(revocation.supersededBy, REPLACEMENT, "supersededBy");
         IFingerprintRegistry.Verification memory v = registry.verify(FP);
         _assertStatus(v, IFingerprintRegistry.VerificationStatus.Valid, "verify");
         assertEq(v.revokedAt, 0, "verify.revokedAt");
+        assertEq(v.revocationReason, 0, "verify.revocationReason");
         assertEq(v.supersededBy, bytes32(0), "verify.supersededBy");
+        vm.prank(issuerA);
+        vm.expectRevert(abi.encodeWithSelector(IFingerprintRegistry.NotRevoked.selector, FP));
+        registry.reinstate(FP);
     }
 
     function test_reinstate_thenRevokeAgainStartsFresh() public {
@@ -815,6 +822,77 @@ contract FingerprintRegistryTest is FingerprintRegistryFixture {
         assertEq(v.revokedAt, T0 + 9, "revokedAt");
         assertEq(v.revocationReason, 5, "reason");
         assertEq(v.supersededBy, bytes32(0), "old supersededBy gone");
+        IFingerprintRegistry.Revocation memory revocation = registry.revocationOf(bytes32(0), FP);
+        assertEq(revocation.reinstatedAt, 0, "reinstatement cleared");
+        assertEq(revocation.supersededBy, bytes32(0), "stored supersededBy cleared");
+    }
+
+    function test_reinstate_thenRevokeAgainWithReplacement() public {
+        _anchor(issuerA, FP, REINSTATABLE, 0);
+        vm.prank(issuerA);
+        registry.revoke(FP, 4, bytes32(0));
+        vm.prank(issuerA);
+        registry.reinstate(FP);
+        vm.prank(issuerA);
+        registry.revoke(FP, 2, REPLACEMENT);
+        assertEq(registry.verify(FP).supersededBy, REPLACEMENT, "supersededBy");
+        vm.prank(issuerA);
+        vm.expectRevert(abi.encodeWithSelector(IFingerprintRegistry.AlreadyRevoked.selector, FP));
+        registry.revoke(FP, 2, bytes32(0));
+    }
+
+    /// A stolen key reinstates a revoked record; the committee then withdraws the issuer's
+    /// accreditation backdated to before the theft: the reinstatement no longer counts, for good.
+    function test_reinstate_byWithdrawnKeyDoesNotCount() public {
+        _anchor(issuerA, FP, REINSTATABLE, 0);
+        vm.prank(issuerA);
+        registry.revoke(FP, 4, REPLACEMENT);
+        vm.warp(T0 + 1_000);
+        vm.prank(issuerA); // the thief
+        registry.reinstate(FP);
+        _assertStatus(registry.verify(FP), IFingerprintRegistry.VerificationStatus.Valid, "before the withdrawal");
+
+        vm.warp(T0 + 2_000);
+        _withdraw(issuerA, reinstatableSchema, T0 + 1_000);
+        IFingerprintRegistry.Verification memory v = registry.verify(FP);
+        _assertStatus(v, IFingerprintRegistry.VerificationStatus.Revoked, "after the withdrawal");
+        assertEq(v.revokedAt, T0, "the genuine revocation's time");
+        assertEq(v.revocationReason, 4, "the genuine revocation's reason");
+        assertEq(v.supersededBy, REPLACEMENT, "the genuine revocation's replacement");
+
+        // Re-accredited (a new key), the issuer sees the record as revoked: it may reinstate it
+        // itself, but not revoke it again.
+        vm.warp(T0 + 3_000);
+        _accredit(issuerA, reinstatableSchema);
+        _assertStatus(registry.verify(FP), IFingerprintRegistry.VerificationStatus.Revoked, "after re-accreditation");
+        vm.prank(issuerA);
+        vm.expectRevert(abi.encodeWithSelector(IFingerprintRegistry.AlreadyRevoked.selector, FP));
+        registry.revoke(FP, 1, bytes32(0));
+        vm.prank(issuerA);
+        registry.reinstate(FP);
+        _assertStatus(registry.verify(FP), IFingerprintRegistry.VerificationStatus.Valid, "reinstated by the issuer");
+    }
+
+    /// A reinstatement before the untrusted window began, or after it closed, stands.
+    function test_reinstate_outsideTheWindowStands() public {
+        bytes32 before = _fp("before");
+        bytes32 afterwards = _fp("afterwards");
+        _anchor(issuerA, before, REINSTATABLE, 0);
+        _anchor(issuerA, afterwards, REINSTATABLE, 0);
+        vm.startPrank(issuerA);
+        registry.revoke(before, 4, bytes32(0));
+        registry.revoke(afterwards, 4, bytes32(0));
+        vm.warp(T0 + 99);
+        registry.reinstate(before);
+        vm.stopPrank();
+        vm.warp(T0 + 200);
+        _withdraw(issuerA, reinstatableSchema, T0 + 100);
+        vm.warp(T0 + 300);
+        _accredit(issuerA, reinstatableSchema);
+        vm.prank(issuerA);
+        registry.reinstate(afterwards); // at T0 + 300, the window's end (exclusive)
+        _assertStatus(registry.verify(before), IFingerprintRegistry.VerificationStatus.Valid, "before the window");
+        _assertStatus(registry.verify(afterwards), IFingerprintRegistry.VerificationStatus.Valid, "after the window");
     }
 
     function test_reinstate_revertsWhenNotAnchored() public {
@@ -884,12 +962,33 @@ contract FingerprintRegistryTest is FingerprintRegistryFixture {
         vm.prank(issuerB);
         registry.reinstateLeaf(root, leaves[3], proof);
 
-        assertEq(registry.revocationOf(root, leaves[3]).revokedAt, 0, "revokedAt");
-        assertEq(registry.revocationOf(root, leaves[3]).supersededBy, bytes32(0), "supersededBy");
+        assertEq(registry.revocationOf(root, leaves[3]).revokedAt, T0, "revokedAt kept");
+        assertEq(registry.revocationOf(root, leaves[3]).reinstatedAt, T0, "reinstatedAt");
+        IFingerprintRegistry.Verification memory v = registry.verifyLeaf(root, leaves[3], proof);
+        _assertStatus(v, IFingerprintRegistry.VerificationStatus.Valid, "verifyLeaf");
+        assertEq(v.revokedAt, 0, "verifyLeaf.revokedAt");
+        assertEq(v.supersededBy, bytes32(0), "verifyLeaf.supersededBy");
+    }
+
+    function test_reinstateLeaf_byWithdrawnKeyDoesNotCount() public {
+        bytes32[] memory leaves = _fingerprints("stolen", 4);
+        bytes32 root = _anchorBatch(issuerB, leaves, REINSTATABLE, 0);
+        bytes32[] memory proof = leaves.proof(1);
+        vm.prank(issuerB);
+        registry.revokeLeaf(root, leaves[1], proof, 9, bytes32(0));
+        vm.warp(T0 + 500);
+        vm.prank(issuerB); // the thief
+        registry.reinstateLeaf(root, leaves[1], proof);
+        vm.warp(T0 + 600);
+        _withdraw(issuerB, reinstatableSchema, T0 + 400);
+        IFingerprintRegistry.Verification memory v = registry.verifyLeaf(root, leaves[1], proof);
+        _assertStatus(v, IFingerprintRegistry.VerificationStatus.Revoked, "verifyLeaf");
+        assertEq(v.revocationReason, 9, "reason");
+        // The batch's other leaves were anchored before the window: still valid.
         _assertStatus(
-            registry.verifyLeaf(root, leaves[3], proof),
+            registry.verifyLeaf(root, leaves[0], leaves.proof(0)),
             IFingerprintRegistry.VerificationStatus.Valid,
-            "verifyLeaf"
+            "other leaf"
         );
     }
 

@@ -42,17 +42,23 @@ contract FingerprintRegistryHandler is CheatCodes {
     mapping(bytes32 fingerprint => address issuer) public firstIssuer;
     mapping(bytes32 fingerprint => uint32 schemaIndex) public ghostSchema;
     mapping(bytes32 fingerprint => uint256 anchoredAt) public ghostAnchoredAt;
+    /// Revoked, and not reinstated since (what `revocationOf` stores; see isRevokedNow).
     mapping(bytes32 fingerprint => bool revoked) public ghostRevoked;
+    mapping(bytes32 fingerprint => uint256 reinstatedAt) public ghostReinstatedAt;
     mapping(address issuer => uint256 count) public ghostAnchorsBy;
     bytes32[] internal _anchored;
 
     Batch[] internal _batches;
     mapping(bytes32 root => address issuer) public batchIssuer;
     mapping(bytes32 root => mapping(bytes32 fingerprint => bool revoked)) public ghostLeafRevoked;
+    mapping(bytes32 root => mapping(bytes32 fingerprint => uint256 reinstatedAt)) public ghostLeafReinstatedAt;
+    mapping(bytes32 root => uint32 schemaIndex) public batchSchemaIndex;
 
     mapping(address issuer => mapping(uint32 schemaIndex => bool active)) public ghostAccredited;
     mapping(address issuer => mapping(uint32 schemaIndex => uint256 accreditedAt)) internal _accreditedAt;
     mapping(address issuer => mapping(uint32 schemaIndex => uint256 from)) internal _windowFrom;
+    /// Untrusted windows, as [from, until) with until 0 while open.
+    mapping(address issuer => mapping(uint32 schemaIndex => uint256[2][] windows)) internal _windows;
     bool public ghostPaused;
 
     /// Something succeeded that must not have (e.g. a foreign revocation). Must stay 0.
@@ -93,6 +99,21 @@ contract FingerprintRegistryHandler is CheatCodes {
     }
 
     // ---------------------------------------------------------------- views for the invariants
+
+    /// Whether verify must answer Revoked: revoked and not reinstated since, or reinstated while
+    /// its issuer was untrusted for its schema (a window that a later backdated withdrawal opened).
+    function isRevokedNow(bytes32 fingerprint) public view returns (bool) {
+        if (ghostRevoked[fingerprint]) return true;
+        uint256 reinstatedAt = ghostReinstatedAt[fingerprint];
+        return reinstatedAt != 0 && _untrustedAt(firstIssuer[fingerprint], ghostSchema[fingerprint], reinstatedAt);
+    }
+
+    /// isRevokedNow for a leaf of a batch.
+    function isLeafRevokedNow(bytes32 root, bytes32 fingerprint) public view returns (bool) {
+        if (ghostLeafRevoked[root][fingerprint]) return true;
+        uint256 reinstatedAt = ghostLeafReinstatedAt[root][fingerprint];
+        return reinstatedAt != 0 && _untrustedAt(batchIssuer[root], batchSchemaIndex[root], reinstatedAt);
+    }
 
     function pool(uint256 i) external view returns (bytes32) {
         return _pool[i];
@@ -196,6 +217,7 @@ contract FingerprintRegistryHandler is CheatCodes {
         if (ok) {
             if (!expectSuccess) _violation("anchorBatch succeeded over an existing root or without accreditation");
             batchIssuer[root] = issuer;
+            batchSchemaIndex[root] = schemaIndex;
             _batches.push(Batch({root: root, issuer: issuer, schemaIndex: schemaIndex, leaves: leaves}));
             ++successfulAnchors;
         } else if (expectSuccess) {
@@ -217,12 +239,13 @@ contract FingerprintRegistryHandler is CheatCodes {
                 _mayChangeRecords(caller, ghostSchema[fingerprint]) &&
                 ghostSchema[fingerprint] != 3 &&
                 reason != 0 &&
-                !ghostRevoked[fingerprint];
+                !isRevokedNow(fingerprint);
 
         vm.prank(caller);
         try registry.revoke(fingerprint, reason, supersededBy) {
             if (!expectSuccess) _violation("revoke succeeded when it must not");
             ghostRevoked[fingerprint] = true;
+            ghostReinstatedAt[fingerprint] = 0;
             ++successfulRevocations;
         } catch {
             if (expectSuccess) _unexpected("revoke by the record's issuer failed");
@@ -237,12 +260,13 @@ contract FingerprintRegistryHandler is CheatCodes {
         address caller = _caller(callerSeed, firstIssuer[fingerprint]);
         bool isOwner = caller == firstIssuer[fingerprint];
         bool expectSuccess =
-            isOwner && _mayChangeRecords(caller, 1) && ghostSchema[fingerprint] == 1 && ghostRevoked[fingerprint];
+            isOwner && _mayChangeRecords(caller, 1) && ghostSchema[fingerprint] == 1 && isRevokedNow(fingerprint);
 
         vm.prank(caller);
         try registry.reinstate(fingerprint) {
             if (!expectSuccess) _violation("reinstate succeeded when it must not");
             ghostRevoked[fingerprint] = false;
+            ghostReinstatedAt[fingerprint] = block.timestamp;
             ++successfulReinstatements;
         } catch {
             if (expectSuccess) _unexpected("reinstate by the record's issuer failed");
@@ -272,12 +296,13 @@ contract FingerprintRegistryHandler is CheatCodes {
                 !corrupt &&
                 b.schemaIndex != 3 &&
                 reason != 0 &&
-                !ghostLeafRevoked[b.root][fingerprint];
+                !isLeafRevokedNow(b.root, fingerprint);
 
         vm.prank(caller);
         try registry.revokeLeaf(b.root, fingerprint, proof, reason, bytes32(0)) {
             if (!expectSuccess) _violation("revokeLeaf succeeded when it must not");
             ghostLeafRevoked[b.root][fingerprint] = true;
+            ghostLeafReinstatedAt[b.root][fingerprint] = 0;
             ++successfulRevocations;
             ++leafRevocations;
         } catch {
@@ -300,12 +325,13 @@ contract FingerprintRegistryHandler is CheatCodes {
                 _mayChangeRecords(caller, 1) &&
                 !corrupt &&
                 b.schemaIndex == 1 &&
-                ghostLeafRevoked[b.root][fingerprint];
+                isLeafRevokedNow(b.root, fingerprint);
 
         vm.prank(caller);
         try registry.reinstateLeaf(b.root, fingerprint, proof) {
             if (!expectSuccess) _violation("reinstateLeaf succeeded when it must not");
             ghostLeafRevoked[b.root][fingerprint] = false;
+            ghostLeafReinstatedAt[b.root][fingerprint] = block.timestamp;
             ++successfulReinstatements;
         } catch {
             if (expectSuccess) _unexpected("reinstateLeaf by the batch's issuer failed");
@@ -365,6 +391,7 @@ contract FingerprintRegistryHandler is CheatCodes {
             try registry.withdrawAccreditation(issuer, schemaId, uint64(effectiveFrom)) {
                 ghostAccredited[issuer][schemaIndex] = false;
                 _windowFrom[issuer][schemaIndex] = effectiveFrom;
+                _windows[issuer][schemaIndex].push([effectiveFrom, 0]);
             } catch {
                 _unexpected("withdrawAccreditation failed");
             }
@@ -376,6 +403,8 @@ contract FingerprintRegistryHandler is CheatCodes {
                 if (!expectSuccess) _violation("re-accreditation inside the window's first second succeeded");
                 ghostAccredited[issuer][schemaIndex] = true;
                 _accreditedAt[issuer][schemaIndex] = block.timestamp;
+                uint256 windowCount = _windows[issuer][schemaIndex].length;
+                if (windowCount != 0) _windows[issuer][schemaIndex][windowCount - 1][1] = block.timestamp;
             } catch {
                 if (expectSuccess) _unexpected("accredit failed");
             }
@@ -431,6 +460,15 @@ contract FingerprintRegistryHandler is CheatCodes {
         }
     }
 
+    /// @dev Whether `time` is inside one of the issuer's untrusted windows for the schema.
+    function _untrustedAt(address issuer, uint32 schemaIndex, uint256 time) private view returns (bool) {
+        uint256[2][] storage windows = _windows[issuer][schemaIndex];
+        for (uint256 i = 0; i < windows.length; ++i) {
+            if (time >= windows[i][0] && (windows[i][1] == 0 || time < windows[i][1])) return true;
+        }
+        return false;
+    }
+
     /// @dev Whether `issuer` may anchor, revoke or reinstate records of `schemaIndex` now.
     function _mayChangeRecords(address issuer, uint32 schemaIndex) private view returns (bool) {
         return ghostAccredited[issuer][schemaIndex] && !ghostPaused;
@@ -456,7 +494,7 @@ contract FingerprintRegistryHandler is CheatCodes {
         if ((seed >> 128) % 4 == 0) return _anchored[start]; // sometimes, any record at all
         for (uint256 i; i < length; ++i) {
             bytes32 fingerprint = _anchored[(start + i) % length];
-            if (ghostRevoked[fingerprint] == revoked) return fingerprint;
+            if (isRevokedNow(fingerprint) == revoked) return fingerprint;
         }
         return _anchored[start];
     }
