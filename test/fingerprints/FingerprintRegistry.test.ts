@@ -10,6 +10,7 @@ import { network } from "hardhat";
 
 import FingerprintRegistryModule from "../../ignition/modules/FingerprintRegistry.ts";
 import { ROLE_IDS } from "../../ignition/modules/roles.ts";
+import { verifyFingerprint } from "../../src/sdk/fingerprints/actions.ts";
 import { computeFingerprint, hashDocument, randomSalt } from "../../src/sdk/fingerprints/spec.ts";
 import { merkleProof, merkleRoot } from "../../src/sdk/fingerprints/merkle.ts";
 import { bytesToHex, hexToBytes, type Hex } from "../../src/sdk/hex.ts";
@@ -17,7 +18,7 @@ import { buildMerkleTreeFast } from "../../src/sdk/node/merkle-builder.ts";
 import { roles } from "../../src/sdk/roles.ts";
 import { schemaIdOf } from "../../src/sdk/schemas/schemas.ts";
 
-const { ethers, ignition, networkHelpers } = await network.create();
+const { ethers, ignition, networkHelpers, viem } = await network.create();
 
 const DEFINITION = {
   name: "health.test-report",
@@ -137,6 +138,25 @@ describe("FingerprintRegistry (through its Ignition module)", function () {
       expect((await registry.verify(fingerprint)).status).to.equal(Status.Valid);
       await networkHelpers.time.increaseTo(expiresAt);
       expect((await registry.verify(fingerprint)).status).to.equal(Status.Expired);
+    });
+
+    it("reports expired through the SDK once the clock passes the expiry, though no block came since", async function () {
+      const { registry, issuer } = await networkHelpers.loadFixture(deployCrossproof);
+      const fingerprint = documentFingerprint("health code on an idle chain");
+      const expiresAt = (await networkHelpers.time.latest()) + 3600;
+      await (await registry.connect(issuer).anchor(fingerprint, 1, expiresAt)).wait();
+      const client = await viem.getPublicClient();
+      const fingerprintRegistry = (await registry.getAddress()) as Hex;
+      const at = (now: number) => verifyFingerprint(client, { fingerprintRegistry, fingerprint, now });
+      // The chain's latest block is older than the expiry: the contract alone would say valid.
+      expect((await registry.verify(fingerprint)).status).to.equal(Status.Valid);
+      expect((await at(expiresAt - 1)).status).to.equal("valid");
+      const expired = await at(expiresAt);
+      expect(expired.status).to.equal("expired");
+      expect(expired.expiresAt).to.equal(expiresAt);
+      // A revocation still outranks the expiry.
+      await (await registry.connect(issuer).revoke(fingerprint, 1, ethers.ZeroHash)).wait();
+      expect((await at(expiresAt + 10)).status).to.equal("revoked");
     });
   });
 

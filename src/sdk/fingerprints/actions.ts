@@ -171,6 +171,11 @@ export async function reinstateFingerprint(
 /**
  * Verifies a fingerprint on chain: a single anchor, or a leaf of `batch`.
  *
+ * The contract judges expiry by the time of the block it runs on, the latest. A chain that makes
+ * no blocks while idle (FISCO BCOS; a development node) can have a latest block long past, so a
+ * record the chain calls valid but whose expiry is at or before `now` (seconds; this machine's
+ * clock by default) is reported `expired`.
+ *
  * @example
  * const { status } = await verifyFingerprint(client, { fingerprintRegistry, fingerprint });
  */
@@ -180,7 +185,8 @@ export async function verifyFingerprint(
     fingerprintRegistry,
     fingerprint,
     batch,
-  }: RegistryParameter & { fingerprint: Hex; batch?: { root: Hex; proof: readonly Hex[] } },
+    now = Math.floor(Date.now() / 1000),
+  }: RegistryParameter & { fingerprint: Hex; batch?: { root: Hex; proof: readonly Hex[] }; now?: number },
 ): Promise<Verification> {
   try {
     const result = batch
@@ -196,12 +202,15 @@ export async function verifyFingerprint(
           functionName: "verify",
           args: [fingerprint],
         });
+    const status = STATUS_BY_CODE[result.status] ?? "not-anchored";
+    const expiresAt = Number(result.expiresAt);
+    const expiredSinceLastBlock = status === "valid" && expiresAt !== 0 && expiresAt <= now;
     return {
-      status: STATUS_BY_CODE[result.status] ?? "not-anchored",
+      status: expiredSinceLastBlock ? "expired" : status,
       issuer: result.issuer,
       schemaId: result.schemaId,
       anchoredAt: Number(result.anchoredAt),
-      expiresAt: Number(result.expiresAt),
+      expiresAt,
       revokedAt: Number(result.revokedAt),
       revocationReason: result.revocationReason,
       supersededBy: result.supersededBy,
