@@ -7,6 +7,7 @@ import { z } from "zod";
 
 import { InvalidInputError } from "../sdk/errors.ts";
 import { didOf, parseDid } from "../sdk/identity/did.ts";
+import { isoSeconds } from "../sdk/time.ts";
 import { ALL_EVENT_NAMES, CONTRACT_NAMES, EVENT_NAMES, type ContractName } from "./catalogue.ts";
 import type { EventFilter } from "./store.ts";
 
@@ -87,9 +88,6 @@ export function parseEventName(value: string, contract?: ContractName): string {
 /** A bound of `--from`/`--to`: a block number, or an ISO 8601 date or date-time (UTC unless it says). */
 export type Bound = { block: number } | { time: number };
 
-const DATE =
-  /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(\.\d+)?)?(Z|([+-])(\d{2}):?(\d{2}))?)?$/i;
-
 export function parseBound(value: string, what: string, end: boolean): Bound {
   const text = value.trim();
   if (/^\d+$/.test(text)) {
@@ -97,7 +95,7 @@ export function parseBound(value: string, what: string, end: boolean): Bound {
     if (!Number.isSafeInteger(block)) throw new InvalidInputError(`${what} ${value} is not a block number.`);
     return { block };
   }
-  const seconds = dateSeconds(text);
+  const seconds = isoSeconds(text);
   if (seconds === undefined)
     throw new InvalidInputError(
       `${what} "${value}" is neither a block number nor a date; give e.g. 1200, 2026-11-26 or 2026-11-26T08:30:00Z.`,
@@ -105,36 +103,6 @@ export function parseBound(value: string, what: string, end: boolean): Bound {
   const dateOnly = !/[T ]/i.test(text);
   // A bare date as an upper bound means the whole day.
   return { time: end && dateOnly ? seconds + 86_399 : seconds };
-}
-
-/**
- * Unix seconds of an ISO 8601 date or date-time (UTC unless it gives an offset), or undefined when
- * it is not one or names no real moment (2026-02-30, 24:00, 23:59:60, offset +25:00).
- */
-function dateSeconds(text: string): number | undefined {
-  const match = DATE.exec(text);
-  if (!match) return undefined;
-  const [, y, mo, d, h = "0", mi = "0", s = "0", , zone, sign, oh = "0", om = "0"] = match;
-  const [year, month, day, hour, minute, second] = [y, mo, d, h, mi, s].map(Number) as [
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-  ];
-  const ms = Date.UTC(year, month - 1, day, hour, minute, second);
-  const back = new Date(ms);
-  const real =
-    back.getUTCFullYear() === year &&
-    back.getUTCMonth() === month - 1 &&
-    back.getUTCDate() === day &&
-    back.getUTCHours() === hour &&
-    back.getUTCMinutes() === minute &&
-    back.getUTCSeconds() === second;
-  if (!real || Number(oh) > 23 || Number(om) > 59) return undefined;
-  const offset = zone && sign ? (sign === "-" ? -1 : 1) * (Number(oh) * 60 + Number(om)) * 60 : 0;
-  return Math.floor(ms / 1000) - offset;
 }
 
 export type PagePosition = { blockNumber: number; logIndex: number };

@@ -23,6 +23,7 @@ import { ContractRevertError, InvalidInputError } from "../../sdk/errors.ts";
 import { isBytes32 } from "../../sdk/hex.ts";
 import { parseDuration } from "../../sdk/identity/attributes.ts";
 import { getSchema } from "../../sdk/schemas/schemas.ts";
+import { isoSeconds } from "../../sdk/time.ts";
 import { connect, signer, type ChainContext, type GlobalOptions } from "../context.ts";
 import { ExitCode, UsageError } from "../errors.ts";
 import { writeFileAtomic } from "../files.ts";
@@ -217,6 +218,13 @@ async function check(rest: string[], values: Values, global: GlobalOptions): Pro
   const schemaId = parseSchemaReference(values.schema);
   const context = await connect(global);
   const consentRegistry = consentRegistryOf(context);
+  // A mistyped schema must not read as "no consent": it is bad input.
+  await requireSchema(
+    context.publicClient,
+    context.manifest.contracts.SchemaRegistry as Hex,
+    schemaId,
+    String(values.schema),
+  );
   const authorized = await isAuthorized(context.publicClient, {
     consentRegistry,
     owner,
@@ -339,13 +347,13 @@ export function parseWhen(value: string | boolean | undefined, flag: string): Wh
     throw new UsageError(`${flag} needs a date (2027-06-30) or a duration (30d).`);
   }
   if (DURATION.test(value.trim())) return { kind: "duration", seconds: parseDuration(value, flag) };
-  const millis = Date.parse(value);
-  if (Number.isNaN(millis)) {
+  const seconds = isoSeconds(value);
+  if (seconds === undefined) {
     throw new UsageError(
-      `${flag} ${value} is neither a date nor a duration; use ISO 8601 (2027-06-30, 2027-06-30T12:00:00Z) or a duration such as 30d.`,
+      `${flag} ${value} is neither a date nor a duration; use ISO 8601 (2027-06-30, 2027-06-30T12:00:00Z; UTC unless it gives an offset) or a duration such as 30d.`,
     );
   }
-  return { kind: "date", seconds: BigInt(Math.floor(millis / 1000)) };
+  return { kind: "date", seconds: BigInt(seconds) };
 }
 
 export function resolveWhen(when: When, now: bigint): bigint {

@@ -5,6 +5,7 @@ import { RegistryPausedError } from "../../sdk/errors.ts";
 import { isRegistryPaused } from "../../sdk/fingerprints/actions.ts";
 import { getSchema, schemaIdOf, type Schema } from "../../sdk/schemas/schemas.ts";
 import { isBytes32 } from "../../sdk/hex.ts";
+import { isoSeconds } from "../../sdk/time.ts";
 import { UsageError } from "../errors.ts";
 
 /** `--schema` (or the argument `what` names) as a 32-byte id or `name@version`. */
@@ -25,13 +26,21 @@ export function parseSchemaReference(value: string | boolean | undefined, what =
 }
 
 /** Reads a schema, turning "not found" into an actionable message. */
-export async function requireSchema(client: Client, schemaRegistry: Hex, schemaId: Hex): Promise<Schema> {
+export async function requireSchema(
+  client: Client,
+  schemaRegistry: Hex,
+  schemaId: Hex,
+  /** What the user typed, when it was a name@version. */
+  given?: string,
+): Promise<Schema> {
   try {
     return await getSchema(client, { schemaRegistry, schemaId });
   } catch (error) {
     if ((error as { errorName?: string }).errorName === "SchemaNotFound") {
+      const named =
+        given !== undefined && given.toLowerCase() !== schemaId ? `${given} (${schemaId})` : schemaId;
       throw new UsageError(
-        `Schema ${schemaId} is not registered on this chain; see \`crossproof schema list\`.`,
+        `Schema ${named} is not registered on this chain; see \`crossproof schema list\`.`,
       );
     }
     throw error;
@@ -63,14 +72,20 @@ export function parseExpiry(value: string | boolean | undefined, now = Date.now(
   if (value === undefined || value === false) return 0;
   if (typeof value !== "string")
     throw new UsageError("--expires needs a date, e.g. 2027-06-30 or 2027-06-30T12:00:00Z.");
-  const millis = Date.parse(value);
-  if (Number.isNaN(millis)) {
+  const seconds = isoSeconds(value);
+  if (seconds === undefined) {
     throw new UsageError(
-      `--expires ${value} is not a date; use ISO 8601, e.g. 2027-06-30 or 2027-06-30T12:00:00Z.`,
+      `--expires ${value} is not a date; use ISO 8601, e.g. 2027-06-30 or 2027-06-30T12:00:00Z (UTC unless it gives an offset).`,
     );
   }
-  if (millis <= now) throw new UsageError(`--expires ${value} is not in the future.`);
-  return Math.floor(millis / 1000);
+  if (seconds * 1000 <= now) throw new UsageError(`--expires ${value} is not in the future.`);
+  // The registry keeps times in 32 bits (InvalidExpiry beyond).
+  if (seconds > 2 ** 32 - 1) {
+    throw new UsageError(
+      `--expires ${value} is after 2106-02-07T06:28:15Z, the latest expiry the registry records.`,
+    );
+  }
+  return seconds;
 }
 
 /** An address flag or argument: 0x and 40 hex digits, with a correct checksum when mixed-case. */
