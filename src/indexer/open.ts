@@ -44,7 +44,8 @@ export async function openAuditStore(
   } catch (error) {
     const sqlitePath = resolveStoreLocation(options).sqlitePath;
     if (!(error instanceof AuditSchemaVersionError) || !replaceOtherVersion || !sqlitePath) throw error;
-    for (const suffix of ["", "-wal", "-shm", "-journal"]) await rm(`${sqlitePath}${suffix}`, { force: true });
+    for (const suffix of ["", "-wal", "-shm", "-journal"])
+      await rm(`${sqlitePath}${suffix}`, { force: true });
     return await openAndMigrate(options);
   }
 }
