@@ -66,6 +66,9 @@ export async function readPackage(path: string): Promise<DataPackage> {
   return parseDataPackage(json, path);
 }
 
+/** The temporary sibling `writeFileAtomic` leaves if it dies before its rename. */
+const PACKAGE_LEFTOVER = /\.proof\.json\.\d+\.tmp$/;
+
 /** Writes a file via a temporary sibling and a rename, so no reader ever sees half a file. */
 export async function writeFileAtomic(path: string, content: string): Promise<void> {
   const temporary = `${path}.${process.pid}.tmp`;
@@ -112,7 +115,13 @@ async function walk(directory: string, out: string[]): Promise<void> {
   const entries = await readdir(directory, { withFileTypes: true });
   entries.sort((a, b) => a.name.localeCompare(b.name));
   for (const entry of entries) {
-    if (entry.name.startsWith(".") || entry.name.endsWith(PACKAGE_SUFFIX)) continue;
+    // Hidden files, packages, and the temporary files of a package write that was interrupted.
+    if (
+      entry.name.startsWith(".") ||
+      entry.name.endsWith(PACKAGE_SUFFIX) ||
+      PACKAGE_LEFTOVER.test(entry.name)
+    )
+      continue;
     const path = join(directory, entry.name);
     if (entry.isDirectory()) await walk(path, out);
     else if (entry.isFile()) out.push(path);

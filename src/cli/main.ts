@@ -9,7 +9,7 @@ import { fingerprintCommand } from "./commands/fingerprint.ts";
 import { govCommand } from "./commands/gov.ts";
 import { issuerCommand } from "./commands/issuer.ts";
 import { orderCommand } from "./commands/order.ts";
-import { revokeCommand } from "./commands/revoke.ts";
+import { reinstateCommand, revokeCommand } from "./commands/revoke.ts";
 import { schemaCommand } from "./commands/schema.ts";
 import { verifyCommand } from "./commands/verify.ts";
 import type { GlobalOptions } from "./context.ts";
@@ -43,6 +43,7 @@ const COMMANDS: Record<string, Command> = {
   anchor: anchorCommand,
   verify: verifyCommand,
   revoke: revokeCommand,
+  reinstate: reinstateCommand,
   schema: schemaCommand,
   did: didCommand,
   issuer: issuerCommand,

@@ -112,6 +112,23 @@ function formatArgument(value: unknown, name: string, type: string | undefined):
 }
 
 /**
+ * The committee's Safe (safe-smart-account 1.5) rejects with short codes (`require(…, "GS013")`):
+ * those a committee meets, in words.
+ */
+const SAFE_REASONS: Record<string, string> = {
+  GS020: "Too few approvals: the committee's threshold is not met.",
+  GS025: "An approval is missing: each counted member must have approved the proposal on chain.",
+  GS026: "An approval is not from a committee member, or the approvals are out of order.",
+  GS030: "Only a committee member may approve a proposal.",
+  GS031: "Only the committee itself may change its members or threshold (by an executed proposal).",
+  GS201: "The threshold cannot exceed the number of committee members.",
+  GS202: "The threshold must be at least 1.",
+  GS203: "That is not a valid member address.",
+  GS204: "That address is already a committee member.",
+  GS205: "That address is not a committee member (or not where the committee's member list says).",
+};
+
+/**
  * The sentence for a decoded custom error, or undefined for an error the contracts do not declare.
  * Arguments named in the notice are filled in; the others follow in parentheses.
  *
@@ -120,6 +137,7 @@ function formatArgument(value: unknown, name: string, type: string | undefined):
  * // "The caller is not accredited for the schema with this compact index: the consortium committee grants issuers their document kinds (issuer 0xAb…, schema index 3)."
  */
 export function describeRevert(errorName: string, errorArgs: readonly unknown[] = []): string | undefined {
+  if (errorName === "Error" && typeof errorArgs[0] === "string") return SAFE_REASONS[errorArgs[0]];
   const declared = errorNotices[errorName];
   const candidate: Notice | undefined =
     declared?.find((entry) => entry.params.length === errorArgs.length) ??

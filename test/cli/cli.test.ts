@@ -32,6 +32,8 @@ type Result = { code: number; stdout: string; stderr: string; json: Record<strin
 
 const ISSUER = "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266";
 const SCHEMA = "health.test-report@1.0";
+/** Revocable and reinstatable, for `reinstate`. */
+const REINSTATABLE_SCHEMA = "medical.record@1.0";
 
 async function cli(args: string[], env: Record<string, string | undefined> = {}): Promise<Result> {
   const run = await runScript(join(PROJECT_ROOT, "bin", "crossproof.js"), args, { env });
@@ -90,8 +92,20 @@ for (const [engine, chainId] of [
           "https://schemas.example/health-test-report.json",
           "--revocable",
         ],
+        [
+          "schema-register",
+          "--name",
+          "medical.record",
+          "--version",
+          "1.0",
+          "--uri",
+          "https://schemas.example/medical-record.json",
+          "--revocable",
+          "--reinstatable",
+        ],
         ["issuer-recognize", ISSUER],
         ["schema-grant", ISSUER, SCHEMA],
+        ["schema-grant", ISSUER, REINSTATABLE_SCHEMA],
       ];
       for (const proposal of proposals) {
         const proposed = await cli(["gov", "propose", ...proposal, "--json"], proposer);
@@ -107,14 +121,21 @@ for (const [engine, chainId] of [
       if (dir) await rm(dir, { recursive: true, force: true });
     });
 
-    it("lists and shows the registered schema", async function () {
+    it("lists and shows the registered schemas", async function () {
       const listed = await run("schema", "list", "--json");
       expect(listed.code).to.equal(0);
-      expect(JSON.parse(listed.stdout)).to.have.length(1);
-      // Past the end, the listing says how many there are instead of "none registered".
+      expect(JSON.parse(listed.stdout)).to.have.length(2);
+      // A full page says how many there are and how to see the rest; past the end, it says how many
+      // there are instead of "none registered".
+      const firstPage = await run("schema", "list", "--limit", "1");
+      expect(firstPage.stdout.trim().split("\n")).to.have.length(1);
+      expect(firstPage.stderr).to.contain("Schemas 1–1 of 2: run again with --offset 1 for the next ones.");
+      const lastPage = await run("schema", "list", "--offset", "1", "--limit", "1");
+      expect(lastPage.stdout).to.contain("medical.record@1.0");
+      expect(lastPage.stderr).to.equal("");
       const beyond = await run("schema", "list", "--offset", "3");
       expect(beyond.code, beyond.stderr).to.equal(0);
-      expect(beyond.stdout).to.contain("No schemas from --offset 3: 1 registered (offsets 0 to 0).");
+      expect(beyond.stdout).to.contain("No schemas from --offset 3: 2 registered (offsets 0 to 1).");
       const noPage = await run("schema", "list", "--limit", "0");
       expect(noPage.code).to.equal(2);
       expect(noPage.stderr).to.contain("--limit must be a whole number of at least 1, not 0.");
@@ -141,13 +162,16 @@ for (const [engine, chainId] of [
       }[];
       expect(issuer?.account).to.equal(ISSUER);
       expect(issuer?.status).to.equal("recognized");
-      expect(issuer?.schemaIds).to.deep.equal([schemaIdOf({ name: "health.test-report", version: "1.0" })]);
+      expect(issuer?.schemaIds).to.deep.equal([
+        schemaIdOf({ name: "health.test-report", version: "1.0" }),
+        schemaIdOf({ name: "medical.record", version: "1.0" }),
+      ]);
       const shown = await run("issuer", "show", ISSUER);
       expect(shown.stdout).to.contain("CLI Test Laboratory (laboratory, MO)");
       expect(shown.stdout).to.contain(`did:ethr:0x${chainId.toString(16)}:${ISSUER.toLowerCase()}`);
       const proposals = await run("gov", "list", "--json");
       const listed = JSON.parse(proposals.stdout) as { status: string; approvals: string[] }[];
-      expect(listed.map((proposal) => proposal.status)).to.deep.equal(["executed", "executed", "executed"]);
+      expect(listed.map((proposal) => proposal.status)).to.deep.equal(Array(5).fill("executed"));
       expect(listed.every((proposal) => proposal.approvals.length === 1)).to.equal(true);
       const members = await run("gov", "members", "--json");
       expect((JSON.parse(members.stdout) as { threshold: number }).threshold).to.equal(2);
@@ -208,7 +232,39 @@ for (const [engine, chainId] of [
       const accredit = await run("schema", "accredit", SCHEMA, "--issuer", ISSUER);
       expect(accredit.code).to.equal(2);
       expect(accredit.stderr).to.contain("gov propose schema-grant");
-      for (const result of [unknown, badAddress, future, stranger, accredit]) {
+      // A call the committee could not make now, with nothing queued before it, would hold up every
+      // later proposal: refused before anything is sent, in the contract's (or the Safe's) words.
+      const before = (await run("gov", "list", "--json")).stdout;
+      const ungrantable = await cli(["gov", "propose", "schema-grant", ISSUER, "no.such-kind@1"], member);
+      expect(ungrantable.code, ungrantable.stderr).to.equal(2);
+      expect(ungrantable.stderr)
+        .to.contain("gov propose schema-grant: executed now, the committee's call would be refused:")
+        .and.contain("nothing was proposed");
+      const noThreshold = await cli(["gov", "propose", "threshold", "0"], member);
+      expect(noThreshold.code).to.equal(2);
+      expect(noThreshold.stderr).to.contain("would be refused: The threshold must be at least 1.");
+      const committee = JSON.parse(
+        await readFile(join(chain!.deploymentsDir, `${chainId}.json`), "utf8"),
+      ) as {
+        contracts: { Committee: string };
+      };
+      const lockout = await cli(
+        ["gov", "propose", "role-revoke", "admin", committee.contracts.Committee],
+        member,
+      );
+      expect(lockout.code).to.equal(2);
+      expect(lockout.stderr).to.contain("the committee would no longer administer the consortium");
+      expect((await run("gov", "list", "--json")).stdout, "no proposal was submitted").to.equal(before);
+      for (const result of [
+        unknown,
+        badAddress,
+        future,
+        stranger,
+        accredit,
+        ungrantable,
+        noThreshold,
+        lockout,
+      ]) {
         expect(result.stderr).not.to.match(/\n\s+at /);
       }
     });
@@ -243,6 +299,57 @@ for (const [engine, chainId] of [
       expect(result.code).to.equal(1);
       expect(result.json.status).to.equal("revoked");
       expect(result.json.revocationReason).to.equal(2);
+      expect(revoked.stdout).to.contain("(issued-in-error)");
+      // Its schema is not reinstatable: the contract's refusal, in words.
+      const refused = await run("reinstate", file);
+      expect(refused.code).to.equal(1);
+      expect(refused.stderr).to.contain("The schema does not allow reinstatement");
+    });
+
+    it("reinstates a revoked document of a reinstatable schema, single or in a batch", async function () {
+      const file = join(dir, "record.txt");
+      await writeFile(file, "medical record revoked in error");
+      expect((await run("anchor", file, "--schema", REINSTATABLE_SCHEMA)).code).to.equal(0);
+      expect((await run("revoke", file, "--reason", "issued-in-error")).code).to.equal(0);
+      const reinstated = await run("reinstate", file, "--json");
+      expect(reinstated.code, reinstated.stderr).to.equal(0);
+      expect((await run("verify", file, "--json")).json.status).to.equal("valid");
+      const again = await run("reinstate", file);
+      expect(again.code).to.equal(1);
+      expect(again.stderr).to.contain("The record is not revoked: there is nothing to reinstate");
+
+      const batchDir = join(dir, "records");
+      await mkdir(batchDir);
+      for (let i = 0; i < 3; i++) await writeFile(join(batchDir, `record-${i}.txt`), `record ${i}`);
+      expect((await run("anchor", batchDir, "--schema", REINSTATABLE_SCHEMA, "--batch")).code).to.equal(0);
+      const leaf = join(batchDir, "record-1.txt");
+      expect((await run("revoke", leaf, "--reason", "withdrawn")).code).to.equal(0);
+      expect((await run("verify", leaf, "--json")).json.status).to.equal("revoked");
+      expect((await run("reinstate", leaf)).code).to.equal(0);
+      expect((await run("verify", leaf, "--json")).json.status).to.equal("valid");
+    });
+
+    it("refuses to revoke through a package of another deployment, or a malformed fingerprint", async function () {
+      const file = join(dir, "elsewhere.txt");
+      await writeFile(file, "anchored here, package edited");
+      expect((await run("anchor", file, "--schema", SCHEMA)).code).to.equal(0);
+      const packagePath = `${file}.proof.json`;
+      const dataPackage = JSON.parse(await readFile(packagePath, "utf8")) as { registry: string };
+      dataPackage.registry = "0x0000000000000000000000000000000000000004";
+      const edited = join(dir, "elsewhere-edited.proof.json");
+      await writeFile(edited, JSON.stringify(dataPackage));
+      const refused = await run("revoke", file, "--package", edited, "--reason", "other");
+      expect(refused.code).to.equal(2);
+      expect(refused.stderr).to.contain(
+        "names the fingerprint registry 0x0000000000000000000000000000000000000004, but this deployment's is",
+      );
+      expect((await run("verify", file, "--json")).json.status).to.equal("valid");
+      const short = await run("revoke", "0x1234", "--reason", "other");
+      expect(short.code).to.equal(2);
+      expect(short.stderr).to.contain("0x1234 is not a fingerprint (0x and 64 hex digits)");
+      const prototypeName = await run("revoke", file, "--reason", "constructor");
+      expect(prototypeName.code).to.equal(2);
+      expect(prototypeName.stderr).to.contain("--reason constructor is not a reason");
     });
 
     it("reports expired once the chain passes the expiry", async function () {
@@ -263,6 +370,8 @@ for (const [engine, chainId] of [
       const batchDir = join(dir, "batch");
       await mkdir(batchDir);
       for (let i = 0; i < 5; i++) await writeFile(join(batchDir, `doc-${i}.txt`), `document ${i}`);
+      // What a package write killed before its rename leaves behind is not a document.
+      await writeFile(join(batchDir, "doc-0.txt.proof.json.4242.tmp"), "{");
       const anchored = await run("anchor", batchDir, "--schema", SCHEMA, "--batch", "--json");
       expect(anchored.code, anchored.stderr).to.equal(0);
       expect(anchored.json.leafCount).to.equal(5);
@@ -411,8 +520,24 @@ for (const [engine, chainId] of [
       await writeFile(file, "x");
       const result = await run("anchor", file, "--schema", "no.such-schema@9");
       expect(result.code).to.equal(2);
+      expect(result.stderr).to.contain("Schema no.such-schema@9 (0x");
       expect(result.stderr).to.contain("is not registered on this chain");
       expect(result.stderr).not.to.contain("    at ");
+      // Nor does a consent check answer "no" for a schema that does not exist: a typo is bad input.
+      const check = await run(
+        "consent",
+        "check",
+        "--owner",
+        ISSUER,
+        "--grantee",
+        ISSUER,
+        "--purpose",
+        "credit-report",
+        "--schema",
+        "no.such-schema@9",
+      );
+      expect(check.code, check.stdout).to.equal(2);
+      expect(check.stderr).to.contain("Schema no.such-schema@9 (0x");
     });
 
     it("rejects a malformed package with exit 2 naming the field", async function () {
@@ -447,18 +572,27 @@ for (const [engine, chainId] of [
       expect(result.stderr).to.contain("pass --key or set CROSSPROOF_PRIVATE_KEY");
     });
 
-    it("refuses to anchor as an unaccredited issuer", async function () {
-      const file = join(dir, "unaccredited.txt");
+    it("refuses to anchor as an unaccredited issuer before hashing or journalling anything", async function () {
+      const workDir = await mkdtemp(join(tmpdir(), "crossproof-unaccredited-"));
+      const file = join(workDir, "unaccredited.txt");
       await writeFile(file, "w");
-      const result = await cli(["anchor", file, "--schema", SCHEMA], {
-        ...env,
-        CROSSPROOF_PRIVATE_KEY: DEV_KEYS[1],
-      });
-      expect(result.code).to.equal(1);
-      // The custom error's NatSpec notice, with its arguments, then its name.
-      expect(result.stderr)
-        .to.contain("anchor was rejected by the contract: The caller is not accredited for the schema")
-        .and.contain("[IssuerNotAccredited]");
+      for (const batch of [[], ["--batch"]]) {
+        const result = await runScript(
+          join(PROJECT_ROOT, "bin", "crossproof.js"),
+          ["anchor", file, "--schema", SCHEMA, ...batch],
+          { cwd: workDir, env: { ...env, CROSSPROOF_PRIVATE_KEY: DEV_KEYS[1] } },
+        );
+        expect(result.code, result.stderr).to.equal(1);
+        // The custom error's NatSpec notice, with its arguments, then its name.
+        expect(result.stderr)
+          .to.contain("was rejected by the contract: The caller is not accredited for the schema")
+          .and.contain("[IssuerNotAccredited]");
+        expect(result.stderr).not.to.contain("Fingerprinting");
+        // No journal of salts left behind, no package written.
+        expect(existsSync(join(workDir, ".crossproof")), "journal directory").to.equal(false);
+        expect(existsSync(`${file}.proof.json`)).to.equal(false);
+      }
+      await rm(workDir, { recursive: true, force: true });
     });
 
     it("refuses registry-pause and registry-unpause with --schedule: the pauser role acts without delay", async function () {

@@ -2,7 +2,11 @@ import { existsSync } from "node:fs";
 import { rm } from "node:fs/promises";
 
 import type { Hex } from "viem";
+import { simulateContract } from "viem/actions";
 
+import { fingerprintRegistryAbi } from "../../sdk/abis.ts";
+import { toCrossproofError } from "../../sdk/actions/transact.ts";
+import { RegistryPausedError } from "../../sdk/errors.ts";
 import { anchorBatch, anchorFingerprint, anchorFingerprints } from "../../sdk/fingerprints/actions.ts";
 import { findAnchorTransactions, type AnchorLocation } from "../../sdk/fingerprints/events.ts";
 import { merkleProof, merkleRoot } from "../../sdk/fingerprints/merkle.ts";
@@ -96,9 +100,17 @@ export const anchorCommand: Command = {
         createdAt: new Date().toISOString(),
       };
       // Before hashing anything: an unknown schema should fail in a second, not after a million files.
-      schema = await requireSchema(context.publicClient, contracts.SchemaRegistry as Hex, schemaId);
+      schema = await requireSchema(
+        context.publicClient,
+        contracts.SchemaRegistry as Hex,
+        schemaId,
+        String(values.schema),
+      );
       // Nor should a paused registry: nothing is hashed, no journal is left behind.
       await requireRegistryRunning(context.publicClient, header.registry);
+      // Nor an issuer the registry would refuse (not accredited for the schema, an expiry it cannot
+      // record): the same call, simulated with a throwaway fingerprint, says so in the contract's words.
+      await simulateFirstAnchor(context, wallet.account.address, header, schema.index);
       items = await fingerprintFiles(files, !global.json);
       journalPath = journalPathFor();
       await writeJournal(journalPath, header, items);
@@ -123,9 +135,20 @@ export const anchorCommand: Command = {
       beforeSending: () =>
         requireRegistryRunning(context.publicClient, header.registry, { journal: journalPath }),
     };
-    const written = header.batch
-      ? await anchorAsBatch(job, wallet, anchored.batches)
-      : await anchorAsSingles(job, wallet, anchored.fingerprints);
+    let written: Written[];
+    try {
+      written = header.batch
+        ? await anchorAsBatch(job, wallet, anchored.batches)
+        : await anchorAsSingles(job, wallet, anchored.fingerprints);
+    } catch (error) {
+      // The salts must not be lost, nor left behind unannounced (a pause says so itself).
+      if (!(error instanceof RegistryPausedError) && existsSync(journalPath)) {
+        process.stderr.write(
+          `The documents' salts are kept in ${journalPath}: once the problem below is solved, \`crossproof anchor --resume ${journalPath}\` anchors what did not land and writes every package; delete the journal if you give up.\n`,
+        );
+      }
+      throw error;
+    }
     await rm(journalPath, { force: true });
 
     if (global.json) {
@@ -150,6 +173,35 @@ export const anchorCommand: Command = {
     return ExitCode.ok;
   },
 };
+
+/** Simulates the anchoring transaction with a throwaway fingerprint: the registry's refusals come before any hashing. */
+async function simulateFirstAnchor(
+  context: ChainContext,
+  issuer: Hex,
+  header: JournalHeader,
+  schemaIndex: number,
+): Promise<void> {
+  const common = { address: header.registry, abi: fingerprintRegistryAbi, account: issuer } as const;
+  const throwaway = randomSalt();
+  const expiresAt = BigInt(header.expiresAt);
+  try {
+    if (header.batch) {
+      await simulateContract(context.publicClient, {
+        ...common,
+        functionName: "anchorBatch",
+        args: [throwaway, 1, schemaIndex, expiresAt],
+      });
+    } else {
+      await simulateContract(context.publicClient, {
+        ...common,
+        functionName: "anchor",
+        args: [throwaway, schemaIndex, expiresAt],
+      });
+    }
+  } catch (error) {
+    throw toCrossproofError(error, header.batch ? "anchorBatch" : "anchor");
+  }
+}
 
 type Job = {
   context: ChainContext;

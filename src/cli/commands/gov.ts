@@ -12,8 +12,10 @@ import {
   getCommitteeSchedule,
   getProposalState,
   listProposalStates,
+  nextFreeNonce,
   scheduledCall,
   submitProposal,
+  whyCommitteeCallFails,
   type ProposalCall,
   type ProposalState,
 } from "../../sdk/governance/committee.ts";
@@ -21,6 +23,7 @@ import { describeProposalCall } from "../../sdk/governance/describe.ts";
 import { expectBytes32, isBytes32 } from "../../sdk/hex.ts";
 import { issuerCalls } from "../../sdk/issuers/issuers.ts";
 import { roleName, roles } from "../../sdk/roles.ts";
+import { isoSeconds } from "../../sdk/time.ts";
 import { connect, signer, type ChainContext } from "../context.ts";
 import { ExitCode, UsageError } from "../errors.ts";
 import type { Command } from "../main.ts";
@@ -39,7 +42,7 @@ const ACTIONS = `schema-register --name <n> --version <v> [--uri <u>] [--definit
 export const govCommand: Command = {
   summary:
     "Committee governance: propose, approve and execute consortium changes; list and show proposals; status.",
-  usage: `gov propose <action> … [--description <text>] [--out <file>] [--no-approve] [--schedule] [--nonce <n>]
+  usage: `gov propose <action> … [--description <text>] [--out <file>] [--no-approve] [--schedule] [--nonce <n>] [--anyway]
        crossproof gov approve <proposal-id|file>
        crossproof gov execute <proposal-id|file>
        crossproof gov list
@@ -55,6 +58,8 @@ export const govCommand: Command = {
   with the --out file) from their own machines; once enough have approved, anyone \`execute\`s it.
   A proposal takes the committee's next free Safe nonce. One that can never execute (its call
   reverts) holds its nonce: replace it by proposing another change with --nonce <its nonce>.
+  \`propose\` runs the call first as the committee would, and refuses one that would fail when
+  nothing is queued before it (--anyway proposes it nonetheless).
   With an execution delay on the committee's roles (deployment parameter executionDelay), propose
   a change first with --schedule (it schedules the call on the AccessManager), then again without
   it once the delay has passed.
@@ -67,6 +72,8 @@ export const govCommand: Command = {
     description: { type: "string" },
     out: { type: "string" },
     "no-approve": { type: "boolean", default: false },
+    anyway: { type: "boolean", default: false },
+    irreversible: { type: "boolean", default: false },
     schedule: { type: "boolean", default: false },
     nonce: { type: "string" },
     name: { type: "string" },
@@ -121,6 +128,8 @@ export const govCommand: Command = {
       }
       const call = schedule ? scheduledCall(accessManager, built.call) : built.call;
       const description = schedule ? `Schedule: ${built.description}` : built.description;
+      // Whether the call is expected to revert today (an unscheduled change behind a role's delay).
+      let waitsForDelay = false;
       if (!schedule && !toCommittee) {
         const { delaySeconds, executableAt } = await getCommitteeSchedule(context.publicClient, {
           accessManager,
@@ -129,23 +138,52 @@ export const govCommand: Command = {
         });
         // Notes, not errors: a member may queue the schedule and the change together.
         if (delaySeconds > 0 && executableAt === undefined) {
+          waitsForDelay = true;
           printNote(
             `Note: the committee's role has a ${delaySeconds}-second execution delay and this change is not scheduled: it will revert until a --schedule proposal for it has executed and the delay has passed.`,
           );
         } else if (executableAt) {
           const { timestamp } = await context.publicClient.getBlock();
           if (executableAt.getTime() > Number(timestamp) * 1000) {
+            waitsForDelay = true;
             printNote(`Note: this change is scheduled; it can execute from ${executableAt.toISOString()}.`);
           }
         }
       }
       if (built.note) printNote(built.note);
+      if (built.advice) printNote(built.advice);
       const client = signer(global, context);
+      // Proposals execute in nonce order: one that cannot execute holds up every later one (the
+      // emergency pause included) until a proposal at its nonce replaces it. So run the call now as
+      // the committee would, and refuse one that would fail with nothing queued before it.
+      const { nonce: safeNonce } = await getCommittee(context.publicClient, {
+        committee: committee.committee,
+      });
+      const chosenNonce = nonce ?? (await nextFreeNonce(context.publicClient, committee));
+      if (chosenNonce > safeNonce) {
+        printNote(
+          `Note: it is queued at nonce ${chosenNonce}: the proposals at nonces ${safeNonce}–${chosenNonce - 1n} execute (or are replaced) first (see \`crossproof gov list\`).`,
+        );
+      }
+      const refusal =
+        waitsForDelay || built.note !== undefined
+          ? undefined
+          : await whyCommitteeCallFails(context.publicClient, { committee: committee.committee, ...call });
+      if (refusal !== undefined && chosenNonce === safeNonce && values.anyway !== true) {
+        throw new UsageError(
+          `gov propose ${kind}: executed now, the committee's call would be refused: ${refusal} A proposal that cannot execute holds up every later one; nothing was proposed. (If an earlier change will make it possible, propose that first, or pass --anyway.)`,
+        );
+      }
+      if (refusal !== undefined) {
+        printNote(
+          `Note: executed now, the committee's call would be refused: ${refusal} ${chosenNonce > safeNonce ? "The proposals before it may change that; if" : "If"} it cannot execute, replace it with --nonce ${chosenNonce}.`,
+        );
+      }
       const submitted = await submitProposal(client, {
         ...committee,
         ...call,
         description: typeof values.description === "string" ? values.description : description,
-        ...(nonce === undefined ? {} : { nonce }),
+        nonce: chosenNonce,
       });
       if (values["no-approve"] !== true) {
         await approveProposal(client, { committee: committee.committee, proposalId: submitted.proposalId });
@@ -231,8 +269,17 @@ export const govCommand: Command = {
   },
 };
 
-/** A proposal's call and description; `note`, a remark for the proposer (the call would revert now). */
-type Built = { call: ProposalCall; description: string; note?: string };
+/**
+ * A proposal's call and description; `note`, a remark for the proposer when the call would revert
+ * now on purpose (queued behind another change); `advice`, a remark about what it will do.
+ */
+type Built = { call: ProposalCall; description: string; note?: string; advice?: string };
+
+/** A warning when a committee of `members` would need every one of them to act (M = N). */
+function everyMemberNeeded(threshold: bigint, members: number): string | undefined {
+  if (threshold !== BigInt(members) || members === 0) return undefined;
+  return `Note: with a threshold of ${threshold} of ${members} members, every member is needed: one lost or stolen key stops the committee for good (nothing could change its members again). Keep at least one member more than the threshold (docs/threat-model.md).`;
+}
 
 /** Parses a proposal's action and arguments; the returned function needs the chain only for addresses. */
 function proposalBuilder(
@@ -250,10 +297,13 @@ function proposalBuilder(
    * with block.timestamp), defaulting to the chain's latest block time.
    */
   const from = (): ((context: ChainContext) => Promise<Date>) => {
-    const given = typeof values.from === "string" ? Date.parse(values.from) : undefined;
-    if (given !== undefined && Number.isNaN(given)) {
-      throw new UsageError(`--from ${String(values.from)} is not a date; use ISO 8601.`);
+    const givenSeconds = typeof values.from === "string" ? isoSeconds(values.from) : undefined;
+    if (typeof values.from === "string" && givenSeconds === undefined) {
+      throw new UsageError(
+        `--from ${values.from} is not a date; use ISO 8601, e.g. 2026-11-27 or 2026-11-27T08:00:00Z (UTC unless it gives an offset).`,
+      );
     }
+    const given = givenSeconds === undefined ? undefined : givenSeconds * 1000;
     return async (context) => {
       const { timestamp } = await context.publicClient.getBlock();
       const chainNow = Number(timestamp) * 1000;
@@ -273,7 +323,8 @@ function proposalBuilder(
   };
   const role = (value: string | undefined): bigint => {
     if (value && /^\d+$/.test(value)) return BigInt(value);
-    const known = roles[value as keyof typeof roles] as bigint | undefined;
+    const known =
+      value !== undefined && Object.hasOwn(roles, value) ? roles[value as keyof typeof roles] : undefined;
     if (known === undefined) {
       throw new UsageError(
         `"${value ?? ""}" is not a role; use one of ${Object.keys(roles).join(", ")} or a role id.`,
@@ -374,24 +425,41 @@ function proposalBuilder(
       const roleId = role(args[0]);
       const account = address(args[1], "<account>");
       const delay = values.delay === undefined ? 0n : count(values.delay, "--delay");
-      return (context) => ({
-        call: {
-          to: accessManager(context),
-          data:
-            kind === "role-grant"
-              ? encodeFunctionData({
-                  abi: accessManagerAbi,
-                  functionName: "grantRole",
-                  args: [roleId, account, Number(delay)],
-                })
-              : encodeFunctionData({
-                  abi: accessManagerAbi,
-                  functionName: "revokeRole",
-                  args: [roleId, account],
-                }),
-        },
-        description: `${kind === "role-grant" ? "Grant" : "Revoke"} role ${args[0]} ${kind === "role-grant" ? "to" : "from"} ${account}`,
-      });
+      return (context) => {
+        // The committee is the consortium's administrator (role 0, ADMIN_ROLE): nothing can undo a
+        // change that takes that away, since undoing it needs the administrator.
+        const toCommittee = account.toLowerCase() === safe(context).toLowerCase();
+        if (roleId === 0n && toCommittee && values.irreversible !== true) {
+          if (kind === "role-revoke") {
+            throw new UsageError(
+              `gov propose role-revoke admin ${account}: the committee would no longer administer the consortium, and only an administrator can give that back; unless another account holds role 0, no role, schema or issuer change could ever be made again. Nothing was proposed; pass --irreversible if that is intended.`,
+            );
+          }
+          if (delay > 0n) {
+            throw new UsageError(
+              `gov propose role-grant admin ${account} --delay ${delay}: the delay applies at once to every administrative change the committee makes, including one that shortens it again. Nothing was proposed; pass --irreversible if that is intended.`,
+            );
+          }
+        }
+        return {
+          call: {
+            to: accessManager(context),
+            data:
+              kind === "role-grant"
+                ? encodeFunctionData({
+                    abi: accessManagerAbi,
+                    functionName: "grantRole",
+                    args: [roleId, account, Number(delay)],
+                  })
+                : encodeFunctionData({
+                    abi: accessManagerAbi,
+                    functionName: "revokeRole",
+                    args: [roleId, account],
+                  }),
+          },
+          description: `${kind === "role-grant" ? "Grant" : "Revoke"} role ${args[0]} ${kind === "role-grant" ? "to" : "from"} ${account}`,
+        };
+      };
     }
     case "member-add":
     case "member-remove": {
@@ -412,6 +480,7 @@ function proposalBuilder(
               }),
             },
             description: `Add committee member ${member} (threshold ${threshold})`,
+            advice: everyMemberNeeded(threshold, info.members.length + 1),
           };
         }
         // Safe owners form a linked list: removing needs the previous owner (the sentinel 0x…01 for the first).
@@ -429,18 +498,23 @@ function proposalBuilder(
             }),
           },
           description: `Remove committee member ${member} (threshold ${threshold})`,
+          advice: everyMemberNeeded(threshold, info.members.length - 1),
         };
       };
     }
     case "threshold": {
       const threshold = count(args[0], "<m>");
-      return (context) => ({
-        call: {
-          to: safe(context),
-          data: encodeFunctionData({ abi: safeAbi, functionName: "changeThreshold", args: [threshold] }),
-        },
-        description: `Change the committee threshold to ${threshold}`,
-      });
+      return async (context) => {
+        const { members } = await getCommittee(context.publicClient, { committee: safe(context) });
+        return {
+          call: {
+            to: safe(context),
+            data: encodeFunctionData({ abi: safeAbi, functionName: "changeThreshold", args: [threshold] }),
+          },
+          description: `Change the committee threshold to ${threshold}`,
+          advice: everyMemberNeeded(threshold, members.length),
+        };
+      };
     }
     case "registry-pause":
     case "registry-unpause": {

@@ -6,6 +6,8 @@
  * `ExecutionSuccess`). The proposal id is the Safe transaction hash.
  */
 import {
+  BaseError as ViemBaseError,
+  decodeErrorResult,
   encodeFunctionData,
   encodePacked,
   hashTypedData,
@@ -14,11 +16,13 @@ import {
   type Client,
   type Hex,
 } from "viem";
-import { estimateContractGas, getChainId, readContract } from "viem/actions";
+import { call, estimateContractGas, getChainId, readContract } from "viem/actions";
 
 import {
   accessManagerAbi,
   committeeProposalsAbi,
+  consentRegistryAbi,
+  creditOrderBookAbi,
   didRegistryAbi,
   fingerprintRegistryAbi,
   issuerRegistryAbi,
@@ -33,6 +37,7 @@ import {
   type TransactReturnType,
 } from "../actions/transact.ts";
 import { ContractRevertError, InvalidInputError } from "../errors.ts";
+import { describeRevert } from "../revert-messages.ts";
 
 /** Safe `Enum.Operation.Call`: proposals are always plain calls, never delegate calls. */
 const CALL = 0;
@@ -147,6 +152,58 @@ export function proposalIdOf({
   });
 }
 
+/** Every custom error a committee's call can meet, for decoding a refusal whatever its target. */
+const COMMITTEE_CALL_ERRORS = [
+  ...accessManagerAbi,
+  ...schemaRegistryAbi,
+  ...fingerprintRegistryAbi,
+  ...didRegistryAbi,
+  ...issuerRegistryAbi,
+  ...committeeProposalsAbi,
+  ...consentRegistryAbi,
+  ...creditOrderBookAbi,
+  ...safeAbi,
+].filter((item) => item.type === "error");
+
+/**
+ * Runs a proposal's call now as the committee would (an `eth_call` from the Safe), and says in one
+ * sentence why it would be refused; undefined when it would succeed. Proposals execute in nonce
+ * order, so one that cannot execute holds up every later one: propose only what can run (or what
+ * an earlier proposal will make possible).
+ */
+export async function whyCommitteeCallFails(
+  client: Client,
+  { committee, to, data, value = 0n }: { committee: Hex } & ProposalCall,
+): Promise<string | undefined> {
+  try {
+    await call(client, { account: committee, to, data, value });
+    return undefined;
+  } catch (error) {
+    if (!(error instanceof ViemBaseError)) throw error;
+    const raw = error.walk((e) => typeof (e as { data?: unknown }).data === "string") as {
+      data?: Hex;
+    } | null;
+    const revertData = raw?.data;
+    if (!revertData || revertData === "0x") {
+      // Not a revert with data: unreachable chain, or a bare revert.
+      if (error.walk((e) => (e as { name?: string }).name === "ExecutionRevertedError")) {
+        return "The call reverts without a reason.";
+      }
+      throw toCrossproofError(error, "simulating the proposal");
+    }
+    try {
+      const decoded = decodeErrorResult({ abi: COMMITTEE_CALL_ERRORS, data: revertData });
+      const args = decoded.args;
+      return (
+        describeRevert(decoded.errorName, args) ??
+        `${decoded.errorName}(${args.map((arg) => String(arg)).join(", ")}).`
+      );
+    } catch {
+      return `The call reverts with data ${revertData}.`;
+    }
+  }
+}
+
 /** Members, threshold and current nonce of the committee Safe. */
 export async function getCommittee(
   client: Client,
@@ -203,7 +260,7 @@ export async function submitProposal(
  * proposal queues behind the pending ones (and fills gaps, so proposals submitted at far-future
  * nonces cannot push it away). To replace a proposal that cannot execute, pass its nonce.
  */
-async function nextFreeNonce(client: Client, addresses: CommitteeAddresses): Promise<bigint> {
+export async function nextFreeNonce(client: Client, addresses: CommitteeAddresses): Promise<bigint> {
   const { nonce } = await getCommittee(client, addresses);
   const used = new Set((await listProposals(client, addresses)).map((proposal) => proposal.nonce));
   let next = nonce;
