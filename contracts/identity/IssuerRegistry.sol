@@ -21,6 +21,10 @@ contract IssuerRegistry is IIssuerRegistry, AccessManaged {
     uint256 private constant _MAX_NAME_LENGTH = 128;
     uint256 private constant _MIN_JURISDICTION_LENGTH = 2;
     uint256 private constant _MAX_JURISDICTION_LENGTH = 16;
+    /// @dev Suspend, reinstate and remove loop over an issuer's schemas, each step a call into the
+    /// fingerprint registry that writes its accreditation (tens of thousands of gas): 64 keeps every
+    /// one of them well below EIP-7825's 16,777,216-gas transaction cap.
+    uint256 private constant _MAX_SCHEMAS_PER_ISSUER = 64;
 
     IDIDRegistry private immutable _didRegistry;
     IIssuerAccreditation private immutable _accreditation;
@@ -134,6 +138,9 @@ contract IssuerRegistry is IIssuerRegistry, AccessManaged {
     function grantSchema(address account, bytes32 schemaId) external restricted {
         _requireStatus(account, IssuerStatus.Recognized);
         if (!_schemas[account].add(schemaId)) revert SchemaAlreadyGranted(account, schemaId);
+        if (_schemas[account].length() > _MAX_SCHEMAS_PER_ISSUER) {
+            revert TooManySchemas(account, _MAX_SCHEMAS_PER_ISSUER);
+        }
         _accreditation.accredit(account, schemaId);
         emit SchemaGranted(account, schemaId);
     }

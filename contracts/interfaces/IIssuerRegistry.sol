@@ -92,6 +92,9 @@ interface IIssuerRegistry {
     error SchemaAlreadyGranted(address issuer, bytes32 schemaId);
     /// @notice `issuer` does not hold `schemaId`.
     error SchemaNotGranted(address issuer, bytes32 schemaId);
+    /// @notice An issuer holds at most `limit` schemas (a suspension must withdraw them all in one
+    /// transaction): revoke one it no longer issues first.
+    error TooManySchemas(address issuer, uint256 limit);
     /// @notice `effectiveFrom` is in the future.
     error InvalidEffectiveTime(uint64 effectiveFrom);
     /// @notice `issuer` is suspended from `suspendedFrom`: a removal or schema revocation cannot start

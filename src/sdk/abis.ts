@@ -3867,6 +3867,22 @@ export const issuerRegistryAbi = [
     "type": "error"
   },
   {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "issuer",
+        "type": "address"
+      },
+      {
+        "internalType": "uint256",
+        "name": "limit",
+        "type": "uint256"
+      }
+    ],
+    "name": "TooManySchemas",
+    "type": "error"
+  },
+  {
     "anonymous": false,
     "inputs": [
       {

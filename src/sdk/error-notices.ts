@@ -742,6 +742,20 @@ export const errorNotices: Readonly<
       "notice": "`issuer` does not hold `schemaId`."
     }
   ],
+  "TooManySchemas": [
+    {
+      "contract": "contracts/interfaces/IIssuerRegistry.sol",
+      "types": [
+        "address",
+        "uint256"
+      ],
+      "params": [
+        "issuer",
+        "limit"
+      ],
+      "notice": "An issuer holds at most `limit` schemas (a suspension must withdraw them all in one transaction): revoke one it no longer issues first."
+    }
+  ],
   "InvalidEffectiveTime": [
     {
       "contract": "contracts/interfaces/IIssuerRegistry.sol",

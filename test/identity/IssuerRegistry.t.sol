@@ -166,6 +166,21 @@ abstract contract IssuerRegistryFixture is CheatCodes, Assertions {
     }
 
     /// @dev Applies with its own DID, is recognised and granted the lab-report and vaccination schemas.
+    /// @dev Registers `count` more schemas (`prefix`-aa, -ba, …) and grants them all to `account`.
+    function _grantMany(
+        address account,
+        string memory prefix,
+        uint256 count
+    ) internal returns (bytes32[] memory granted) {
+        granted = new bytes32[](count);
+        for (uint256 i = 0; i < count; ++i) {
+            vm.prank(committee);
+            bytes memory suffix = abi.encodePacked(bytes1(uint8(97 + (i % 26))), bytes1(uint8(97 + i / 26)));
+            granted[i] = schemas.register(_definition(string.concat(prefix, "-", string(suffix))));
+            _grant(account, granted[i]);
+        }
+    }
+
     function _onboard(address account) internal {
         _apply(account, account, HOSPITAL);
         _recognize(account);
@@ -848,6 +863,35 @@ contract IssuerRegistryTest is IssuerRegistryFixture {
         );
         registry.grantSchema(hospital, labReportSchema);
         assertEq(registry.schemaCountOf(hospital), 2, "schemaCountOf");
+    }
+
+    /// At most 64 schemas per issuer, so that suspend, reinstate and remove always fit a transaction.
+    function test_grantSchema_revertsPastTheLimit() public {
+        _onboard(hospital); // two schemas
+        _grantMany(hospital, "test.kind", 62);
+        assertEq(registry.schemaCountOf(hospital), 64, "64 held");
+        vm.prank(committee);
+        bytes32 oneMore = schemas.register(_definition("test.one-too-many"));
+        vm.prank(committee);
+        vm.expectRevert(abi.encodeWithSelector(IIssuerRegistry.TooManySchemas.selector, hospital, 64));
+        registry.grantSchema(hospital, oneMore);
+        assertEq(registry.schemaCountOf(hospital), 64, "still 64");
+
+        // At the limit, the loops run: suspend, reinstate and remove reach every schema.
+        vm.warp(T0 + 10);
+        _suspend(hospital, T0 + 5);
+        vm.warp(T0 + 20);
+        _reinstate(hospital);
+        assertTrue(fingerprints.isAccredited(hospital, oneMore) == false, "never granted");
+        _remove(hospital, T0 + 20);
+        assertEq(registry.schemaCountOf(hospital), 0, "removal clears them");
+        // A revoked schema makes room again, for a recognised issuer.
+        _apply(lab, lab, HOSPITAL);
+        _recognize(lab);
+        bytes32[] memory held = _grantMany(lab, "test.lab-kind", 64);
+        _revoke(lab, held[0], T0 + 20);
+        _grant(lab, oneMore);
+        assertEq(registry.schemaCountOf(lab), 64, "room made by a revocation");
     }
 
     function test_grantSchema_revertsForUnregisteredSchema() public {
