@@ -539,15 +539,20 @@ describe("crossproof audit CLI (anvil, SQLite and PostgreSQL)", function () {
   });
 
   it("tells an owner's consents, an issuer's history and a fingerprint's life", async function () {
-    const [consents, consentsByDid, lab, root, leaf, unknown, labText] = await Promise.all([
-      audit("consent", ENTERPRISE, "--json"),
-      audit("consent", did(ENTERPRISE), "--json"),
-      audit("issuer", did(LAB), "--json"),
-      audit("fingerprint", history.batchRoot, "--json"),
-      audit("fingerprint", history.batchLeaves[2]!, "--json"),
-      audit("fingerprint", `0x${"ab".repeat(32)}`),
-      audit("issuer", LAB),
-    ]);
+    const nobody = "0x000000000000000000000000000000000000dEaD";
+    const [consents, consentsByDid, lab, root, leaf, unknown, labText, unknownJson, stranger, strangerJson] =
+      await Promise.all([
+        audit("consent", ENTERPRISE, "--json"),
+        audit("consent", did(ENTERPRISE), "--json"),
+        audit("issuer", did(LAB), "--json"),
+        audit("fingerprint", history.batchRoot, "--json"),
+        audit("fingerprint", history.batchLeaves[2]!, "--json"),
+        audit("fingerprint", `0x${"ab".repeat(32)}`),
+        audit("issuer", LAB),
+        audit("fingerprint", `0x${"ab".repeat(32)}`, "--json"),
+        audit("issuer", nobody),
+        audit("issuer", nobody, "--json"),
+      ]);
 
     const owner = expectOk(consents).json as unknown as { consents: Row[]; timeline: Event[] };
     expect(expectOk(consentsByDid).json).to.deep.equal(owner);
@@ -625,8 +630,15 @@ describe("crossproof audit CLI (anvil, SQLite and PostgreSQL)", function () {
 
     expect(unknown.code).to.equal(1);
     expect(unknown.stdout.trim()).to.equal(
-      `0x${"ab".repeat(32)} is not anchored, revoked or reinstated in the index.`,
+      `0x${"ab".repeat(32)} is not anchored, revoked or reinstated in the index. (A document of a batch is known by the batch's root, in its package.)`,
     );
+    // Nothing known is the answer "no" (exit 1), with --json as without.
+    expect(unknownJson.code).to.equal(1);
+    expect(unknownJson.json).to.include({ fingerprint: null, batch: null });
+    expect(stranger.code).to.equal(1);
+    expect(stranger.stdout).to.contain("never applied to the issuer registry, nor anchored anything");
+    expect(strangerJson.code).to.equal(1);
+    expect(strangerJson.json.acts).to.deep.equal([]);
   });
 
   it("checks the index against the chain, and names the first difference of a tampered one", async function () {

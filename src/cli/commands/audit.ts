@@ -429,12 +429,24 @@ async function query(
     case "issuer": {
       const address = parseAddressOrDid(id!, "Issuer", chainId);
       const report = await issuerReport(store, chainId, address);
-      if (global.json)
-        return json({
+      const known =
+        report.issuer !== undefined ||
+        report.accreditations.length > 0 ||
+        report.history.length > 0 ||
+        report.acts.length > 0;
+      if (global.json) {
+        json({
           ...report,
+          issuer: report.issuer ?? null,
           history: report.history.map(publicEvent),
           acts: report.acts.map(publicEvent),
         });
+        return known ? ExitCode.ok : ExitCode.failed;
+      }
+      if (!known) {
+        printLine(`${address} never applied to the issuer registry, nor anchored anything, in the index.`);
+        return ExitCode.failed;
+      }
       if (report.issuer) printState(`Issuer ${address}`, report.issuer);
       else printLine(`${address} never applied to the issuer registry.`);
       for (const accreditation of report.accreditations) printState("Accreditation", accreditation);
@@ -449,9 +461,21 @@ async function query(
     case "fingerprint": {
       const key = parseBytes32(id!, "Fingerprint");
       const report = await fingerprintReport(store, chainId, key);
-      if (global.json) return json({ ...report, timeline: report.timeline.map(publicEvent) });
-      if (!report.fingerprint && !report.batch && report.timeline.length === 0) {
-        printLine(`${key} is not anchored, revoked or reinstated in the index.`);
+      // Nothing known is the answer "no", as for verify: exit 1, in JSON too.
+      const known = report.fingerprint || report.batch || report.timeline.length > 0;
+      if (global.json) {
+        json({
+          ...report,
+          fingerprint: report.fingerprint ?? null,
+          batch: report.batch ?? null,
+          timeline: report.timeline.map(publicEvent),
+        });
+        return known ? ExitCode.ok : ExitCode.failed;
+      }
+      if (!known) {
+        printLine(
+          `${key} is not anchored, revoked or reinstated in the index. (A document of a batch is known by the batch's root, in its package.)`,
+        );
         return ExitCode.failed;
       }
       if (report.fingerprint) printState(`Fingerprint ${key}`, report.fingerprint);
