@@ -27,6 +27,7 @@ import { createDataPackage, parseDataPackage, type DataPackage } from "../../src
 import { computeFingerprint, randomSalt } from "../../src/sdk/fingerprints/spec.ts";
 import { describeRevert } from "../../src/sdk/revert-messages.ts";
 import type { AppConfig } from "./config.ts";
+import { formatTime } from "./format.ts";
 import { hashFile } from "./issuing.ts";
 
 /** What the browser keeps per delivery: never the report, only what rebuilds its package. */
@@ -338,9 +339,13 @@ async function recoverPackage(
 /** One step of an order's history, labelled for people. */
 export type Step = TimelineEntry & { step: string };
 
+/** A request's deadline as the SDK's timeline writes it (ISO 8601). */
+const ISO_DEADLINE = /deadline (\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?Z)/;
+
 /**
  * The timeline as a person reads it: the request before the consent use it causes (the same
- * transaction logs the use first), each step named by the state it leads to, codes in words.
+ * transaction logs the use first), each step named by the state it leads to, codes in words,
+ * times as everywhere on the pages.
  */
 export function labelTimeline(entries: readonly TimelineEntry[]): Step[] {
   const ordered = [...entries];
@@ -357,6 +362,11 @@ export function labelTimeline(entries: readonly TimelineEntry[]): Step[] {
   }
   return ordered.map((entry) => {
     let detail = entry.detail;
+    if (entry.event === "OrderRequested")
+      detail = detail.replace(
+        ISO_DEADLINE,
+        (_, iso: string) => `deadline ${formatTime(Date.parse(iso) / 1000)}`,
+      );
     if (entry.event === "OrderStateChanged" && detail) {
       if (entry.state === "delivered") detail = `report ${detail}`;
       else if (entry.state === "rejected" || entry.state === "disputed")

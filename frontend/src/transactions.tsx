@@ -7,7 +7,7 @@
  * it; `<ActionStatus>` shows its progress, its outcome with the transaction hash, or its failure
  * as one sentence.
  */
-import { useRef, useState, type ReactNode } from "react";
+import { useCallback, useRef, useState, type ReactNode } from "react";
 import { createWalletClient, custom, type Address, type EIP1193Provider, type Hash } from "viem";
 import { useConnection } from "wagmi";
 
@@ -61,6 +61,32 @@ export function useSigner(): Signer {
   };
 }
 
+/** What can put a transaction on the chain: once the wallet is asked one of these, it may be sent. */
+const SENDING_METHOD = /^(eth_sendTransaction|eth_sendRawTransaction|wallet_sendCalls)$/;
+
+/**
+ * The same signing client, telling whether it has asked the wallet to send anything. The SDK
+ * simulates and estimates before it asks the wallet, so an action that failed while this is still
+ * false sent nothing; once true, the transaction may be on its way whatever the wallet answered.
+ */
+export function watchSending(client: SigningClient): {
+  client: SigningClient;
+  walletAskedToSend: () => boolean;
+} {
+  let asked = false;
+  const request = (async (args: { method: string; params?: unknown }) => {
+    if (SENDING_METHOD.test(args.method)) asked = true;
+    return client.request(args as never);
+  }) as EIP1193Provider["request"];
+  const watched: SigningClient = createWalletClient({
+    account: client.account,
+    chain: client.chain,
+    // The wrapped client retries already.
+    transport: custom({ request }, { retryCount: 0 }),
+  });
+  return { client: watched, walletAskedToSend: () => asked };
+}
+
 export type ActionOutcome = {
   /** What happened, in one sentence (e.g. "Anchored 12 documents in block 40."). */
   message: string;
@@ -85,7 +111,8 @@ export type Action = {
     label: string,
     work: (signer: SigningClient, progress: (text: string) => void) => Promise<ActionOutcome>,
   ): Promise<ActionOutcome | undefined>;
-  reset(): void;
+  /** Back to idle; the same function on every render. */
+  reset: () => void;
 };
 
 export function useAction(signer: Signer): Action {
@@ -93,6 +120,10 @@ export function useAction(signer: Signer): Action {
   // Two clicks before React re-renders must not start two actions: the guard is not render state.
   const running = useRef(false);
   const busy = state.phase === "working";
+  // Stable, so that a page can reset its actions from an effect (another account, for one).
+  const reset = useCallback(() => {
+    setState({ phase: "idle" });
+  }, []);
   return {
     state,
     busy,
@@ -114,9 +145,7 @@ export function useAction(signer: Signer): Action {
         running.current = false;
       }
     },
-    reset() {
-      setState({ phase: "idle" });
-    },
+    reset,
   };
 }
 

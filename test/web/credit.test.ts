@@ -190,6 +190,10 @@ describe("web app: Consent and Orders (Chromium)", function () {
         "failed: Signing the consent failed: You declined the request in your wallet.",
       );
       expect(await page.getByTestId("signed-consent").count()).to.equal(0);
+      // The wallet moves to another account: the previous one's failure is not this one's.
+      fixture.wallet.rejecting.clear();
+      await fixture.switchTo(devKey(6));
+      await page.getByTestId("sign-status").waitFor({ state: "detached" });
     });
 
     it("signs the consent as readable typed data in the wallet and downloads it", async function () {
@@ -468,6 +472,10 @@ describe("web app: Consent and Orders (Chromium)", function () {
           .getByTestId("timeline-row")
           .evaluateAll((rows) => rows.map((row) => row.getAttribute("data-step"))),
       ).to.deep.equal(["consent granted", "requested", "consent used", "accepted", "delivered", "confirmed"]);
+      // Times read as everywhere else on the pages, the request's deadline included.
+      const requested = page.getByTestId("timeline-row").and(page.locator('[data-step="requested"]'));
+      expect(await requested.textContent()).to.match(/deadline \d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} UTC/);
+      expect(await requested.textContent()).not.to.match(/\d{2}T\d{2}:/);
       const delivered = page.getByTestId("timeline-row").and(page.locator('[data-step="delivered"]'));
       expect(await delivered.textContent())
         .to.contain(creditAgency.name)
@@ -500,6 +508,12 @@ describe("web app: Consent and Orders (Chromium)", function () {
       expect(await fixture.outcome("order-action-status")).to.equal(
         `failed: Cancelling the order failed: The contract refused: The order is accepted, which does not allow this transition (order id ${orderIds[1]!}).`,
       );
+      // The page reads the order again: it shows the real state, and no Cancel any more.
+      await page
+        .getByTestId("panel-state")
+        .filter({ hasText: /^accepted$/ })
+        .waitFor();
+      expect(await page.getByRole("button", { name: "Cancel order" }).count()).to.equal(0);
     });
 
     it("lets the credit agency reject an order, with a reason code it requires", async function () {

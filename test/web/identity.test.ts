@@ -438,6 +438,19 @@ describe("web app: Identity and governance (Chromium)", function () {
       try {
         const width = await page.evaluate(() => document.documentElement.scrollWidth);
         expect(width, "page width at 375 px").to.be.at.most(375);
+        // Each table's caption spans its table, not the width of its longest word.
+        const captions = await page.evaluate(() =>
+          Array.from(document.querySelectorAll("main caption")).map((caption) => ({
+            caption: caption.textContent,
+            width: Math.round(caption.getBoundingClientRect().width),
+            table: Math.round(caption.closest("table")!.getBoundingClientRect().width),
+          })),
+        );
+        expect(captions.map(({ caption }) => caption)).to.include.members([
+          "Proposals, newest first",
+          "Issuers, in order of application",
+        ]);
+        for (const { caption, width, table } of captions) expect(width, caption).to.equal(table);
       } finally {
         await page.setViewportSize({ width: 1280, height: 900 });
       }

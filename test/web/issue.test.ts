@@ -14,7 +14,7 @@ import { basename, join } from "node:path";
 import { crc32 } from "node:zlib";
 
 import { expect } from "chai";
-import type { Download, Page } from "playwright-core";
+import type { Download, Page, Route } from "playwright-core";
 import type { Hex } from "viem";
 
 import { devKey } from "../../scripts/lib/local-chain.ts";
@@ -171,7 +171,11 @@ describe("web app: Issue (Chromium)", function () {
       await writeFile(join(folder, name), `PCR test ${name}: negative\n`.repeat(2000));
     await openIssue();
     await connect();
+    // Files chosen first, then the folder: only the folder's selection stays on screen.
+    const filesInput = page.getByLabel("Documents", { exact: true });
+    await filesInput.setInputFiles(join(documents, "covid-test-mo-0001.txt"));
     await page.getByLabel("Or a folder").setInputFiles(folder);
+    expect(await filesInput.evaluate((input: HTMLInputElement) => input.files?.length)).to.equal(0);
     expect(await page.getByTestId("chosen-documents").textContent()).to.match(
       /^4 documents chosen \([\d,]+ bytes\), anchored as one batch\.$/,
     );
@@ -205,6 +209,14 @@ describe("web app: Issue (Chromium)", function () {
     expect(archive).to.match(/packages-[0-9a-f]{8}\.zip$/);
     const entries = unzipStored(await readFile(archive));
     expect([...entries.keys()].sort()).to.deep.equal(names.map((name) => `batch/${name}.proof.json`).sort());
+    // One package at a time: named with its folder path, as in the .zip, so that two documents of
+    // one name in two folders never download under the same name.
+    for (const name of ["week-48/sample-0102.txt", "sample-0103.txt"]) {
+      const single = await saved(page.waitForEvent("download"), fixture.workDir, () =>
+        page.getByRole("button", { name: `batch/${name}.proof.json` }).click(),
+      );
+      expect(basename(single)).to.equal(`batch_${name.replace("/", "_")}.proof.json`);
+    }
     // A download may be blocked or its dialog cancelled: the salts stay until the person says so.
     expect(await journalled()).to.be.a("string");
     await page.getByRole("button", { name: "I have saved the packages" }).click();
@@ -242,12 +254,47 @@ describe("web app: Issue (Chromium)", function () {
       .and.contain(replacement);
   });
 
-  it("says in words that the lab is not accredited for another document kind", async function () {
+  it("refuses to revoke through a package of another registry, as Verify refuses to check it", async function () {
+    const file = join(documents, "covid-test-mo-0001.txt");
+    const dataPackage = JSON.parse(await readFile(`${file}.proof.json`, "utf8")) as DataPackage;
+    const otherRegistry = `0x${"42".repeat(20)}`;
+    const foreign = join(fixture.workDir, "other-registry.txt.proof.json");
+    await writeFile(foreign, JSON.stringify({ ...dataPackage, registry: otherRegistry }));
+    await openIssue();
+    await connect();
+    await page.getByLabel("Its data package (.proof.json)").setInputFiles(foreign);
+    await page.getByRole("button", { name: "Revoke" }).click();
+    expect(await fixture.outcome("revoke-status")).to.equal(
+      `failed: Revoking failed: other-registry.txt.proof.json names registry ${otherRegistry}, which is not this chain's Crossproof registry (${fixture.history.manifest.contracts.FingerprintRegistry}); its document cannot be revoked here.`,
+    );
+    expect(fixture.wallet.calls).not.to.include("eth_sendTransaction");
+  });
+
+  it("sends a batch leaf's pasted fingerprint to its package, for revocation as for Verify", async function () {
+    // A leaf of the batch anchored above (its package saved from the .zip).
+    const leafProof = join(documents, "batch", "week-48", "sample-0102.txt.proof.json");
+    const { fingerprint } = JSON.parse(await readFile(leafProof, "utf8")) as DataPackage;
+    await openIssue();
+    await connect();
+    const field = page.getByLabel("Or its fingerprint (a document anchored alone)");
+    await field.fill(fingerprint);
+    await page.getByRole("button", { name: "Revoke" }).click();
+    expect(await fixture.outcome("revoke-status")).to.equal(
+      `failed: Revoking failed: No document was anchored alone with fingerprint ${fingerprint} on this chain. A document anchored in a batch has no record of its own: revoke it through its data package (.proof.json).`,
+    );
+    expect(fixture.wallet.calls).not.to.include("eth_sendTransaction");
+  });
+
+  it("says in words that the lab is not accredited for another document kind, and keeps no journal", async function () {
     const file = join(documents, "not-a-medical-record.txt");
     await writeFile(file, "not a medical record\n");
     await openIssue();
     await connect();
+    // A folder chosen first, then a file: only the file's selection stays on screen.
+    const folderInput = page.getByLabel("Or a folder");
+    await folderInput.setInputFiles(join(documents, "batch"));
     await page.getByLabel("Documents", { exact: true }).setInputFiles(file);
+    expect(await folderInput.evaluate((input: HTMLInputElement) => input.files?.length)).to.equal(0);
     await page.getByLabel("Document kind").selectOption({ label: "medical.record@1.0" });
     await page.getByRole("button", { name: "Anchor document" }).click();
     const result = await fixture.outcome("anchor-status");
@@ -258,9 +305,49 @@ describe("web app: Issue (Chromium)", function () {
     expect(result).to.equal(
       `failed: Anchoring 1 document failed: The contract refused: The caller is not accredited for the schema with this compact index: the consortium committee grants issuers their document kinds (issuer ${LAB.account.address}, schema index ${medicalRecordIndex}).`,
     );
-    // Refused in the simulation: nothing was sent to the wallet.
+    // Refused in the simulation: nothing was sent to the wallet, so there is nothing to recover.
     expect(fixture.wallet.calls).not.to.include("eth_sendTransaction");
+    await expectNoJournal();
   });
+
+  it("keeps no journal when the chain cannot be reached before the wallet is asked", async function () {
+    const file = join(documents, "chain-unreachable.txt");
+    await writeFile(file, "the chain stops answering before the wallet is asked\n");
+    await openIssue();
+    await connect();
+    // The registry answers the page's check, then the gas estimate fails as with a node gone away.
+    const node = new URL(fixture.history.chain.rpcUrl).origin;
+    await page.route(
+      (url) => url.origin === node,
+      async (route: Route) => {
+        const body = route.request().postDataJSON() as { method?: string } | null;
+        if (body?.method === "eth_estimateGas") await route.abort("connectionfailed");
+        else await route.continue();
+      },
+    );
+    try {
+      await page.getByLabel("Documents", { exact: true }).setInputFiles(file);
+      await page.getByRole("button", { name: "Anchor document" }).click();
+      expect(await fixture.outcome("anchor-status")).to.match(
+        /^failed: Anchoring 1 document failed: The chain did not answer \(anchor\)/,
+      );
+    } finally {
+      await page.unrouteAll();
+    }
+    expect(fixture.wallet.calls).not.to.include("eth_sendTransaction");
+    await expectNoJournal();
+  });
+
+  /** After a reload, no anchoring is offered for recovery, and no journal is stored. */
+  async function expectNoJournal() {
+    await page.reload();
+    await page.getByTestId("issuer-summary").filter({ hasText: LAB.name }).waitFor();
+    expect(await page.getByTestId("pending-journal").count()).to.equal(0);
+    const journals = await page.evaluate(() =>
+      Object.keys(localStorage).filter((key) => key.startsWith("crossproof.anchor-journal.")),
+    );
+    expect(journals).to.deep.equal([]);
+  }
 
   it("refuses another issuer's revocation with the contract's reason", async function () {
     const file = join(documents, "covid-test-mo-0001.txt");

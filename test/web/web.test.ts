@@ -6,7 +6,7 @@
  * connection, wrong chain and switching, a rejected connection). Screenshots of each page at 1280
  * and 375 px go to test/web/results/ (git-ignored).
  */
-import { writeFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
 import { get } from "node:http";
 import { join } from "node:path";
 
@@ -217,14 +217,59 @@ describe("web app (Chromium)", function () {
       expect(ms).to.be.lessThan(500);
     });
 
-    it("shows a tampered copy as a mismatch", async function () {
+    it("hashes the document in chunks, never reading it whole (arrayBuffer fails at about 2 GB)", async function () {
+      // What Chromium does with a document too large to read at once.
+      await page.evaluate(() => {
+        Blob.prototype.arrayBuffer = () =>
+          Promise.reject(new DOMException("The requested file could not be read.", "NotReadableError"));
+      });
+      try {
+        // 1 MB: sixteen chunks of the file's stream.
+        expect(await verifyDocument(large.file, large.proof)).to.equal("valid");
+      } finally {
+        await page.reload();
+        await page.getByRole("heading", { name: "Verify a document" }).waitFor();
+      }
+    });
+
+    it("shows a tampered copy as a mismatch, telling the computed fingerprint from the package's record", async function () {
       const original = join(documents, "test-report-web.txt");
+      const proof = JSON.parse(await readFile(`${original}.proof.json`, "utf8")) as { fingerprint: Hex };
       const status = await verifyDocument(
         join(documents, "test-report-web-tampered.txt"),
         `${original}.proof.json`,
       );
       expect(status).to.equal("mismatch");
       expect(await page.getByTestId("verdict").textContent()).to.contain("Mismatch: ");
+      // The record read is the package's (revoked, as it happens), not the tampered copy's.
+      const labels = await page.getByTestId("verify-details").locator("dt").allTextContents();
+      expect(labels).to.include.members([
+        "Computed fingerprint",
+        "The package's record",
+        "Record: issuer",
+        "Record: revoked",
+      ]);
+      expect(labels).not.to.include("Revoked");
+      expect(await page.getByTestId("package-record").textContent()).to.contain(proof.fingerprint);
+      expect(await page.getByTestId("computed-fingerprint").textContent()).to.match(/^0x[0-9a-f]{64}$/);
+      expect(await page.getByTestId("computed-fingerprint").textContent()).not.to.equal(proof.fingerprint);
+    });
+
+    it("clears the verdict as soon as another document, package or fingerprint is chosen", async function () {
+      const record = join(documents, "medical-record-web.txt");
+      const verdict = page.getByTestId("verdict");
+      const fingerprint = page.getByLabel("Fingerprint", { exact: true });
+      for (const change of [
+        () => page.getByLabel("Document", { exact: true }).setInputFiles(large.file),
+        () => page.getByLabel("Data package (.proof.json)").setInputFiles(large.proof),
+        () => fingerprint.fill(`0x${"ab".repeat(32)}`),
+      ]) {
+        expect(await verifyDocument(record, `${record}.proof.json`)).to.equal("valid");
+        await change();
+        await verdict.waitFor({ state: "detached" });
+        expect(await page.getByTestId("verify-details").count()).to.equal(0);
+      }
+      await fingerprint.fill("");
     });
 
     it("shows a revoked document as revoked, with when and why", async function () {
@@ -240,6 +285,10 @@ describe("web app (Chromium)", function () {
       await fingerprint.fill(`0x${"ab".repeat(32)}`);
       await page.getByRole("button", { name: "Verify fingerprint" }).click();
       expect(await verifyResult()).to.equal("not-anchored");
+      // A leaf of a batch has no record of its own: the verdict says where to look.
+      expect(await page.getByTestId("verdict").textContent()).to.equal(
+        "Not anchored: No document was anchored alone with this fingerprint on this chain. A document anchored in a batch has no record of its own: check it with its data package.",
+      );
       await fingerprint.fill("0x1234");
       await fingerprint.press("Enter");
       await page.getByTestId("verify-error").waitFor();

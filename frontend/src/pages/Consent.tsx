@@ -85,12 +85,20 @@ export function ConsentPage() {
     if (granteeChoice === "" && banks[0]) setGranteeChoice(getAddress(banks[0].account));
   }, [banks, granteeChoice]);
 
-  // Another account has other consents, and did not sign the previous one's: forget what was shown.
+  // Another account has other consents, and did not sign the previous one's: forget what was shown,
+  // the previous account's errors and outcomes included.
+  const { reset: resetSigning } = signing;
+  const { reset: resetRelaying } = relaying;
+  const { reset: resetRevoking } = revoking;
   useEffect(() => {
     setShownUses(undefined);
     setSigned(undefined);
     setUploaded(undefined);
-  }, [account]);
+    setUploadError(undefined);
+    resetSigning();
+    resetRelaying();
+    resetRevoking();
+  }, [account, resetSigning, resetRelaying, resetRevoking]);
 
   const refresh = useCallback(() => {
     setVersion((current) => current + 1);

@@ -5,11 +5,17 @@
  * While the consortium committee has paused the registry, a notice says so and both actions are
  * disabled.
  */
-import { useCallback, useEffect, useId, useState, type DragEvent } from "react";
+import { useCallback, useEffect, useId, useRef, useState, type DragEvent } from "react";
 import type { Hex } from "viem";
 
+import type { TransactReturnType } from "../../../src/sdk/actions/transact.ts";
 import { InvalidInputError, RegistryPausedError } from "../../../src/sdk/errors.ts";
-import { anchorBatch, anchorFingerprint, revokeFingerprint } from "../../../src/sdk/fingerprints/actions.ts";
+import {
+  anchorBatch,
+  anchorFingerprint,
+  revokeFingerprint,
+  verifyFingerprint,
+} from "../../../src/sdk/fingerprints/actions.ts";
 import type { DataPackage } from "../../../src/sdk/fingerprints/package.ts";
 import { revocationReasons, type RevocationReasonName } from "../../../src/sdk/fingerprints/reasons.ts";
 import { getIssuer, type Issuer } from "../../../src/sdk/issuers/issuers.ts";
@@ -17,6 +23,7 @@ import { listAllSchemas, type Schema } from "../../../src/sdk/schemas/schemas.ts
 import { useApp } from "../app-context.ts";
 import { errorMessage } from "../errors.ts";
 import {
+  checkAnchoring,
   documentName,
   download,
   findJournalAnchor,
@@ -30,7 +37,14 @@ import {
   type AnchorJournal,
   type ChosenDocument,
 } from "../issuing.ts";
-import { ActionStatus, SignerNotice, useAction, useSigner, type Signer } from "../transactions.tsx";
+import {
+  ActionStatus,
+  SignerNotice,
+  useAction,
+  useSigner,
+  watchSending,
+  type Signer,
+} from "../transactions.tsx";
 import { packageText, PACKAGE_SUFFIX, readDataPackageFile } from "../package-file.ts";
 import {
   REGISTRY_PAUSED_NOTICE_ID,
@@ -147,6 +161,8 @@ function AnchorCard({
   /** The journal whose "Forget it" waits for confirmation. */
   const [forgetting, setForgetting] = useState<Hex>();
   const [dragging, setDragging] = useState(false);
+  const filesInput = useRef<HTMLInputElement>(null);
+  const folderInput = useRef<HTMLInputElement>(null);
   const registry = config.contracts.FingerprintRegistry as Hex;
 
   const reloadJournals = useCallback(() => {
@@ -166,7 +182,13 @@ function AnchorCard({
   );
   const chosenSchema = schemas.find((schema) => schema.id === schemaId) ?? ordered[0];
 
-  function choose(files: Iterable<File>) {
+  /**
+   * The documents are those of the last choice: the other input (or both, after a drop) is emptied,
+   * so that the page never shows a selection that is not the one anchored.
+   */
+  function choose(files: Iterable<File>, from?: HTMLInputElement | null) {
+    for (const input of [filesInput.current, folderInput.current])
+      if (input && input !== from) input.value = "";
     const chosen = Array.from(files, (file) => ({ name: documentName(file), file })).filter(
       ({ name }) => !name.endsWith(PACKAGE_SUFFIX),
     );
@@ -189,13 +211,23 @@ function AnchorCard({
       documents.length === 1
         ? "Anchoring 1 document"
         : `Anchoring ${documents.length} documents as one batch`,
-      async (client, progress) => {
+      async (signingClient, progress) => {
         if (documents.length === 0) throw new InvalidInputError("Choose one or more documents first.");
         // Asked afresh (the committee may have paused it since the page read it): nothing is hashed
         // or journalled for an anchoring the registry would refuse.
         if (await pause.reload()) throw new RegistryPausedError("Nothing was hashed, journalled or sent.");
         if (!chosenSchema) throw new InvalidInputError("No document kind is registered on this chain yet.");
         const expires = expiresAt();
+        const issuerAccount = signingClient.account.address;
+        progress("Asking the registry…");
+        // The same for a chain that cannot be reached or a kind the issuer is not accredited for.
+        await checkAnchoring(reader, {
+          registry,
+          issuer: issuerAccount,
+          schemaIndex: chosenSchema.index,
+          expiresAt: expires,
+          count: documents.length,
+        });
         progress("Hashing in this browser…");
         const hashes = await hashDocuments(documents, (done, total) => {
           setHashing({ done, total });
@@ -204,7 +236,7 @@ function AnchorCard({
           {
             chainId: config.chainId,
             registry,
-            issuer: client.account.address,
+            issuer: issuerAccount,
             schemaId: chosenSchema.id,
             expiresAt: expires,
           },
@@ -214,21 +246,34 @@ function AnchorCard({
         // The salts are kept before anything is sent: a closed tab must not lose them.
         saveJournal(journal);
         progress("Confirm in your wallet, then wait for the chain.");
-        const sent =
-          journal.root === undefined
-            ? await anchorFingerprint(client, {
-                fingerprintRegistry: registry,
-                fingerprint: journal.items[0]!.fingerprint,
-                schemaIndex: chosenSchema.index,
-                expiresAt: expires,
-              })
-            : await anchorBatch(client, {
-                fingerprintRegistry: registry,
-                root: journal.root,
-                leafCount: journal.items.length,
-                schemaIndex: chosenSchema.index,
-                expiresAt: expires,
-              });
+        const { client, walletAskedToSend } = watchSending(signingClient);
+        let sent: TransactReturnType;
+        try {
+          sent =
+            journal.root === undefined
+              ? await anchorFingerprint(client, {
+                  fingerprintRegistry: registry,
+                  fingerprint: journal.items[0]!.fingerprint,
+                  schemaIndex: chosenSchema.index,
+                  expiresAt: expires,
+                })
+              : await anchorBatch(client, {
+                  fingerprintRegistry: registry,
+                  root: journal.root,
+                  leafCount: journal.items.length,
+                  schemaIndex: chosenSchema.index,
+                  expiresAt: expires,
+                });
+        } catch (error) {
+          // Refused before the wallet was asked to send (the contract's simulation, an unreachable
+          // chain): nothing can land, so the journal would only offer a recovery that finds nothing.
+          // Once the wallet was asked, even a declined request keeps it.
+          if (!walletAskedToSend()) {
+            forgetJournal(journal);
+            reloadJournals();
+          }
+          throw error;
+        }
         const packages = packagesFor(journal, {
           transactionHash: sent.transactionHash,
           blockNumber: Number(sent.receipt.blockNumber),
@@ -368,10 +413,11 @@ function AnchorCard({
             <label htmlFor={ids.files}>Documents</label>
             <input
               id={ids.files}
+              ref={filesInput}
               type="file"
               multiple
               onChange={(event) => {
-                choose(event.target.files ?? []);
+                choose(event.target.files ?? [], event.target);
               }}
             />
           </div>
@@ -379,11 +425,12 @@ function AnchorCard({
             <label htmlFor={ids.folder}>Or a folder</label>
             <input
               id={ids.folder}
+              ref={folderInput}
               type="file"
               // A folder picker: every file inside it, with its path (non-standard but universal).
               {...{ webkitdirectory: "", directory: "" }}
               onChange={(event) => {
-                choose(event.target.files ?? []);
+                choose(event.target.files ?? [], event.target);
               }}
             />
           </div>
@@ -483,14 +530,16 @@ function Packages({
       </button>
       <ul className="package-list">
         {journal.items.slice(0, 200).map((item, i) => {
-          const base = item.name.split("/").pop() ?? item.name;
+          // A download's name cannot hold a folder: its path is kept with "_" (a/report.txt →
+          // a_report.txt.proof.json), so that two documents of one name in two folders stay apart.
+          const fileName = item.name.replaceAll("/", "_");
           return (
             <li key={item.name}>
               <button
                 type="button"
                 className="link"
                 onClick={() => {
-                  download(`${base}${PACKAGE_SUFFIX}`, packageText(packages[i]!), "application/json");
+                  download(`${fileName}${PACKAGE_SUFFIX}`, packageText(packages[i]!), "application/json");
                 }}
               >
                 {item.name}
@@ -508,13 +557,14 @@ function Packages({
 }
 
 function RevokeCard({ signer, pause }: { signer: Signer; pause: RegistryPause }) {
-  const { config } = useApp();
+  const { config, reader } = useApp();
   const ids = { proof: useId(), fingerprint: useId(), reason: useId(), replacement: useId() };
   const action = useAction(signer);
   const [packageFile, setPackageFile] = useState<File>();
   const [fingerprint, setFingerprint] = useState("");
   const [reason, setReason] = useState<RevocationReasonName>("issued-in-error");
   const [replacement, setReplacement] = useState("");
+  const registry = config.contracts.FingerprintRegistry as Hex;
 
   async function target(): Promise<{
     fingerprint: Hex;
@@ -523,6 +573,11 @@ function RevokeCard({ signer, pause }: { signer: Signer; pause: RegistryPause })
   }> {
     if (packageFile) {
       const dataPackage = await readDataPackageFile(packageFile);
+      // As Verify refuses it: the package's record lives in another registry, not this one.
+      if (dataPackage.registry.toLowerCase() !== registry.toLowerCase())
+        throw new InvalidInputError(
+          `${packageFile.name} names registry ${dataPackage.registry}, which is not this chain's Crossproof registry (${registry}); its document cannot be revoked here.`,
+        );
       if (dataPackage.chainId !== config.chainId)
         throw new InvalidInputError(
           `${packageFile.name} is for chain ${dataPackage.chainId}, not ${config.chainName} (${config.chainId}).`,
@@ -540,7 +595,18 @@ function RevokeCard({ signer, pause }: { signer: Signer; pause: RegistryPause })
       throw new InvalidInputError(
         "Choose the document's data package, or paste the fingerprint of a document anchored alone (0x and 64 hexadecimal digits).",
       );
-    return { fingerprint: value.toLowerCase() as Hex, name: value };
+    const pasted = value.toLowerCase() as Hex;
+    // A leaf of a batch has no record of its own, only its root: the contract would just say "not
+    // anchored", which reads as if the document never was.
+    const { status } = await verifyFingerprint(reader, {
+      fingerprintRegistry: registry,
+      fingerprint: pasted,
+    });
+    if (status === "not-anchored")
+      throw new InvalidInputError(
+        `No document was anchored alone with fingerprint ${pasted} on this chain. A document anchored in a batch has no record of its own: revoke it through its data package (.proof.json).`,
+      );
+    return { fingerprint: pasted, name: value };
   }
 
   async function revoke() {
@@ -554,7 +620,7 @@ function RevokeCard({ signer, pause }: { signer: Signer; pause: RegistryPause })
           "The replacement is a fingerprint: 0x and 64 hexadecimal digits, or empty.",
         );
       const sent = await revokeFingerprint(client, {
-        fingerprintRegistry: config.contracts.FingerprintRegistry as Hex,
+        fingerprintRegistry: registry,
         fingerprint: chosen.fingerprint,
         reason: revocationReasons[reason],
         ...(supersededBy !== "" ? { supersededBy: supersededBy.toLowerCase() as Hex } : {}),
@@ -593,7 +659,7 @@ function RevokeCard({ signer, pause }: { signer: Signer; pause: RegistryPause })
             />
           </div>
           <div className="field">
-            <label htmlFor={ids.fingerprint}>Or its fingerprint</label>
+            <label htmlFor={ids.fingerprint}>Or its fingerprint (a document anchored alone)</label>
             <input
               id={ids.fingerprint}
               type="text"

@@ -800,12 +800,16 @@ function OrderPanel({
     });
   }
 
-  const transition = ({ progress, send, done }: Transition): Promise<unknown> =>
-    acting.run(progress, async (client) => {
+  const transition = async ({ progress, send, done }: Transition): Promise<void> => {
+    const result = await acting.run(progress, async (client) => {
       const { transactionHash } = await send(client);
       onChanged();
       return { message: done, transactionHash };
     });
+    // A refusal often means the order changed elsewhere (the agency accepted it meanwhile): read it
+    // again, so that the page shows its real state and the actions it allows now.
+    if (!result) onChanged();
+  };
 
   // While the registry is paused, only the anchor of this browser's earlier attempt can be
   // delivered (the order book only reads the registry); deliverReport decides on the chosen file.

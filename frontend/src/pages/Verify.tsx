@@ -2,7 +2,7 @@
  * Verify (no wallet): a document and its data package, or a bare fingerprint, checked against the
  * chain. The fingerprint is computed here, in the browser; the document never leaves it.
  */
-import { useId, useState, type DragEvent } from "react";
+import { useId, useRef, useState, type DragEvent } from "react";
 import type { Hex } from "viem";
 
 import { InvalidInputError } from "../../../src/sdk/errors.ts";
@@ -12,13 +12,13 @@ import {
   type VerificationStatus,
 } from "../../../src/sdk/fingerprints/actions.ts";
 import { revocationReasonName } from "../../../src/sdk/fingerprints/reasons.ts";
-import { hashDocument } from "../../../src/sdk/fingerprints/spec.ts";
 import { verifyDataPackage } from "../../../src/sdk/fingerprints/verify-package.ts";
 import { getIssuer } from "../../../src/sdk/issuers/issuers.ts";
 import { getSchema } from "../../../src/sdk/schemas/schemas.ts";
 import { useApp } from "../app-context.ts";
 import { errorMessage } from "../errors.ts";
 import { formatTime, isZero } from "../format.ts";
+import { hashFile } from "../issuing.ts";
 import { readDataPackageFile } from "../package-file.ts";
 
 type Status = VerificationStatus | "mismatch";
@@ -36,7 +36,8 @@ const LABELS: Record<Status, string> = {
 /** For a bare fingerprint (a document check has the SDK's own sentence). */
 const DETAILS: Record<VerificationStatus, string> = {
   valid: "An accredited issuer anchored this fingerprint; it is neither revoked nor expired.",
-  "not-anchored": "No record of this fingerprint exists on this chain.",
+  "not-anchored":
+    "No document was anchored alone with this fingerprint on this chain. A document anchored in a batch has no record of its own: check it with its data package.",
   "bad-proof": "The Merkle proof does not lead to the anchored batch root.",
   revoked: "The issuer revoked this document.",
   unaccredited: "The issuer's accreditation for this schema was withdrawn before this record was anchored.",
@@ -47,7 +48,10 @@ const DETAILS: Record<VerificationStatus, string> = {
 type Result = Omit<Verification, "status"> & {
   status: Status;
   detail: string;
+  /** The fingerprint computed here (or pasted). */
   fingerprint: Hex;
+  /** The fingerprint the package names, whose record the other fields are (a document check). */
+  packageFingerprint?: Hex;
   ms: number;
   subject: string;
 };
@@ -55,6 +59,9 @@ type Result = Omit<Verification, "status"> & {
 type Names = { issuer?: string; schema?: string };
 
 const FINGERPRINT = /^0x[0-9a-fA-F]{64}$/;
+
+/** Documents from this size on show how far their hashing got. */
+const HASHING_SHOWN_FROM = 64 * 1024 * 1024;
 
 export function VerifyPage() {
   const { config, reader } = useApp();
@@ -67,20 +74,36 @@ export function VerifyPage() {
   const [names, setNames] = useState<Names>({});
   const [error, setError] = useState<string>();
   const [dragging, setDragging] = useState(false);
+  /** How much of a large document was hashed, in percent, while it is hashed. */
+  const [hashing, setHashing] = useState<number>();
+  /** Counts checks and input changes: a check whose inputs changed meanwhile shows nothing. */
+  const attempt = useRef(0);
+
+  /** Another input makes the verdict shown a verdict on something else: it goes. */
+  function inputChanged() {
+    attempt.current += 1;
+    setResult(undefined);
+    setNames({});
+    setError(undefined);
+  }
 
   async function verify(check: () => Promise<Result>) {
+    const current = ++attempt.current;
     setBusy(true);
     setError(undefined);
     setResult(undefined);
     setNames({});
     try {
       const outcome = await check();
+      if (current !== attempt.current) return;
       setResult(outcome);
-      setNames(await lookUpNames(outcome));
+      const found = await lookUpNames(outcome);
+      if (current === attempt.current) setNames(found);
     } catch (caught) {
-      setError(errorMessage(caught));
+      if (current === attempt.current) setError(errorMessage(caught));
     } finally {
       setBusy(false);
+      setHashing(undefined);
     }
   }
 
@@ -117,13 +140,30 @@ export function VerifyPage() {
       throw new InvalidInputError("Choose the document and its data package (the .proof.json file) first.");
     const started = performance.now();
     const dataPackage = await readDataPackageFile(packageFile);
-    const documentHash = hashDocument(new Uint8Array(await documentFile.arrayBuffer()));
+    // Streamed, as on Issue: a document of any size (arrayBuffer() fails at about 2 GB).
+    const total = documentFile.size;
+    let done = 0;
+    let shown = -1;
+    const documentHash = await hashFile(documentFile, (bytes) => {
+      done += bytes;
+      const percent = Math.floor((done / total) * 100);
+      // One update per percent, not per chunk.
+      if (total >= HASHING_SHOWN_FROM && percent !== shown) {
+        shown = percent;
+        setHashing(percent);
+      }
+    });
     const report = await verifyDataPackage(reader, {
       documentHash,
       dataPackage,
       trustedRegistry: config.contracts.FingerprintRegistry as Hex,
     });
-    return { ...report, ms: performance.now() - started, subject: documentFile.name };
+    return {
+      ...report,
+      packageFingerprint: dataPackage.fingerprint,
+      ms: performance.now() - started,
+      subject: documentFile.name,
+    };
   }
 
   async function checkFingerprint(): Promise<Result> {
@@ -147,7 +187,9 @@ export function VerifyPage() {
   function onDrop(event: DragEvent<HTMLDivElement>) {
     event.preventDefault();
     setDragging(false);
-    for (const file of Array.from(event.dataTransfer.files)) {
+    const files = Array.from(event.dataTransfer.files);
+    if (files.length > 0) inputChanged();
+    for (const file of files) {
       if (file.name.endsWith(".proof.json")) setPackageFile(file);
       else setDocumentFile(file);
     }
@@ -191,6 +233,7 @@ export function VerifyPage() {
             type="file"
             onChange={(event) => {
               setDocumentFile(event.target.files?.[0]);
+              inputChanged();
             }}
           />
           {documentFile && <span className="hint">Chosen: {documentFile.name}</span>}
@@ -203,6 +246,7 @@ export function VerifyPage() {
             accept=".json,application/json"
             onChange={(event) => {
               setPackageFile(event.target.files?.[0]);
+              inputChanged();
             }}
           />
           {packageFile && <span className="hint">Chosen: {packageFile.name}</span>}
@@ -233,6 +277,7 @@ export function VerifyPage() {
             value={fingerprint}
             onChange={(event) => {
               setFingerprint(event.target.value);
+              inputChanged();
             }}
           />
         </div>
@@ -243,7 +288,12 @@ export function VerifyPage() {
 
       <section aria-label="Result" className="result-area">
         <div role="status" aria-live="polite">
-          {busy && <p>Verifying…</p>}
+          {busy && (
+            <p>
+              Verifying…
+              {hashing !== undefined && ` Hashing the document in this browser: ${hashing} %.`}
+            </p>
+          )}
           {error && (
             <p className="error" data-testid="verify-error">
               {error}
@@ -266,17 +316,30 @@ export function VerifyPage() {
 }
 
 function Details({ result, names }: { result: Result; names: Names }) {
+  // On a mismatch, the record read is the one the package points at, not this document's: every
+  // field of it says so.
+  const mismatch = result.status === "mismatch" && result.packageFingerprint !== undefined;
+  const ofRecord = (label: string) => (mismatch ? `Record: ${label.toLowerCase()}` : label);
   return (
     <dl className="details" data-testid="verify-details">
       <dt>Checked</dt>
       <dd>{result.subject}</dd>
-      <dt>Fingerprint</dt>
-      <dd>
+      <dt>{mismatch ? "Computed fingerprint" : "Fingerprint"}</dt>
+      <dd data-testid="computed-fingerprint">
         <code>{result.fingerprint}</code>
       </dd>
+      {mismatch && (
+        <>
+          <dt>The package&apos;s record</dt>
+          <dd data-testid="package-record">
+            <code>{result.packageFingerprint}</code> (the record below is this one, not the checked
+            document&apos;s)
+          </dd>
+        </>
+      )}
       {!isZero(result.issuer) && (
         <>
-          <dt>Issuer</dt>
+          <dt>{ofRecord("Issuer")}</dt>
           <dd data-testid="issuer">
             {names.issuer ? `${names.issuer} · ` : ""}
             <code>{result.issuer}</code>
@@ -285,21 +348,21 @@ function Details({ result, names }: { result: Result; names: Names }) {
       )}
       {!isZero(result.schemaId) && (
         <>
-          <dt>Document kind</dt>
+          <dt>{ofRecord("Document kind")}</dt>
           <dd data-testid="schema">{names.schema ?? <code>{result.schemaId}</code>}</dd>
         </>
       )}
       {result.anchoredAt > 0 && (
         <>
-          <dt>Anchored</dt>
+          <dt>{ofRecord("Anchored")}</dt>
           <dd>{formatTime(result.anchoredAt)}</dd>
-          <dt>Expires</dt>
+          <dt>{ofRecord("Expires")}</dt>
           <dd>{formatTime(result.expiresAt, "never")}</dd>
         </>
       )}
       {result.revokedAt > 0 && (
         <>
-          <dt>Revoked</dt>
+          <dt>{ofRecord("Revoked")}</dt>
           <dd data-testid="revoked">
             {formatTime(result.revokedAt)} ({revocationReasonName(result.revocationReason)})
             {!isZero(result.supersededBy) && (
