@@ -80,11 +80,16 @@ export async function main(argv: readonly string[]): Promise<number> {
   const verbose = argv.includes("--verbose");
   const json = argv.includes("--json");
   const [name, ...rest] = argv;
+  if (name === "help" && rest[0] !== undefined && Object.hasOwn(COMMANDS, rest[0])) {
+    const topic = COMMANDS[rest[0]]!;
+    console.log(`Usage: crossproof ${topic.usage}\n\n${topic.summary}\n\n${GLOBAL_HELP}`);
+    return ExitCode.ok;
+  }
   if (!name || name === "--help" || name === "-h" || name === "help") {
     console.log(help());
     return name ? ExitCode.ok : ExitCode.badInput;
   }
-  const command = COMMANDS[name];
+  const command = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
   try {
     if (!command)
       throw new UsageError(`Unknown command "${name}". Commands: ${Object.keys(COMMANDS).join(", ")}.`);
@@ -97,8 +102,7 @@ export async function main(argv: readonly string[]): Promise<number> {
         strict: true,
       });
     } catch (error) {
-      const reason = (error as Error).message.split("\n").join(" ").trim();
-      throw new UsageError(`${reason}${/[.!?]$/.test(reason) ? "" : "."} See \`crossproof ${name} --help\`.`);
+      throw new UsageError(`${argumentProblem(error as Error)} See \`crossproof ${name} --help\`.`);
     }
     const values = parsed.values as Record<string, string | boolean | undefined>;
     if (values.help) {
@@ -124,6 +128,24 @@ export async function main(argv: readonly string[]): Promise<number> {
     console.error(`crossproof: ${describeError(error, verbose)}`);
     return code;
   }
+}
+
+/**
+ * node:util parseArgs' complaint, in our words: its own text for an unknown option suggests
+ * `-- "--expire"` (a positional), which never helps here.
+ */
+function argumentProblem(error: Error & { code?: string }): string {
+  const option = /'(-{1,2}[\w-]+)/.exec(error.message)?.[1];
+  if (error.code === "ERR_PARSE_ARGS_UNKNOWN_OPTION" && option) return `Unknown option ${option}.`;
+  if (error.code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE" && option) {
+    if (/argument missing/.test(error.message)) return `Option ${option} needs a value.`;
+    if (/does not take an argument/.test(error.message)) return `Option ${option} takes no value.`;
+    if (/ambiguous/.test(error.message)) {
+      return `Option ${option} is followed by a value starting with "-"; write ${option}=<value> if that is meant.`;
+    }
+  }
+  const reason = error.message.split("\n").join(" ").trim();
+  return `${reason}${/[.!?]$/.test(reason) ? "" : "."}`;
 }
 
 function errorCode(error: unknown): string {

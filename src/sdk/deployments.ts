@@ -34,6 +34,12 @@ export type DeploymentManifest = z.infer<typeof deploymentManifestSchema>;
 /** Validates a parsed manifest; `source` names the file in error messages. */
 export function parseDeploymentManifest(value: unknown, source: string): DeploymentManifest {
   const result = deploymentManifestSchema.safeParse(value);
+  const type = typeof value === "object" && value !== null ? (value as { type?: unknown }).type : undefined;
+  if (result.error && type !== "crossproof.deployment") {
+    throw new InvalidInputError(
+      `${source} is not a Crossproof deployment manifest${typeof type === "string" ? ` (it is a ${type} file)` : ""}: give the deployments/<chain id>.json that \`npm run deploy\` wrote.`,
+    );
+  }
   if (
     result.error &&
     typeof value === "object" &&

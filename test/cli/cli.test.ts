@@ -198,6 +198,13 @@ for (const [engine, chainId] of [
       });
       expect(approved.code, approved.stderr).to.equal(0);
       expect((approved.json.approvals as string[]).length).to.equal(1);
+      // Approving twice sends nothing and says so.
+      const twice = await cli(["gov", "approve", proposalFile], {
+        ...env,
+        CROSSPROOF_PRIVATE_KEY: devKey(12),
+      });
+      expect(twice.code).to.equal(2);
+      expect(twice.stderr).to.contain("already: 1 of 2 approvals. Nothing was sent.");
       const early = await cli(["gov", "execute", proposalFile], {
         ...env,
         CROSSPROOF_PRIVATE_KEY: DEV_KEYS[1],
@@ -390,6 +397,10 @@ for (const [engine, chainId] of [
       const badProof = await run("verify", join(batchDir, "doc-2.txt"), "--json");
       expect(badProof.code).to.equal(1);
       expect(badProof.json.status).to.equal("bad-proof");
+      // A bad proof has no record to show: no zero issuer, schema or "anchored at never".
+      const badProofText = await run("verify", join(batchDir, "doc-2.txt"));
+      expect(badProofText.stdout).to.match(/^BAD-PROOF {2}/);
+      expect(badProofText.stdout).not.to.contain("issuer");
     });
 
     /** Documents, their journal (as `anchor` writes it before sending) and a wallet, as if the CLI had died. */
@@ -561,6 +572,28 @@ for (const [engine, chainId] of [
       expect(result.code).to.equal(2);
       expect(result.stderr.trim()).to.equal(
         `crossproof: ${otherPath} is for chain 4242, but the RPC endpoint serves chain ${chainId}. Use the manifest of chain ${chainId} or point --rpc at chain 4242.`,
+      );
+    });
+
+    it("names a mistyped option, a missing value and a foreign manifest in our words", async function () {
+      const typo = await run("anchor", "x.txt", "--expire", "2027-01-01");
+      expect(typo.code).to.equal(2);
+      expect(typo.stderr.trim()).to.equal(
+        "crossproof: Unknown option --expire. See `crossproof anchor --help`.",
+      );
+      const missing = await run("anchor", "x.txt", "--schema");
+      expect(missing.stderr).to.contain("Option --schema needs a value.");
+      const dashed = await run("schema", "list", "--limit", "-5");
+      expect(dashed.stderr).to.contain('Option --limit is followed by a value starting with "-"');
+      const topic = await run("help", "reinstate");
+      expect(topic.code).to.equal(0);
+      expect(topic.stdout).to.contain("Usage: crossproof reinstate <file|fingerprint>");
+      const notManifest = join(dir, "not-a-manifest.json");
+      await writeFile(notManifest, JSON.stringify({ type: "crossproof.data-package", version: 1 }));
+      const foreign = await run("schema", "list", "--manifest", notManifest);
+      expect(foreign.code).to.equal(2);
+      expect(foreign.stderr).to.contain(
+        "is not a Crossproof deployment manifest (it is a crossproof.data-package file)",
       );
     });
 

@@ -157,6 +157,8 @@ export const anchorCommand: Command = {
           ? { root: written[0].dataPackage.anchor.root, leafCount: items.length }
           : {}),
         count: items.length,
+        // Only the first JSON_LIST_LIMIT packages are listed; every one is written beside its file.
+        ...(written.length < items.length ? { packagesNotListed: items.length - written.length } : {}),
         packages: written.map(({ file, dataPackage }) => ({
           file,
           package: file + PACKAGE_SUFFIX,

@@ -250,6 +250,12 @@ export const govCommand: Command = {
       if (state.status === "executed" || state.status === "superseded") {
         throw new UsageError(`Proposal ${proposalId} is ${state.status}; there is nothing to approve.`);
       }
+      const member = client.account.address.toLowerCase();
+      if (state.approvals.some((approver) => approver.toLowerCase() === member)) {
+        throw new UsageError(
+          `${client.account.address} has approved proposal ${proposalId} already: ${state.approvals.length} of ${state.threshold} approvals. Nothing was sent.`,
+        );
+      }
       const { transactionHash } = await approveProposal(client, {
         committee: committee.committee,
         proposalId,

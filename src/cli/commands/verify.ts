@@ -1,6 +1,6 @@
 import { performance } from "node:perf_hooks";
 
-import type { Hex } from "viem";
+import { zeroAddress, type Hex } from "viem";
 
 import { revocationReasonName } from "../../sdk/fingerprints/reasons.ts";
 import { verifyDataPackage } from "../../sdk/fingerprints/verify-package.ts";
@@ -40,7 +40,10 @@ export const verifyCommand: Command = {
     } else {
       printLine(`${report.status.toUpperCase()}  ${file}`);
       printLine(`  ${report.detail}`);
-      if (report.status !== "not-anchored") {
+      // Not-anchored and bad-proof results carry no record; a mismatch shows the record the
+      // package points at, which is not the document's.
+      if (report.issuer !== zeroAddress) {
+        if (report.status === "mismatch") printLine("  the package's record on chain (not this document's):");
         printLine(`  issuer       ${report.issuer}`);
         printLine(`  schema       ${report.schemaId}`);
         printLine(`  anchored at  ${formatTime(report.anchoredAt)}`);
