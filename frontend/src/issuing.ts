@@ -6,11 +6,8 @@
  * loses them: the page offers to rebuild the packages from the journal and the chain's events. A
  * journal is only deleted when the person says the packages are saved, or asks to forget it.
  */
-import type { Address, Client } from "viem";
-import { simulateContract } from "viem/actions";
+import type { Client } from "viem";
 
-import { fingerprintRegistryAbi } from "../../src/sdk/abis.ts";
-import { toCrossproofError } from "../../src/sdk/actions/transact.ts";
 import { findAnchorTransactions, type AnchorLocation } from "../../src/sdk/fingerprints/events.ts";
 import { buildMerkleTree, merkleProof, merkleRoot } from "../../src/sdk/fingerprints/merkle.ts";
 import { createDataPackage, type DataPackage } from "../../src/sdk/fingerprints/package.ts";
@@ -75,45 +72,6 @@ export async function hashFile(file: File, onBytes?: (bytes: number) => void): P
     onBytes?.(value.length);
   }
   return hasher.digest();
-}
-
-/**
- * Asks the registry, before anything is hashed or journalled, whether it would take an anchoring of
- * `count` documents from `issuer` now: the anchoring is simulated with a random fingerprint (or batch
- * root), so a chain that cannot be reached, an issuer not accredited for the kind, a pause or a bad
- * expiry is refused in the contract's own words. Resolves when it would.
- */
-export async function checkAnchoring(
-  reader: Client,
-  {
-    registry,
-    issuer,
-    schemaIndex,
-    expiresAt,
-    count,
-  }: { registry: Hex; issuer: Address; schemaIndex: number; expiresAt: number; count: number },
-): Promise<void> {
-  const placeholder = randomSalt();
-  try {
-    if (count === 1)
-      await simulateContract(reader, {
-        address: registry,
-        abi: fingerprintRegistryAbi,
-        functionName: "anchor",
-        args: [placeholder, schemaIndex, BigInt(expiresAt)],
-        account: issuer,
-      });
-    else
-      await simulateContract(reader, {
-        address: registry,
-        abi: fingerprintRegistryAbi,
-        functionName: "anchorBatch",
-        args: [placeholder, count, schemaIndex, BigInt(expiresAt)],
-        account: issuer,
-      });
-  } catch (error) {
-    throw toCrossproofError(error, count === 1 ? "anchor" : "anchorBatch");
-  }
 }
 
 /** Salts and fingerprints the documents; several become one batch (its root in the journal). */

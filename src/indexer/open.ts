@@ -31,9 +31,9 @@ export function resolveStoreLocation(options: StoreLocation = {}): StoreLocation
 
 /**
  * Opens and migrates the index. An index of another schema version is refused
- * (`AuditSchemaVersionError`), unless it is a SQLite file and `replaceOtherVersion` is set: then the
- * file is deleted and a new index created, for an owner that re-reads it all from the chain anyway
- * (`npm start`'s index of its own chain).
+ * (`AuditSchemaVersionError`), unless it is the SQLite file `sqlitePath` names and
+ * `replaceOtherVersion` is set: then the file is deleted and a new index created, for an owner that
+ * re-reads it all from the chain anyway (`npm start`'s index of its own chain).
  */
 export async function openAuditStore(
   options: StoreLocation = {},
@@ -42,7 +42,8 @@ export async function openAuditStore(
   try {
     return await openAndMigrate(options);
   } catch (error) {
-    const sqlitePath = resolveStoreLocation(options).sqlitePath;
+    // Only a file the caller named: never a default or environment location someone else may own.
+    const sqlitePath = options.sqlitePath;
     if (!(error instanceof AuditSchemaVersionError) || !replaceOtherVersion || !sqlitePath) throw error;
     for (const suffix of ["", "-wal", "-shm", "-journal"])
       await rm(`${sqlitePath}${suffix}`, { force: true });

@@ -258,7 +258,9 @@ export function applyEvent(
       row.revoked_leaves = Number(row.revoked_leaves ?? 0) + 1;
       break;
     case "batches.Reinstated":
-      row.revoked_leaves = Number(row.revoked_leaves ?? 0) - 1;
+      // A reinstatement voided by a backdated withdrawal is followed by the genuine issuer's own, with
+      // no revocation between (the registry keeps the first one): never count below none.
+      row.revoked_leaves = Math.max(0, Number(row.revoked_leaves ?? 0) - 1);
       break;
     case "revocations.Revoked":
       Object.assign(row, {

@@ -88,6 +88,31 @@ describe("audit state folds (src/indexer/projections.ts)", function () {
     });
   });
 
+  it("never counts a batch's revoked leaves below none (a voided reinstatement, then the genuine one)", function () {
+    const root: Hex = `0x${"ef".repeat(32)}`;
+    const leaf: Hex = `0x${"12".repeat(32)}`;
+    const leafEvent = (name: string, args: AuditEvent["args"] = {}) =>
+      event("FingerprintRegistry", REGISTRY, name, {
+        fingerprint: leaf,
+        issuer: ISSUER,
+        batchRoot: root,
+        ...args,
+      });
+    const rows = fold([
+      event("FingerprintRegistry", REGISTRY, "BatchAnchored", {
+        root,
+        issuer: ISSUER,
+        schemaIndex: 1,
+        leafCount: 4,
+        expiresAt: "0",
+      }),
+      leafEvent("Revoked", { reason: 3, supersededBy: `0x${"0".repeat(64)}` }),
+      leafEvent("Reinstated"), // a stolen key's, voided later by a backdated withdrawal
+      leafEvent("Reinstated"), // the issuer's own, once accredited again
+    ]);
+    expect(rows.get(`batches/${root}`)).to.include({ revoked_leaves: 0 });
+  });
+
   it("keeps a suspended issuer's schemas and clears a removed one's, as IssuerRegistry does", function () {
     const history = [
       event("IssuerRegistry", REGISTRY, "IssuerRecognized", { issuer: ISSUER }),

@@ -829,6 +829,13 @@ for (const [engine, chainId] of [
         address: registry,
         paused: false,
       });
+      // An unpause of a running registry would execute next and never succeed, holding up every
+      // later proposal (a pause included): refused, nothing proposed.
+      const stuck = await cli(["gov", "propose", "registry-unpause"], member(10));
+      expect(stuck.code).to.equal(2);
+      expect(stuck.stderr).to.contain(
+        "gov propose registry-unpause: the fingerprint registry is not paused: this proposal will revert (ExpectedPause) unless a pause executes first. It would execute next",
+      );
 
       const after = await run("anchor", during, "--schema", SCHEMA, "--json");
       expect(after.code, after.stderr).to.equal(0);

@@ -860,7 +860,7 @@ contract FingerprintRegistryTest is FingerprintRegistryFixture {
         assertEq(v.revocationReason, 4, "the genuine revocation's reason");
         assertEq(v.supersededBy, REPLACEMENT, "the genuine revocation's replacement");
 
-        // Re-accredited (a new key), the issuer sees the record as revoked: it may reinstate it
+        // Re-accredited (the key recovered), the issuer sees the record as revoked: it may reinstate it
         // itself, but not revoke it again.
         vm.warp(T0 + 3_000);
         _accredit(issuerA, reinstatableSchema);

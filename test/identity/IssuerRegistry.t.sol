@@ -165,7 +165,6 @@ abstract contract IssuerRegistryFixture is CheatCodes, Assertions {
         registry.revokeSchema(account, schemaId, uint64(effectiveFrom));
     }
 
-    /// @dev Applies with its own DID, is recognised and granted the lab-report and vaccination schemas.
     /// @dev Registers `count` more schemas (`prefix`-aa, -ba, …) and grants them all to `account`.
     function _grantMany(
         address account,
@@ -181,6 +180,7 @@ abstract contract IssuerRegistryFixture is CheatCodes, Assertions {
         }
     }
 
+    /// @dev Applies with its own DID, is recognised and granted the lab-report and vaccination schemas.
     function _onboard(address account) internal {
         _apply(account, account, HOSPITAL);
         _recognize(account);

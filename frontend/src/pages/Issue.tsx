@@ -13,6 +13,7 @@ import { InvalidInputError, RegistryPausedError } from "../../../src/sdk/errors.
 import {
   anchorBatch,
   anchorFingerprint,
+  checkAnchoring,
   revokeFingerprint,
   verifyFingerprint,
 } from "../../../src/sdk/fingerprints/actions.ts";
@@ -23,7 +24,6 @@ import { listAllSchemas, type Schema } from "../../../src/sdk/schemas/schemas.ts
 import { useApp } from "../app-context.ts";
 import { errorMessage } from "../errors.ts";
 import {
-  checkAnchoring,
   documentName,
   download,
   findJournalAnchor,
@@ -222,11 +222,11 @@ function AnchorCard({
         progress("Asking the registry…");
         // The same for a chain that cannot be reached or a kind the issuer is not accredited for.
         await checkAnchoring(reader, {
-          registry,
+          fingerprintRegistry: registry,
           issuer: issuerAccount,
           schemaIndex: chosenSchema.index,
           expiresAt: expires,
-          count: documents.length,
+          batch: documents.length > 1,
         });
         progress("Hashing in this browser…");
         const hashes = await hashDocuments(documents, (done, total) => {

@@ -2,12 +2,14 @@ import { existsSync } from "node:fs";
 import { rm } from "node:fs/promises";
 
 import type { Hex } from "viem";
-import { simulateContract } from "viem/actions";
 
-import { fingerprintRegistryAbi } from "../../sdk/abis.ts";
-import { toCrossproofError } from "../../sdk/actions/transact.ts";
 import { RegistryPausedError } from "../../sdk/errors.ts";
-import { anchorBatch, anchorFingerprint, anchorFingerprints } from "../../sdk/fingerprints/actions.ts";
+import {
+  anchorBatch,
+  anchorFingerprint,
+  anchorFingerprints,
+  checkAnchoring,
+} from "../../sdk/fingerprints/actions.ts";
 import { findAnchorTransactions, type AnchorLocation } from "../../sdk/fingerprints/events.ts";
 import { merkleProof, merkleRoot } from "../../sdk/fingerprints/merkle.ts";
 import { createDataPackage, type DataPackage } from "../../sdk/fingerprints/package.ts";
@@ -110,7 +112,13 @@ export const anchorCommand: Command = {
       await requireRegistryRunning(context.publicClient, header.registry);
       // Nor an issuer the registry would refuse (not accredited for the schema, an expiry it cannot
       // record): the same call, simulated with a throwaway fingerprint, says so in the contract's words.
-      await simulateFirstAnchor(context, wallet.account.address, header, schema.index);
+      await checkAnchoring(context.publicClient, {
+        fingerprintRegistry: header.registry,
+        issuer: wallet.account.address,
+        schemaIndex: schema.index,
+        expiresAt: header.expiresAt,
+        batch: header.batch,
+      });
       items = await fingerprintFiles(files, !global.json);
       journalPath = journalPathFor();
       await writeJournal(journalPath, header, items);
@@ -175,35 +183,6 @@ export const anchorCommand: Command = {
     return ExitCode.ok;
   },
 };
-
-/** Simulates the anchoring transaction with a throwaway fingerprint: the registry's refusals come before any hashing. */
-async function simulateFirstAnchor(
-  context: ChainContext,
-  issuer: Hex,
-  header: JournalHeader,
-  schemaIndex: number,
-): Promise<void> {
-  const common = { address: header.registry, abi: fingerprintRegistryAbi, account: issuer } as const;
-  const throwaway = randomSalt();
-  const expiresAt = BigInt(header.expiresAt);
-  try {
-    if (header.batch) {
-      await simulateContract(context.publicClient, {
-        ...common,
-        functionName: "anchorBatch",
-        args: [throwaway, 1, schemaIndex, expiresAt],
-      });
-    } else {
-      await simulateContract(context.publicClient, {
-        ...common,
-        functionName: "anchor",
-        args: [throwaway, schemaIndex, expiresAt],
-      });
-    }
-  } catch (error) {
-    throw toCrossproofError(error, header.batch ? "anchorBatch" : "anchor");
-  }
-}
 
 type Job = {
   context: ChainContext;

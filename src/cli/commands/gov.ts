@@ -25,6 +25,7 @@ import { issuerCalls } from "../../sdk/issuers/issuers.ts";
 import { roleName, roles } from "../../sdk/roles.ts";
 import { isoSeconds } from "../../sdk/time.ts";
 import { connect, signer, type ChainContext } from "../context.ts";
+import { ChainUnreachableError } from "../../sdk/errors.ts";
 import { ExitCode, UsageError } from "../errors.ts";
 import type { Command } from "../main.ts";
 import { printJson, printLine } from "../output.ts";
@@ -42,7 +43,7 @@ const ACTIONS = `schema-register --name <n> --version <v> [--uri <u>] [--definit
 export const govCommand: Command = {
   summary:
     "Committee governance: propose, approve and execute consortium changes; list and show proposals; status.",
-  usage: `gov propose <action> … [--description <text>] [--out <file>] [--no-approve] [--schedule] [--nonce <n>] [--anyway]
+  usage: `gov propose <action> … [--description <text>] [--out <file>] [--no-approve] [--schedule] [--nonce <n>] [--anyway] [--irreversible]
        crossproof gov approve <proposal-id|file>
        crossproof gov execute <proposal-id|file>
        crossproof gov list
@@ -58,8 +59,9 @@ export const govCommand: Command = {
   with the --out file) from their own machines; once enough have approved, anyone \`execute\`s it.
   A proposal takes the committee's next free Safe nonce. One that can never execute (its call
   reverts) holds its nonce: replace it by proposing another change with --nonce <its nonce>.
-  \`propose\` runs the call first as the committee would, and refuses one that would fail when
-  nothing is queued before it (--anyway proposes it nonetheless).
+  \`propose\` runs the call first as the committee would, and refuses one that would execute next
+  and fail (--anyway proposes it nonetheless). Revoking the committee's admin role, or giving it an
+  admin delay, cannot be undone: it needs --irreversible.
   With an execution delay on the committee's roles (deployment parameter executionDelay), propose
   a change first with --schedule (it schedules the call on the AccessManager), then again without
   it once the delay has passed.
@@ -128,57 +130,78 @@ export const govCommand: Command = {
       }
       const call = schedule ? scheduledCall(accessManager, built.call) : built.call;
       const description = schedule ? `Schedule: ${built.description}` : built.description;
-      // Whether the call is expected to revert today (an unscheduled change behind a role's delay).
-      let waitsForDelay = false;
-      if (!schedule && !toCommittee) {
+      // Proposals execute in nonce order: one that cannot execute holds up every later one (the
+      // emergency pause included) until a proposal at its nonce replaces it. A proposal that would
+      // execute next (the Safe's nonce, taken by default, with nothing before it) and would fail now
+      // is refused; one queued behind others, or given its nonce on purpose (to compete with or
+      // replace another), only gets a note.
+      const { nonce: safeNonce } = await getCommittee(context.publicClient, {
+        committee: committee.committee,
+      });
+      const free = await nextFreeNonce(context.publicClient, committee);
+      const chosenNonce = nonce ?? free;
+      const executesNext = nonce === undefined && chosenNonce === safeNonce;
+      if (nonce !== undefined && nonce > free) {
+        printNote(
+          `Note: no proposal uses nonces ${free}–${nonce - 1n}: this one waits until each of them is used by an executed proposal.`,
+        );
+      } else if (chosenNonce > safeNonce) {
+        printNote(
+          `Note: it is queued at nonce ${chosenNonce}: the proposals at nonces ${safeNonce}–${chosenNonce - 1n} execute (or are replaced) first (see \`crossproof gov list\`).`,
+        );
+      }
+      // Why it could not execute now, if it could not: the builder's own remark (a pause while
+      // paused), a role's delay not yet served, or the committee's call failing when simulated.
+      let blocker: string | undefined = built.note?.replace(/^Note: /, "");
+      let waitsForSchedule = false;
+      if (blocker === undefined && !schedule && !toCommittee) {
         const { delaySeconds, executableAt } = await getCommitteeSchedule(context.publicClient, {
           accessManager,
           committee: committee.committee,
           call: built.call,
         });
-        // Notes, not errors: a member may queue the schedule and the change together.
         if (delaySeconds > 0 && executableAt === undefined) {
-          waitsForDelay = true;
-          printNote(
-            `Note: the committee's role has a ${delaySeconds}-second execution delay and this change is not scheduled: it will revert until a --schedule proposal for it has executed and the delay has passed.`,
-          );
+          blocker = `the committee's role has a ${delaySeconds}-second execution delay and this change is not scheduled: it will revert until a --schedule proposal for it has executed and the delay has passed.`;
         } else if (executableAt) {
           const { timestamp } = await context.publicClient.getBlock();
-          if (executableAt.getTime() > Number(timestamp) * 1000) {
-            waitsForDelay = true;
-            printNote(`Note: this change is scheduled; it can execute from ${executableAt.toISOString()}.`);
+          waitsForSchedule = executableAt.getTime() > Number(timestamp) * 1000;
+          if (waitsForSchedule) {
+            printNote(
+              `Note: this change is scheduled; it can execute from ${executableAt.toISOString()}, and proposals after it wait until it has.`,
+            );
           }
         }
       }
-      if (built.note) printNote(built.note);
+      if (blocker === undefined && !waitsForSchedule && values.anyway !== true) {
+        try {
+          const failure = await whyCommitteeCallFails(context.publicClient, {
+            committee: committee.committee,
+            ...call,
+          });
+          if (failure !== undefined)
+            blocker = `executed now, the committee's call would be refused: ${failure}`;
+        } catch (error) {
+          // Only an unreachable chain stops the proposal here; other trouble simulating it is for
+          // the members to judge.
+          if (error instanceof ChainUnreachableError) throw error;
+          printNote(
+            `Note: the committee's call could not be simulated (${error instanceof Error ? error.message.split("\n")[0] : String(error)}); check what it does before approving it.`,
+          );
+        }
+      }
+      if (blocker !== undefined) {
+        if (executesNext && values.anyway !== true) {
+          throw new UsageError(
+            `gov propose ${kind}: ${blocker} It would execute next, and a proposal that cannot execute holds up every later one, the emergency pause included; nothing was proposed. Propose first what makes it possible, or pass --anyway.`,
+          );
+        }
+        printNote(
+          built.note ??
+            `Note: ${blocker} If it cannot execute, replace it with another proposal at nonce ${chosenNonce} (--nonce ${chosenNonce}).`,
+        );
+      }
       if (built.advice) printNote(built.advice);
       const client = signer(global, context);
-      // Proposals execute in nonce order: one that cannot execute holds up every later one (the
-      // emergency pause included) until a proposal at its nonce replaces it. So run the call now as
-      // the committee would, and refuse one that would fail with nothing queued before it.
-      const { nonce: safeNonce } = await getCommittee(context.publicClient, {
-        committee: committee.committee,
-      });
-      const chosenNonce = nonce ?? (await nextFreeNonce(context.publicClient, committee));
-      if (chosenNonce > safeNonce) {
-        printNote(
-          `Note: it is queued at nonce ${chosenNonce}: the proposals at nonces ${safeNonce}–${chosenNonce - 1n} execute (or are replaced) first (see \`crossproof gov list\`).`,
-        );
-      }
-      const refusal =
-        waitsForDelay || built.note !== undefined
-          ? undefined
-          : await whyCommitteeCallFails(context.publicClient, { committee: committee.committee, ...call });
-      if (refusal !== undefined && chosenNonce === safeNonce && values.anyway !== true) {
-        throw new UsageError(
-          `gov propose ${kind}: executed now, the committee's call would be refused: ${refusal} A proposal that cannot execute holds up every later one; nothing was proposed. (If an earlier change will make it possible, propose that first, or pass --anyway.)`,
-        );
-      }
-      if (refusal !== undefined) {
-        printNote(
-          `Note: executed now, the committee's call would be refused: ${refusal} ${chosenNonce > safeNonce ? "The proposals before it may change that; if" : "If"} it cannot execute, replace it with --nonce ${chosenNonce}.`,
-        );
-      }
       const submitted = await submitProposal(client, {
         ...committee,
         ...call,

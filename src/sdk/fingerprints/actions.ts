@@ -1,6 +1,6 @@
 /** FingerprintRegistry actions: one per contract function, viem style. */
 import { encodeFunctionData, zeroHash, type Client, type Hex } from "viem";
-import { readContract } from "viem/actions";
+import { readContract, simulateContract } from "viem/actions";
 
 import { fingerprintRegistryAbi } from "../abis.ts";
 import {
@@ -11,6 +11,7 @@ import {
 } from "../actions/transact.ts";
 import type { ProposalCall } from "../governance/committee.ts";
 import { getSchema } from "../schemas/schemas.ts";
+import { randomSalt } from "./spec.ts";
 
 /** Outcome of an on-chain verification (plus `mismatch`, which only a document check can tell). */
 export type VerificationStatus =
@@ -141,6 +142,44 @@ export async function revokeFingerprint(
     functionName: "revoke",
     args: [fingerprint, reason, supersededBy],
   });
+}
+
+/**
+ * Asks the registry, before anything is hashed or journalled, whether it would take an anchoring
+ * from `issuer` now: `anchor` (or `anchorBatch`, for a batch) is simulated with a random
+ * fingerprint, so an issuer not accredited for the schema, a paused registry, a bad expiry or an
+ * unreachable chain is refused, in the contract's words, before any salt exists. Resolves when it
+ * would be taken.
+ */
+export async function checkAnchoring(
+  client: Client,
+  {
+    fingerprintRegistry,
+    issuer,
+    schemaIndex,
+    expiresAt = 0,
+    batch = false,
+  }: RegistryParameter & { issuer: Hex; schemaIndex: number; expiresAt?: number; batch?: boolean },
+): Promise<void> {
+  const throwaway = randomSalt();
+  const common = { address: fingerprintRegistry, abi: fingerprintRegistryAbi, account: issuer } as const;
+  try {
+    if (batch) {
+      await simulateContract(client, {
+        ...common,
+        functionName: "anchorBatch",
+        args: [throwaway, 1, schemaIndex, BigInt(expiresAt)],
+      });
+    } else {
+      await simulateContract(client, {
+        ...common,
+        functionName: "anchor",
+        args: [throwaway, schemaIndex, BigInt(expiresAt)],
+      });
+    }
+  } catch (error) {
+    throw toCrossproofError(error, batch ? "anchorBatch" : "anchor");
+  }
 }
 
 /** Reinstates a revoked fingerprint, if its schema allows it. Issuer only. */
