@@ -19,13 +19,13 @@ import {
   type ProposalCall,
   type ProposalState,
 } from "../../sdk/governance/committee.ts";
+import { ChainUnreachableError } from "../../sdk/errors.ts";
 import { describeProposalCall } from "../../sdk/governance/describe.ts";
 import { expectBytes32, isBytes32 } from "../../sdk/hex.ts";
 import { issuerCalls } from "../../sdk/issuers/issuers.ts";
 import { roleName, roles } from "../../sdk/roles.ts";
 import { isoSeconds } from "../../sdk/time.ts";
 import { connect, signer, type ChainContext } from "../context.ts";
-import { ChainUnreachableError } from "../../sdk/errors.ts";
 import { ExitCode, UsageError } from "../errors.ts";
 import type { Command } from "../main.ts";
 import { printJson, printLine } from "../output.ts";
@@ -138,7 +138,7 @@ export const govCommand: Command = {
       const { nonce: safeNonce } = await getCommittee(context.publicClient, {
         committee: committee.committee,
       });
-      const free = await nextFreeNonce(context.publicClient, committee);
+      const free = await nextFreeNonce(context.publicClient, committee, safeNonce);
       const chosenNonce = nonce ?? free;
       const executesNext = nonce === undefined && chosenNonce === safeNonce;
       if (nonce !== undefined && nonce > free) {

@@ -259,9 +259,14 @@ export async function submitProposal(
  * The lowest Safe nonce, from the Safe's current one, that no submitted proposal uses: a new
  * proposal queues behind the pending ones (and fills gaps, so proposals submitted at far-future
  * nonces cannot push it away). To replace a proposal that cannot execute, pass its nonce.
+ * `safeNonce`, the Safe's current nonce when the caller has just read it.
  */
-export async function nextFreeNonce(client: Client, addresses: CommitteeAddresses): Promise<bigint> {
-  const { nonce } = await getCommittee(client, addresses);
+export async function nextFreeNonce(
+  client: Client,
+  addresses: CommitteeAddresses,
+  safeNonce?: bigint,
+): Promise<bigint> {
+  const nonce = safeNonce ?? (await getCommittee(client, addresses)).nonce;
   const used = new Set((await listProposals(client, addresses)).map((proposal) => proposal.nonce));
   let next = nonce;
   while (used.has(next)) next++;
