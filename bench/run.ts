@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: the whole benchmark, one part after another, each in its own process: gas
  * (Hardhat, in-process EDR), DID registry gas side by side with the stock ERC-1056 registry, consent
- * and credit-order gas, Merkle batches, verification latency against a local node, `npm start`
+ * and credit-order gas, governance gas at the issuer registry's cap, Merkle batches, verification latency against a local node, `npm start`
  * readiness, the audit index (ingest from anvil, queries over 1,000,000 events on SQLite and on a
  * throwaway PostgreSQL; about 8 minutes), then the report. `npm run bench -- merkle start` runs only
  * the named parts; the report is rebuilt from whatever results exist. (bench/cli-batch.ts takes
@@ -21,6 +21,7 @@ const PARTS: Record<string, string[]> = {
   gas: [hardhatCli, "run", "bench/gas.ts"],
   "did-gas": [hardhatCli, "run", "bench/did-gas.ts"],
   "credit-gas": [hardhatCli, "run", "bench/credit-gas.ts"],
+  "gov-gas": [hardhatCli, "run", "bench/gov-gas.ts"],
   merkle: ["bench/merkle.ts"],
   "verify-latency": ["bench/verify-latency.ts"],
   start: ["bench/start.ts"],
