@@ -32,19 +32,27 @@ export type OrderReport = {
 
 /**
  * An order's current state and full timeline: its own events, the use its request made of the
- * consent (ConsentConsumed with the order as usage reference), and the consent's grant and
- * revocation — not the uses other orders made of the same consent.
+ * consent, and the consent's grant and revocation — not the uses other orders made of the same
+ * consent. The request's use is the ConsentConsumed the order book emitted in the request's own
+ * transaction: a grantee may record a use of its consent itself with any usage reference, an
+ * order's id included, and such a use is the consent's, not the order's.
  */
 export async function orderReport(store: AuditStore, chainId: number, orderId: string): Promise<OrderReport> {
   const id = orderId.toLowerCase();
   const order = await store.stateRow("orders", chainId, id);
-  const { events } = await allEvents(store, { chainId, subject: id });
+  const own = (await allEvents(store, { chainId, subject: id })).events;
+  const request = own.find((event) => event.event === "OrderRequested");
+  const isRequestsUse = (event: AuditEvent) =>
+    request !== undefined &&
+    event.transactionHash === request.transactionHash &&
+    jsonText(event.args.consumer).toLowerCase() === request.address.toLowerCase() &&
+    jsonText(event.args.usageReference).toLowerCase() === id;
+  const events = own.filter((event) => event.event !== "ConsentConsumed" || isRequestsUse(event));
   const consentId = typeof order?.consent_id === "string" ? order.consent_id : undefined;
   const consent = consentId ? await store.stateRow("consents", chainId, consentId) : undefined;
   const consentEvents = consentId
     ? (await allEvents(store, { chainId, subject: consentId, contract: "ConsentRegistry" })).events.filter(
-        (event) =>
-          event.event !== "ConsentConsumed" || jsonText(event.args.usageReference).toLowerCase() === id,
+        (event) => event.event !== "ConsentConsumed" || isRequestsUse(event),
       )
     : [];
   return { order, consent, timeline: mergeByPosition(events, consentEvents) };

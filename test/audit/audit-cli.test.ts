@@ -266,11 +266,13 @@ describe("crossproof audit CLI (anvil, SQLite and PostgreSQL)", function () {
     expect(requested.next).to.equal(null);
     expect(requestedOfBook).to.deep.equal(requested);
 
-    // Each order's request used the consent once, the order being the use's reference.
+    // Each order's request used the consent once, the order being the use's reference; then the
+    // bank recorded a use itself, naming the rejected order.
     const consumed = all.filter((e) => e.event === "ConsentConsumed");
-    expect(consumed.map((e) => e.args.usageReference)).to.deep.equal(orders);
+    expect(consumed.map((e) => e.args.usageReference)).to.deep.equal([...orders, history.rejectedOrderId]);
     expect(consumed.map((e) => e.args.consentId)).to.deep.equal([
       consumed[0]!.args.consentId,
+      history.consentId,
       history.consentId,
       history.consentId,
     ]);
@@ -506,7 +508,9 @@ describe("crossproof audit CLI (anvil, SQLite and PostgreSQL)", function () {
       last_actor: lower(AGENCY),
       consent_id: lower(history.consentId),
     });
-    expect(r.consent).to.include({ uses: 2, max_uses: 3 });
+    expect(r.consent).to.include({ uses: 3, max_uses: 3 });
+    // The bank's own third use names this order as its reference; the order claims only the use its
+    // request made (the order book's, in the request's transaction).
     expect(names(r.timeline)).to.deep.equal([
       "ConsentGranted",
       "ConsentConsumed",
@@ -514,6 +518,14 @@ describe("crossproof audit CLI (anvil, SQLite and PostgreSQL)", function () {
       "OrderStateChanged",
     ]);
     expect(r.timeline[1]!.args).to.include({ usageReference: history.rejectedOrderId, uses: 1 });
+    expect(r.timeline[1]!.transactionHash).to.equal(r.timeline[2]!.transactionHash);
+    const bankOwnUse = all.find(
+      (e) =>
+        e.event === "ConsentConsumed" && e.args.uses === 3 && lower(String(e.args.consumer)) === lower(BANK),
+    );
+    expect(bankOwnUse?.args.usageReference, "the bank's own use is indexed").to.equal(
+      history.rejectedOrderId,
+    );
 
     const x = report(cancelled);
     expect(x.order).to.include({
@@ -559,11 +571,11 @@ describe("crossproof audit CLI (anvil, SQLite and PostgreSQL)", function () {
     expect(owner.consents).to.have.length(3);
     const byKey = new Map(owner.consents.map((row) => [row.key, row]));
     expect(byKey.get(lower(history.revokedConsentId))).to.include({ revoked: 1, uses: 0 });
-    expect(byKey.get(lower(history.consentId))).to.include({ revoked: 0, uses: 2, max_uses: 3 });
+    expect(byKey.get(lower(history.consentId))).to.include({ revoked: 0, uses: 3, max_uses: 3 });
     expect(owner.consents.every((row) => row.owner === lower(ENTERPRISE))).to.equal(true);
     const counts = (event: string) => owner.timeline.filter((e) => e.event === event).length;
     expect([counts("ConsentGranted"), counts("ConsentConsumed"), counts("ConsentRevoked")]).to.deep.equal([
-      3, 3, 1,
+      3, 4, 1,
     ]);
     expect(owner.timeline.find((e) => e.event === "ConsentRevoked")!.subject).to.equal(
       lower(history.revokedConsentId),

@@ -3,7 +3,7 @@
  * event the Crossproof contracts emit (many and batch anchors, leaf revocation and reinstatement,
  * DID owner/delegate/attribute changes and deactivation, issuer suspension, reinstatement,
  * schema revocation and removal, a withdrawn accreditation, a revoked consent, rejected and
- * cancelled orders, the fingerprint registry paused and unpaused, a committee member added and the
+ * cancelled orders, a consent use the grantee recorded itself under an order's id, the fingerprint registry paused and unpaused, a committee member added and the
  * threshold changed).
  */
 import { readFile } from "node:fs/promises";
@@ -38,8 +38,8 @@ import {
   seedConsortium,
   type DemoContext,
 } from "../../src/demo/scenarios.ts";
-import { safeAbi } from "../../src/sdk/abis.ts";
-import type { SigningClient } from "../../src/sdk/actions/transact.ts";
+import { consentRegistryAbi, safeAbi } from "../../src/sdk/abis.ts";
+import { transact, type SigningClient } from "../../src/sdk/actions/transact.ts";
 import { codeOf, grantConsent, revokeConsent } from "../../src/sdk/consent/consent.ts";
 import { cancelOrder, rejectOrder, requestOrder } from "../../src/sdk/credit/orders.ts";
 import { parseDeploymentManifest, type DeploymentManifest } from "../../src/sdk/deployments.ts";
@@ -269,6 +269,14 @@ export async function writeHistory(h: HistoryChain): Promise<History> {
   });
   const { orderId: cancelledOrderId } = await requestOrder(bank, { creditOrderBook, order });
   await cancelOrder(bank, { creditOrderBook, orderId: cancelledOrderId });
+  // The bank records the consent's third use itself, naming the rejected order as its reference:
+  // a use of the consent, which the rejected order's timeline must not claim as its own.
+  await transact(bank, {
+    address: consentRegistry,
+    abi: consentRegistryAbi,
+    functionName: "consume",
+    args: [consentId, bank.account.address, terms.purpose, terms.scope[0]!, rejectedOrderId],
+  });
 
   // The consortium's emergency stop: the fingerprint registry paused, then unpaused.
   await committeeDecision({

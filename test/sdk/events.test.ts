@@ -359,6 +359,35 @@ describe("src/sdk/actions/events.ts: reading events in ranges the node accepts",
       expect(String(error)).to.contain(BESU_REFUSAL.message);
     });
   });
+
+  it("gives an order's timeline only the consent use its request made, not one the grantee recorded under its id", async function () {
+    const c = h.manifest.contracts;
+    const timeline = await orderTimeline(h.publicClient, {
+      creditOrderBook: c.CreditOrderBook as Hex,
+      consentRegistry: c.ConsentRegistry as Hex,
+      orderId: history.rejectedOrderId,
+      fromBlock,
+    });
+    expect(timeline.map((entry) => entry.event)).to.deep.equal([
+      "ConsentGranted",
+      "ConsentConsumed",
+      "OrderRequested",
+      "OrderStateChanged",
+    ]);
+    const [, use, request] = timeline;
+    expect(use!.transactionHash).to.equal(request!.transactionHash);
+    expect(use!.actor).to.equal(c.CreditOrderBook);
+    // The bank's own use under this order's id is there, in the consent's usage log.
+    const uses = await listConsentUses(h.publicClient, {
+      consentRegistry: c.ConsentRegistry as Hex,
+      consentId: history.consentId,
+      fromBlock,
+    });
+    expect(uses.map((u) => [u.consumer, u.usageReference])).to.deep.include([
+      consortium.bank.account.address,
+      history.rejectedOrderId,
+    ]);
+  });
 });
 
 function bigints(_key: string, value: unknown): unknown {

@@ -5,6 +5,7 @@
  */
 import {
   encodeAbiParameters,
+  isAddressEqual,
   keccak256,
   parseEventLogs,
   stringToHex,
@@ -375,8 +376,19 @@ export async function orderTimeline(
         detail: `consent ${consentId} to ${log.args.grantee}${log.args.relayer && log.args.relayer !== log.args.owner ? `, signed by the owner and relayed by ${log.args.relayer}` : ""}`,
       });
     }
+    // The request's own use: emitted by the order book in the request's transaction. A grantee may
+    // record a use of its consent itself with any usage reference (this order's id too); that use
+    // is the consent's, not the order's.
+    const request = requested[0];
     for (const log of consumed) {
-      if (log.args.usageReference !== orderId) continue;
+      if (
+        !request ||
+        log.transactionHash !== request.transactionHash ||
+        !log.args.consumer ||
+        !isAddressEqual(log.args.consumer, creditOrderBook) ||
+        log.args.usageReference !== orderId
+      )
+        continue;
       entries.push({
         blockNumber: log.blockNumber,
         blockTimestamp: log.blockTimestamp,
