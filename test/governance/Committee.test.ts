@@ -701,6 +701,8 @@ describe("Committee governance (the composed Ignition module)", function () {
       });
       expect(scheduled.delaySeconds).to.equal(3600);
       expect(scheduled.executableAt).to.be.instanceOf(Date);
+      // OpenZeppelin's AccessManager drops a schedule a week after it became executable.
+      expect(scheduled.expiresAt!.getTime() - scheduled.executableAt!.getTime()).to.equal(7 * 86_400_000);
       const { proposalId } = await submitProposal(alice, {
         ...agenda,
         ...call,

@@ -1019,6 +1019,37 @@ contract DIDRegistrySignedTest is DIDRegistryFixture {
         _assertNonce(alice, 1, "nonce");
     }
 
+    /// @dev Documents why docs/threat-model.md says changing the owner is not a sure cancel: an
+    /// unsigned changeOwner uses no nonce, so a pending request works again once control comes back
+    /// to the key that signed it.
+    function test_replay_ownerRoundTripRevivesAPendingRequest() public {
+        bytes memory signature = _signOp(ALICE_KEY, Op.AddDelegate, alice, 0, DEADLINE);
+        _changeOwner(alice, alice, bob);
+        _submitOpExpectingRevert(registry, Op.AddDelegate, alice, DEADLINE, signature, _invalidSignature(alice, bob));
+        _changeOwner(bob, alice, alice);
+        _submitOp(registry, Op.AddDelegate, alice, DEADLINE, signature);
+        assertTrue(registry.validDelegate(alice, VERI_KEY, carol), "the pending request went through");
+    }
+
+    /// @dev The same when control passes to a wallet that accepts the signing key's signatures.
+    function test_replay_ownerChangeToTheSignersWalletKeepsAPendingRequest() public {
+        bytes memory signature = _signOp(ALICE_KEY, Op.AddDelegate, alice, 0, DEADLINE);
+        ERC1271WalletMock wallet = new ERC1271WalletMock(alice);
+        _changeOwner(alice, alice, address(wallet));
+        _submitOp(registry, Op.AddDelegate, alice, DEADLINE, signature);
+        assertTrue(registry.validDelegate(alice, VERI_KEY, carol), "the pending request went through");
+    }
+
+    /// @dev The sure cancel the docs give: another signed request of the owner's, submitted first,
+    /// uses the pending one's nonce.
+    function test_replay_anotherSignedRequestCancelsAPendingOne() public {
+        bytes memory pending = _signOp(ALICE_KEY, Op.AddDelegate, alice, 0, DEADLINE);
+        bytes memory instead = _signOp(ALICE_KEY, Op.SetAttribute, alice, 0, DEADLINE);
+        _submitOp(registry, Op.SetAttribute, alice, DEADLINE, instead);
+        _submitOpExpectingRevert(registry, Op.AddDelegate, alice, DEADLINE, pending, _invalidSignature(alice, alice));
+        assertFalse(registry.validDelegate(alice, VERI_KEY, carol), "the pending request was cancelled");
+    }
+
     function test_replay_expiredDeadlineRejected() public {
         uint256 deadline = T0 - 1;
         for (uint256 i; i < OP_COUNT; ++i) {

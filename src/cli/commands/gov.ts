@@ -64,7 +64,8 @@ export const govCommand: Command = {
   admin delay, cannot be undone: it needs --irreversible.
   With an execution delay on the committee's roles (deployment parameter executionDelay), propose
   a change first with --schedule (it schedules the call on the AccessManager), then again without
-  it once the delay has passed.
+  it once the delay has passed, within a week (the AccessManager drops a schedule seven days after
+  it became executable; then schedule it again).
   registry-pause stops every anchoring, revocation and reinstatement on the fingerprint registry
   (the emergency stop: the committee's pauser role has no execution delay, so neither it nor
   registry-unpause takes --schedule, like any change whose role has none); verification and accreditation go on. registry-unpause
@@ -155,7 +156,7 @@ export const govCommand: Command = {
       let blocker: string | undefined = built.note?.replace(/^Note: /, "");
       let waitsForSchedule = false;
       if (blocker === undefined && !schedule && !toCommittee) {
-        const { delaySeconds, executableAt } = await getCommitteeSchedule(context.publicClient, {
+        const { delaySeconds, executableAt, expiresAt } = await getCommitteeSchedule(context.publicClient, {
           accessManager,
           committee: committee.committee,
           call: built.call,
@@ -167,7 +168,7 @@ export const govCommand: Command = {
           waitsForSchedule = executableAt.getTime() > Number(timestamp) * 1000;
           if (waitsForSchedule) {
             printNote(
-              `Note: this change is scheduled; it can execute from ${executableAt.toISOString()}, and proposals after it wait until it has.`,
+              `Note: this change is scheduled; it can execute from ${executableAt.toISOString()} until ${expiresAt!.toISOString()} (then the AccessManager drops the schedule), and proposals after it wait until it has.`,
             );
           }
         }

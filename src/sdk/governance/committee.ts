@@ -587,10 +587,17 @@ export function scheduledCall(accessManager: Hex, call: ProposalCall): ProposalC
 export async function getCommitteeSchedule(
   client: Client,
   { accessManager, committee, call }: { accessManager: Hex; committee: Hex; call: ProposalCall },
-): Promise<{ immediate: boolean; delaySeconds: number; roleId: bigint; executableAt: Date | undefined }> {
+): Promise<{
+  immediate: boolean;
+  delaySeconds: number;
+  roleId: bigint;
+  executableAt: Date | undefined;
+  /** When the AccessManager drops the schedule unexecuted (`executableAt` + its `expiration()`). */
+  expiresAt: Date | undefined;
+}> {
   try {
     const selector = call.data.slice(0, 10) as Hex;
-    const [[immediate, delay], operationId, roleId] = await Promise.all([
+    const [[immediate, delay], operationId, roleId, expiration] = await Promise.all([
       readContract(client, {
         address: accessManager,
         abi: accessManagerAbi,
@@ -609,6 +616,7 @@ export async function getCommitteeSchedule(
         functionName: "getTargetFunctionRole",
         args: [call.to, selector],
       }),
+      readContract(client, { address: accessManager, abi: accessManagerAbi, functionName: "expiration" }),
     ]);
     const timepoint = await readContract(client, {
       address: accessManager,
@@ -621,6 +629,7 @@ export async function getCommitteeSchedule(
       delaySeconds: delay,
       roleId,
       executableAt: timepoint === 0 ? undefined : new Date(timepoint * 1000),
+      expiresAt: timepoint === 0 ? undefined : new Date((timepoint + expiration) * 1000),
     };
   } catch (error) {
     throw toCrossproofError(error, "reading the AccessManager schedule");
