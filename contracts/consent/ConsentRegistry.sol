@@ -103,6 +103,9 @@ contract ConsentRegistry is IConsentRegistry, AccessManaged, EIP712, Nonces {
 
     /// @inheritdoc IConsentRegistry
     function setTrustedConsumer(address consumer, bool trusted) external restricted {
+        // A key could record uses of any consent with any reference: only contracts, whose code the
+        // committee can read, are ever trusted.
+        if (trusted && consumer.code.length == 0) revert ConsumerNotAContract(consumer);
         _trustedConsumers[consumer] = trusted;
         emit TrustedConsumerSet(consumer, trusted);
     }

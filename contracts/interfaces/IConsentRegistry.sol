@@ -99,6 +99,8 @@ interface IConsentRegistry {
     error OutOfScope(bytes32 consentId, bytes32 schemaId);
     /// @notice The purpose is not the consent's purpose.
     error PurposeMismatch(bytes32 consentId, bytes32 purpose);
+    /// @notice Only a contract can be trusted as a consumer: `consumer` has no code.
+    error ConsumerNotAContract(address consumer);
 
     /// @notice Grants a consent as the caller (the owner). Returns its id.
     function grant(ConsentTerms calldata terms) external returns (bytes32 consentId);
@@ -132,8 +134,9 @@ interface IConsentRegistry {
         bytes32 usageReference
     ) external;
 
-    /// @notice Trusts `consumer` (a contract of the consortium) to record uses for grantees.
-    /// Restricted to the consortium (the committee).
+    /// @notice Trusts `consumer` (a contract of the consortium) to record uses for grantees, or
+    /// stops trusting it. Restricted to the consortium (the committee). Trusting an account without
+    /// code reverts with `ConsumerNotAContract`; distrusting any account is allowed.
     function setTrustedConsumer(address consumer, bool trusted) external;
 
     /// @notice Whether `consumer` is trusted to record uses for grantees.

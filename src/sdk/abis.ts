@@ -4900,6 +4900,17 @@ export const consentRegistryAbi = [
     "inputs": [
       {
         "internalType": "address",
+        "name": "consumer",
+        "type": "address"
+      }
+    ],
+    "name": "ConsumerNotAContract",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
         "name": "account",
         "type": "address"
       },

@@ -232,6 +232,18 @@ export const errorNotices: Readonly<
       "notice": "The purpose is not the consent's purpose."
     }
   ],
+  "ConsumerNotAContract": [
+    {
+      "contract": "contracts/interfaces/IConsentRegistry.sol",
+      "types": [
+        "address"
+      ],
+      "params": [
+        "consumer"
+      ],
+      "notice": "Only a contract can be trusted as a consumer: `consumer` has no code."
+    }
+  ],
   "OrderNotFound": [
     {
       "contract": "contracts/interfaces/ICreditOrderBook.sol",

@@ -127,6 +127,9 @@ abstract contract ConsentRegistryFixture is CheatCodes, Assertions {
         carol = vm.addr(CAROL_KEY);
         dave = vm.addr(DAVE_KEY);
         mallory = vm.addr(MALLORY_KEY);
+        // The order book stands for a contract: only contracts can be trusted as consumers. (A
+        // single STOP byte: it is only ever pranked as a caller.)
+        vm.etch(orderBook, hex"00");
     }
 
     function _makeAddr(string memory name) internal pure returns (address) {
@@ -1395,6 +1398,20 @@ contract ConsentRegistryConsumeTest is ConsentRegistryFixture {
         emit IConsentRegistry.TrustedConsumerSet(orderBook, false);
         _trust(orderBook, false);
         assertFalse(registry.isTrustedConsumer(orderBook), "distrusted");
+    }
+
+    function test_setTrustedConsumer_refusesToTrustAnAccountWithoutCode() public {
+        address[3] memory keys = [bank, stranger, address(0)];
+        for (uint256 i; i < keys.length; ++i) {
+            vm.prank(committee);
+            vm.expectRevert(abi.encodeWithSelector(IConsentRegistry.ConsumerNotAContract.selector, keys[i]));
+            registry.setTrustedConsumer(keys[i], true);
+            assertFalse(registry.isTrustedConsumer(keys[i]), "not trusted");
+            // Distrusting one is allowed (and emits), whatever it is.
+            vm.expectEmit(true, true, true, true, address(registry));
+            emit IConsentRegistry.TrustedConsumerSet(keys[i], false);
+            _trust(keys[i], false);
+        }
     }
 
     function test_setTrustedConsumer_revertsForNonCommittee() public {

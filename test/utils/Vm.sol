@@ -28,6 +28,7 @@ interface Vm {
     function chainId(uint256 newChainId) external;
     function recordLogs() external;
     function getRecordedLogs() external returns (Log[] memory logs);
+    function etch(address target, bytes calldata newRuntimeBytecode) external;
 }
 
 /// @notice Gives a test contract the `vm` handle and a few common helpers.
