@@ -4,7 +4,9 @@
  * Ignition parameters (the committee's members and threshold) come from
  * CROSSPROOF_IGNITION_PARAMETERS (a JSON file), see docs/deploy.md; on a local chain without that
  * file, the demo committee (development accounts 10–12, 2-of-3) is used. CROSSPROOF_DEPLOYMENTS_DIR
- * moves the manifest out of ./deployments (the CLI reads the same variable).
+ * moves the manifest out of ./deployments (the CLI reads the same variable). Before sending anything
+ * it checks that the chain runs the contracts' EVM version (Cancun) and has blocks large enough
+ * (scripts/lib/deploy-checks.ts).
  */
 import { existsSync } from "node:fs";
 import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
@@ -15,6 +17,9 @@ import type { DeploymentParameters } from "@nomicfoundation/ignition-core";
 import { network } from "hardhat";
 
 import CrossproofModule from "../ignition/modules/Crossproof.ts";
+import { isMissingOpcode } from "../src/sdk/actions/transact.ts";
+import { CHAIN_EVM_VERSION, errorChain } from "../src/sdk/errors.ts";
+import { checkChain, firstJournalBlock } from "./lib/deploy-checks.ts";
 import { DEMO_COMMITTEE_THRESHOLD, demoCommittee } from "../src/demo/consortium.ts";
 import { deploymentManifestSchema, type DeploymentManifest } from "../src/sdk/deployments.ts";
 
@@ -39,9 +44,13 @@ if (existsSync(addressesFile)) {
   }
 }
 
+const checked = await checkChain((method, params) => connection.provider.request({ method, params }));
+for (const warning of checked.warnings) console.warn(`Warning: ${warning}`);
+if (checked.refusal) fail(checked.refusal);
+
 /** Whether this run continues a deployment whose contracts are live (so "nothing new" may follow). */
 const resumedJournal = existsSync(addressesFile);
-const startBlock = await ethers.provider.getBlockNumber();
+const blockBefore = await ethers.provider.getBlockNumber();
 const parametersFile = process.env.CROSSPROOF_IGNITION_PARAMETERS;
 let parameters: DeploymentParameters = {};
 if (parametersFile) {
@@ -69,11 +78,24 @@ if (!parameters.Committee) {
       "Set CROSSPROOF_IGNITION_PARAMETERS to name real members.",
   );
 }
-const deployed = await ignition.deploy(CrossproofModule, {
-  deploymentId,
-  displayUi: true,
-  parameters,
-});
+let deployed: Awaited<ReturnType<typeof deploySystem>>;
+try {
+  deployed = await deploySystem();
+} catch (error) {
+  if (isMissingOpcode(error)) fail(CHAIN_EVM_VERSION);
+  if (
+    errorChain(error).some((link) => typeof link.message === "string" && /out ?of ?gas/i.test(link.message))
+  ) {
+    const { gasLimit } = (await ethers.provider.getBlock("latest")) ?? {};
+    fail(
+      `A deployment transaction ran out of gas${gasLimit === undefined ? "" : ` (the chain's block gas limit is ${gasLimit.toLocaleString("en-US")})`}: raise the genesis gasLimit (docs/deploy.md), then run the deployment again; it continues where it stopped.`,
+    );
+  }
+  throw error;
+}
+// The block of the deployment's first transaction: Ignition's journal knows it even when an earlier
+// run was interrupted (the block before this run would miss that run's events).
+const startBlock = (await firstJournalBlock(join(journal, "journal.jsonl"))) ?? blockBefore;
 
 const deploymentsDir = process.env.CROSSPROOF_DEPLOYMENTS_DIR ?? join(root, "deployments");
 const manifestPath = resolve(deploymentsDir, `${chainId}.json`);
@@ -109,6 +131,10 @@ await writeFile(manifestPath, `${JSON.stringify(manifest, null, 2)}\n`);
 console.log(`Crossproof deployed on chain ${chainId}; manifest: ${manifestPath}`);
 for (const [name, address] of Object.entries(contracts)) console.log(`  ${name.padEnd(20)} ${address}`);
 await connection.close();
+
+function deploySystem() {
+  return ignition.deploy(CrossproofModule, { deploymentId, displayUi: true, parameters });
+}
 
 function fail(message: string): never {
   console.error(message);

@@ -104,6 +104,10 @@ export async function startChain(options: {
   state?: string;
   /** anvil only: no fees at all (base fee 0, no minimum priority fee), like a consortium chain. */
   zeroGasPrice?: boolean;
+  /** anvil only: another EVM version than cancun (e.g. shanghai), like an older consortium chain. */
+  hardfork?: string;
+  /** anvil only: the block gas limit. */
+  blockGasLimit?: number;
 }): Promise<RunningChain> {
   const port = options.port ?? (await freePort());
   const url = `http://127.0.0.1:${port}`;
@@ -119,6 +123,8 @@ export async function startChain(options: {
     options.engine,
     ...(options.state ? ["--state", options.state] : []),
     ...(options.zeroGasPrice ? ["--zero-gas-price"] : []),
+    ...(options.hardfork ? ["--hardfork", options.hardfork] : []),
+    ...(options.blockGasLimit ? ["--block-gas-limit", String(options.blockGasLimit)] : []),
   ];
   const child = spawn(process.execPath, args, {
     cwd: PROJECT_ROOT,

@@ -102,3 +102,31 @@ export class DeploymentNotFoundError extends BaseError {
     super(message, { code: "deployment-not-found", ...options });
   }
 }
+
+/**
+ * A transaction was sent but not mined in time. It may still land: wait, then look (or resume),
+ * rather than send it again.
+ */
+export class TransactionNotMinedError extends BaseError {
+  override name = "TransactionNotMinedError";
+  readonly transactionHash: string | undefined;
+  constructor(message: string, options: { transactionHash?: string; cause?: unknown } = {}) {
+    super(message, { code: "transaction-not-mined", cause: options.cause });
+    this.transactionHash = options.transactionHash;
+  }
+}
+
+/**
+ * The chain does not run the EVM version the contracts are compiled for (Cancun: PUSH0 from
+ * Shanghai, MCOPY from Cancun; docs/decisions/0001-evm-version.md).
+ */
+export class ChainEvmVersionError extends BaseError {
+  override name = "ChainEvmVersionError";
+  constructor(message: string = CHAIN_EVM_VERSION, options: { cause?: unknown } = {}) {
+    super(message, { code: "chain-evm-version", ...options });
+  }
+}
+
+/** What to do when the chain lacks an opcode the contracts use. */
+export const CHAIN_EVM_VERSION =
+  "The chain does not run the EVM version Crossproof's contracts are compiled for (Cancun: they use PUSH0 and MCOPY). Enable Cancun on the chain (Besu/geth: cancunTime in the genesis; FISCO BCOS: setSystemConfigByKey feature_evm_cancun 1) — see docs/decisions/0001-evm-version.md.";

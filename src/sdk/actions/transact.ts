@@ -12,6 +12,7 @@ import {
   InsufficientFundsError,
   TipAboveFeeCapError,
   TimeoutError,
+  WaitForTransactionReceiptTimeoutError,
   type Abi,
   type Account,
   type Chain,
@@ -31,7 +32,14 @@ import {
   writeContract,
 } from "viem/actions";
 
-import { ChainUnreachableError, ContractRevertError, TransactionFeeError } from "../errors.ts";
+import {
+  ChainEvmVersionError,
+  ChainUnreachableError,
+  ContractRevertError,
+  TransactionFeeError,
+  TransactionNotMinedError,
+  errorChain,
+} from "../errors.ts";
 
 /** A client that can sign: a wallet client or any viem client with an account. */
 export type SigningClient = Client<Transport, Chain | undefined, Account>;
@@ -104,7 +112,10 @@ export async function transact<
       chain: client.chain,
     } as never);
     const [estimate, { gasLimit: blockGasLimit }] = await Promise.all([
-      estimateContractGas(client, request as never),
+      // With the whole ABI, not the one function simulateContract returns: a node that estimates
+      // against its pending block may meet a custom error the simulation did not (e.g. the same
+      // anchor already sent and pending), and it must be decoded by name.
+      estimateContractGas(client, { ...(request as object), abi: parameters.abi } as never),
       getBlock(client),
     ]);
     const transactionHash = await writeContract(client, {
@@ -163,10 +174,20 @@ export function toCrossproofError(error: unknown, action: string): unknown {
   if (
     error instanceof ContractRevertError ||
     error instanceof ChainUnreachableError ||
-    error instanceof TransactionFeeError
+    error instanceof TransactionFeeError ||
+    error instanceof TransactionNotMinedError ||
+    error instanceof ChainEvmVersionError
   ) {
     return error;
   }
+  if (error instanceof WaitForTransactionReceiptTimeoutError) {
+    const hash = /hash "?(0x[0-9a-fA-F]{64})/.exec(error.message)?.[1];
+    return new TransactionNotMinedError(
+      `${action} was sent${hash ? ` (transaction ${hash})` : ""} but not mined in time: the chain may be stalled or busy. It may still land: wait, then look again before sending anything anew.`,
+      { transactionHash: hash, cause: error },
+    );
+  }
+  if (isMissingOpcode(error)) return new ChainEvmVersionError(undefined, { cause: error });
   if (error instanceof ViemBaseError) {
     const feeProblem = error.walk(
       (e) =>
@@ -202,6 +223,20 @@ export function toCrossproofError(error: unknown, action: string): unknown {
     }
   }
   return error;
+}
+
+/**
+ * An opcode the chain does not run: anvil and Hardhat's EDR say `NotActivated`, geth and Besu
+ * "invalid opcode" (or "opcode 0x5e not defined").
+ */
+export function isMissingOpcode(error: unknown): boolean {
+  return errorChain(error).some((link) =>
+    [link.shortMessage, link.details, link.message].some(
+      (text) =>
+        typeof text === "string" &&
+        /\bNotActivated\b|invalid opcode|opcode 0x[0-9a-f]{2} not defined|undefined opcode/i.test(text),
+    ),
+  );
 }
 
 function formatArg(value: unknown): string {
