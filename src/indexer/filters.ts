@@ -96,13 +96,20 @@ export function parseBound(value: string, what: string, end: boolean): Bound {
     return { block };
   }
   const seconds = isoSeconds(text);
-  if (seconds === undefined)
+  if (seconds === undefined) {
+    // In a URL query an unencoded "+" arrives as a space: 2026-11-26T08:30:00 08:00.
+    const lostPlus = /\d \d{2}:?\d{2}$/.test(text) && isoSeconds(text.replace(/ (\d{2}:?\d{2})$/, "+$1"));
     throw new InvalidInputError(
-      `${what} "${value}" is neither a block number nor a date; give e.g. 1200, 2026-11-26 or 2026-11-26T08:30:00Z.`,
+      lostPlus
+        ? `${what} "${value}" lost the "+" of its offset: in a URL write it as %2B (e.g. 2026-11-26T08:30:00%2B08:00).`
+        : `${what} "${value}" is neither a block number nor a date; give e.g. 1200, 2026-11-26 or 2026-11-26T08:30:00Z.`,
     );
+  }
   const dateOnly = !/[T ]/i.test(text);
+  // Blocks carry whole seconds: a lower bound inside a second starts at the next one.
+  const fraction = /\.\d*[1-9]/.test(text) && !end ? 1 : 0;
   // A bare date as an upper bound means the whole day.
-  return { time: end && dateOnly ? seconds + 86_399 : seconds };
+  return { time: end && dateOnly ? seconds + 86_399 : seconds + fraction };
 }
 
 export type PagePosition = { blockNumber: number; logIndex: number };

@@ -97,12 +97,22 @@ export type IssuerReport = {
   truncated: boolean;
 };
 
+/**
+ * An issuer by its account, or by the DID it applied with: an institution may apply from one
+ * account with the DID of another identity (as that identity's delegate), and a regulator looking
+ * it up by that DID means the issuer.
+ */
 export async function issuerReport(
   store: AuditStore,
   chainId: number,
-  address: string,
+  accountOrDid: string,
 ): Promise<IssuerReport> {
-  const issuer = await store.stateRow("issuers", chainId, address);
+  let issuer = await store.stateRow("issuers", chainId, accountOrDid);
+  if (!issuer) {
+    const byDid = await store.stateRowsWhere("issuers", chainId, "did", accountOrDid.toLowerCase(), 1);
+    issuer = byDid[0];
+  }
+  const address = typeof issuer?.key === "string" ? issuer.key : accountOrDid;
   const accreditations = await store.stateRowsWhere(
     "accreditations",
     chainId,
