@@ -70,11 +70,19 @@ export async function connect(options: GlobalOptions): Promise<ChainContext> {
   );
   const publicClient = createPublicClient({
     chain,
+    pollingInterval: POLLING_INTERVAL_MS,
     transport: http(url.href, { retryCount: 2, timeout: 30_000 }),
   });
   const { manifest, manifestPath } = await loadManifest(options.manifest, chainId);
   return { chainId, rpcUrl: url.href, publicClient, manifest, manifestPath };
 }
+
+/**
+ * How often a waiting command asks for its receipt: viem's default (4 s) made every write on a
+ * chain with 1-2 s blocks wait seconds after its block, and kept the process alive 4 s after its
+ * last line. A consortium node answers a receipt query in milliseconds.
+ */
+const POLLING_INTERVAL_MS = 500;
 
 /** A wallet client for the key from --key or CROSSPROOF_PRIVATE_KEY. The key is never printed. */
 export function signer(options: GlobalOptions, context: ChainContext): SigningClient {
@@ -89,6 +97,7 @@ export function signer(options: GlobalOptions, context: ChainContext): SigningCl
   return createWalletClient({
     account: privateKeyToAccount(normalized),
     chain: context.publicClient.chain,
+    pollingInterval: POLLING_INTERVAL_MS,
     transport: http(context.rpcUrl, { retryCount: 2, timeout: 30_000 }),
   });
 }

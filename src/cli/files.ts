@@ -70,10 +70,25 @@ export async function readPackage(path: string): Promise<DataPackage> {
 const PACKAGE_LEFTOVER = /\.proof\.json\.\d+\.tmp$/;
 
 /** Writes a file via a temporary sibling and a rename, so no reader ever sees half a file. */
-export async function writeFileAtomic(path: string, content: string): Promise<void> {
+export async function writeFileAtomic(path: string, content: string, mode?: number): Promise<void> {
   const temporary = `${path}.${process.pid}.tmp`;
-  await writeFile(temporary, content);
+  await writeFile(temporary, content, mode === undefined ? undefined : { mode });
   await rename(temporary, path);
+}
+
+/**
+ * Writes `document`'s data package beside it, readable by whoever may read the document and no one
+ * else (the package holds the salt that keeps the fingerprint from being guessed; docs/privacy.md).
+ */
+export async function writePackageFile(document: string, dataPackage: DataPackage): Promise<string> {
+  const path = document + PACKAGE_SUFFIX;
+  // A document moved away since it was hashed (a --resume) leaves the package the default mode.
+  const mode = await stat(document).then(
+    (info) => info.mode & 0o666,
+    () => undefined,
+  );
+  await writeFileAtomic(path, `${JSON.stringify(dataPackage, null, 2)}\n`, mode);
+  return path;
 }
 
 /**

@@ -14,6 +14,7 @@ import { schemaCommand } from "./commands/schema.ts";
 import { verifyCommand } from "./commands/verify.ts";
 import type { GlobalOptions } from "./context.ts";
 import { describeError, exitCodeFor, ExitCode, UsageError } from "./errors.ts";
+import { printable } from "./output.ts";
 
 type Options = NonNullable<ParseArgsConfig["options"]>;
 
@@ -125,7 +126,10 @@ export async function main(argv: readonly string[]): Promise<number> {
         `${JSON.stringify({ error: { code: errorCode(error), message: describeError(error, false) } })}\n`,
       );
     }
-    console.error(`crossproof: ${describeError(error, verbose)}`);
+    // A stack trace (--verbose) keeps its lines; a message may quote chain text, so it is one line.
+    console.error(
+      `crossproof: ${verbose ? describeError(error, true) : printable(describeError(error, false))}`,
+    );
     return code;
   }
 }

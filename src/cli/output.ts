@@ -5,8 +5,31 @@ export function printJson(value: unknown): void {
   );
 }
 
+/**
+ * Every line the CLI prints to a terminal goes through `printable`: names, descriptions and URIs on
+ * chain are chosen by institutions, and a line break, an escape sequence or a bidirectional override
+ * in one could forge a line of output (a revocation that never happened) or restyle the screen.
+ */
 export function printLine(line = ""): void {
-  process.stdout.write(`${line}\n`);
+  process.stdout.write(`${printable(line, { keepTabs: true })}\n`);
+}
+
+/** Control characters (C0, DEL, C1), bidirectional controls and line separators. */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+const ESCAPES: Record<string, string> = { "\n": "\\n", "\r": "\\r", "\t": "\\t" };
+
+/**
+ * `text` with every control character, bidirectional control and line separator written as an
+ * escape (`\n`, `\u001b`, `\u202e`), so it prints as one visible line. Tabs stay with `keepTabs`
+ * (the CLI's own column separators).
+ */
+export function printable(text: string, { keepTabs = false }: { keepTabs?: boolean } = {}): string {
+  return text.replace(UNPRINTABLE, (character) =>
+    keepTabs && character === "\t"
+      ? character
+      : (ESCAPES[character] ?? `\\u${character.charCodeAt(0).toString(16).padStart(4, "0")}`),
+  );
 }
 
 /** A progress bar on stderr, drawn only on a terminal and at most ~10 times a second. */

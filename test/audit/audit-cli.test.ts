@@ -521,7 +521,10 @@ describe("crossproof audit CLI (anvil, SQLite and PostgreSQL)", function () {
     expect(r.timeline[1]!.transactionHash).to.equal(r.timeline[2]!.transactionHash);
     const bankOwnUse = all.find(
       (e) =>
-        e.event === "ConsentConsumed" && e.args.uses === 3 && lower(String(e.args.consumer)) === lower(BANK),
+        e.event === "ConsentConsumed" &&
+        e.args.uses === 3 &&
+        typeof e.args.consumer === "string" &&
+        lower(e.args.consumer) === lower(BANK),
     );
     expect(bankOwnUse?.args.usageReference, "the bank's own use is indexed").to.equal(
       history.rejectedOrderId,

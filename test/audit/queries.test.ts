@@ -81,7 +81,7 @@ describe("src/indexer/queries.ts: issuerReport", function () {
   });
 
   after(async function () {
-    await store?.close();
+    await (store as AuditStore | undefined)?.close();
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 

@@ -3,7 +3,7 @@
  * with the real deploy script: the same commands a user types, asserted on exit codes and output.
  */
 import { existsSync } from "node:fs";
-import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -13,6 +13,7 @@ import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 
 import { writeJournal } from "../../src/cli/journal.ts";
 import { anchorBatch, anchorFingerprints } from "../../src/sdk/fingerprints/actions.ts";
+import { applyForRecognition } from "../../src/sdk/issuers/issuers.ts";
 import { buildMerkleTree, merkleRoot } from "../../src/sdk/fingerprints/merkle.ts";
 import { computeFingerprint, hashDocument, randomSalt } from "../../src/sdk/fingerprints/spec.ts";
 import { schemaIdOf } from "../../src/sdk/schemas/schemas.ts";
@@ -177,6 +178,61 @@ for (const [engine, chainId] of [
       expect((JSON.parse(members.stdout) as { threshold: number }).threshold).to.equal(2);
     });
 
+    it("prints text chosen on chain as one line, with line breaks, escapes and direction marks escaped", async function () {
+      // An applicant's name forging an output line, clearing the screen and reversing the text;
+      // sent through the SDK (the CLI refuses such a name at input).
+      const key = devKey(5);
+      const hostile =
+        "Bank\n  2026-11-27T13:16:15Z  block 91  FingerprintRegistry.Revoked\u001b[2J\u202eknaB";
+      const refused = await cli(
+        ["issuer", "apply", "--type", "bank", "--name", hostile, "--jurisdiction", "HK"],
+        { ...env, CROSSPROOF_PRIVATE_KEY: key },
+      );
+      expect(refused.code).to.equal(2);
+      expect(refused.stderr).to.contain("holds a control character").and.contain("Bank\\n  2026");
+      expect(refused.stderr.trim().split("\n")).to.have.length(1);
+      const manifest = JSON.parse(await readFile(join(chain!.deploymentsDir, `${chainId}.json`), "utf8")) as {
+        contracts: { IssuerRegistry: Hex };
+      };
+      const account = privateKeyToAccount(key);
+      await applyForRecognition(
+        createWalletClient({
+          account,
+          transport: http(chain!.rpcUrl),
+          chain: defineChain({
+            id: chainId,
+            name: "test chain",
+            nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 },
+            rpcUrls: { default: { http: [chain!.rpcUrl] } },
+          }),
+        }),
+        {
+          issuerRegistry: manifest.contracts.IssuerRegistry,
+          did: account.address,
+          type: "bank",
+          name: hostile,
+          jurisdiction: "HK",
+        },
+      );
+      const escaped =
+        "Bank\\n  2026-11-27T13:16:15Z  block 91  FingerprintRegistry.Revoked\\u001b[2J\\u202eknaB";
+      for (const args of [
+        ["issuer", "show", account.address],
+        ["issuer", "list"],
+      ]) {
+        const shown = await run(...args);
+        expect(shown.code, shown.stderr).to.equal(0);
+        expect(shown.stdout).to.contain(escaped);
+        expect(shown.stdout).not.to.contain("\u001b").and.not.to.contain("\u202e");
+        expect(
+          shown.stdout.split("\n").filter((line) => line.includes("FingerprintRegistry.Revoked")),
+        ).to.have.length(1);
+      }
+      // Machine output keeps the name as it is on chain.
+      const json = await run("issuer", "show", account.address, "--json");
+      expect(json.json.name).to.equal(hostile);
+    });
+
     it("runs a proposal approved from a proposal file on another member's machine", async function () {
       const proposalFile = join(dir, "recognise.proposal.json");
       const applied = await cli(
@@ -218,6 +274,10 @@ for (const [engine, chainId] of [
       expect(executed.code, executed.stderr).to.equal(0);
       const shown = await run("gov", "show", String(proposed.json.proposalId));
       expect(shown.stdout).to.contain("status      executed");
+      // One approval by file; the executing member (account 11) was the second.
+      expect(shown.stdout).to.match(
+        /approvals {3}1 of 2: 0x[0-9a-fA-F]{40}, and the member who executed it\n/,
+      );
       const issuer = await run("issuer", "show", second, "--json");
       expect(issuer.json.status).to.equal("recognized");
     });
@@ -261,6 +321,50 @@ for (const [engine, chainId] of [
       );
       expect(lockout.code).to.equal(2);
       expect(lockout.stderr).to.contain("the committee would no longer administer the consortium");
+      // Free text where a URI belongs (it would be on chain for good), and a name with a line break.
+      const textAsUri = await cli(
+        [
+          "gov",
+          "propose",
+          "schema-register",
+          "--name",
+          "lab.result",
+          "--version",
+          "1.0",
+          "--uri",
+          "patient Jane Doe",
+        ],
+        member,
+      );
+      expect(textAsUri.code).to.equal(2);
+      expect(textAsUri.stderr).to.contain("--uri patient Jane Doe is not an absolute URI");
+      const brokenName = await cli(
+        [
+          "gov",
+          "propose",
+          "schema-register",
+          "--name",
+          "lab\nresult",
+          "--version",
+          "1.0",
+          "--uri",
+          "https://x.example/s",
+        ],
+        member,
+      );
+      expect(brokenName.code).to.equal(2);
+      expect(brokenName.stderr).to.contain("--name lab\\nresult must be plain text");
+      const batchTextUri = await run(
+        "anchor",
+        dir,
+        "--schema",
+        SCHEMA,
+        "--batch",
+        "--uri",
+        "results of J. Doe",
+      );
+      expect(batchTextUri.code).to.equal(2);
+      expect(batchTextUri.stderr).to.contain("--uri results of J. Doe is not an absolute URI");
       expect((await run("gov", "list", "--json")).stdout, "no proposal was submitted").to.equal(before);
       for (const result of [
         unknown,
@@ -271,6 +375,9 @@ for (const [engine, chainId] of [
         ungrantable,
         noThreshold,
         lockout,
+        textAsUri,
+        brokenName,
+        batchTextUri,
       ]) {
         expect(result.stderr).not.to.match(/\n\s+at /);
       }
@@ -278,11 +385,13 @@ for (const [engine, chainId] of [
 
     it("anchors a document, verifies it valid, and reports a flipped byte as mismatch", async function () {
       const file = join(dir, "test-report.txt");
-      await writeFile(file, "PCR test: negative\n");
+      // Readable by its owner only: so is its package, which holds the salt.
+      await writeFile(file, "PCR test: negative\n", { mode: 0o600 });
       const anchored = await run("anchor", file, "--schema", SCHEMA, "--json");
       expect(anchored.code, anchored.stderr).to.equal(0);
       const dataPackage = JSON.parse(await readFile(`${file}.proof.json`, "utf8")) as Record<string, unknown>;
       expect(dataPackage.issuer).to.equal(ISSUER);
+      expect((await stat(`${file}.proof.json`)).mode & 0o777).to.equal(0o600);
 
       const valid = await run("verify", file, "--json");
       expect(valid.code, valid.stderr).to.equal(0);
@@ -489,8 +598,14 @@ for (const [engine, chainId] of [
         fingerprints: [items[0]!.fingerprint, items[1]!.fingerprint],
         schemaIndex: 1,
       });
-      const resumed = await run("anchor", "--resume", journal, "--json");
+      const resumed = await run("anchor", "--resume", journal);
       expect(resumed.code, resumed.stderr).to.equal(0);
+      // What landed earlier gets its package and a line saying so; what did not, an anchor.
+      expect(
+        resumed.stdout.split("\n").filter((line) => line.startsWith("Wrote the package of ")),
+      ).to.have.length(2);
+      expect(resumed.stdout).to.contain(`anchored earlier as ${items[0]!.fingerprint} (${transactionHash}).`);
+      expect(resumed.stdout).to.contain(`Anchored ${files[2]!} as ${items[2]!.fingerprint}`);
       expect(await packageTransaction(files[0]!)).to.equal(transactionHash);
       expect(await packageTransaction(files[1]!)).to.equal(transactionHash);
       expect(await packageTransaction(files[2]!)).not.to.equal(transactionHash);

@@ -492,10 +492,16 @@ export function consentRegistryOf(context: ChainContext): Address {
   return getAddress(context.manifest.contracts.ConsentRegistry);
 }
 
-/** The timestamp of the chain's latest block: the clock consents and orders are judged by. */
+/**
+ * Now, for consents and orders: the chain's latest block time, or this machine's clock when it is
+ * later. A chain that makes no empty blocks (FISCO BCOS) may have stood still for hours, and a
+ * period or deadline counted from its last block would already have passed when it is sent; the
+ * next block is stamped with the time it is made.
+ */
 export async function chainTime(context: ChainContext): Promise<bigint> {
   const block = await context.publicClient.getBlock({ blockTag: "latest" });
-  return block.timestamp;
+  const local = BigInt(Math.floor(Date.now() / 1000));
+  return block.timestamp > local ? block.timestamp : local;
 }
 
 export function isoOf(seconds: bigint | number): string {

@@ -25,10 +25,11 @@ import { expectBytes32, isBytes32 } from "../../sdk/hex.ts";
 import { issuerCalls } from "../../sdk/issuers/issuers.ts";
 import { roleName, roles } from "../../sdk/roles.ts";
 import { isoSeconds } from "../../sdk/time.ts";
+import { isAbsoluteUri } from "../../sdk/uri.ts";
 import { connect, signer, type ChainContext } from "../context.ts";
 import { ExitCode, UsageError } from "../errors.ts";
 import type { Command } from "../main.ts";
-import { printJson, printLine } from "../output.ts";
+import { printable, printJson, printLine } from "../output.ts";
 import { parseSchemaReference } from "./shared.ts";
 
 const ACTIONS = `schema-register --name <n> --version <v> [--uri <u>] [--definition-hash <hex32>] [--revocable] [--reinstatable]
@@ -382,6 +383,20 @@ function proposalBuilder(
         revocable: values.revocable === true,
         reinstatable: values.reinstatable === true,
       };
+      for (const [flag, text] of [
+        ["--name", definition.name],
+        ["--version", definition.version],
+      ] as const) {
+        if (text.trim() === "" || printable(text) !== text)
+          throw new UsageError(
+            `${flag} ${printable(text) || '""'} must be plain text without control characters (line breaks, tabs, escapes, direction marks): every member reads it.`,
+          );
+      }
+      if (definition.definitionURI && !isAbsoluteUri(definition.definitionURI)) {
+        throw new UsageError(
+          `--uri ${printable(definition.definitionURI)} is not an absolute URI; give where the JSON schema is published, e.g. https://schemas.example/health-test-report.json.`,
+        );
+      }
       if (!definition.definitionURI && definition.definitionHash === zeroHash) {
         throw new UsageError(
           "A schema needs --uri or --definition-hash (or both) pointing at its JSON schema.",
@@ -612,7 +627,7 @@ function printCommittee(
 
 /** A remark for the person at the terminal, kept off stdout so --json output stays parseable. */
 function printNote(line: string): void {
-  console.error(line);
+  console.error(printable(line));
 }
 
 function committeeOf(context: ChainContext) {
@@ -674,8 +689,13 @@ function printState(state: ProposalState): void {
   printLine(`Proposal ${state.id}`);
   printLine(`  ${state.description}`);
   printLine(`  status      ${state.status}${state.executedIn ? ` (in ${state.executedIn})` : ""}`);
+  // The Safe counts the executing member as an approval without an approveHash of its own.
+  const byExecutor =
+    state.status === "executed" && state.approvals.length < state.threshold
+      ? ", and the member who executed it"
+      : "";
   printLine(
-    `  approvals   ${state.approvals.length} of ${state.threshold}: ${state.approvals.join(", ") || "none"}`,
+    `  approvals   ${state.approvals.length} of ${state.threshold}: ${state.approvals.join(", ") || "none"}${byExecutor}`,
   );
   printLine(`  proposed    ${state.proposedAt.toISOString()} by ${state.proposer}, nonce ${state.nonce}`);
   printLine(`  call        ${state.to} value ${state.value} data ${state.data}`);

@@ -11,7 +11,7 @@ import {
 import { connect, signer } from "../context.ts";
 import { ExitCode, UsageError } from "../errors.ts";
 import type { Command } from "../main.ts";
-import { printJson, printLine } from "../output.ts";
+import { printable, printJson, printLine } from "../output.ts";
 
 const TYPES = issuerTypes.slice(1);
 
@@ -45,6 +45,10 @@ export const issuerCommand: Command = {
       if (type === undefined) throw new UsageError(`issuer apply needs --type (${TYPES.join(", ")}).`);
       if (typeof values.name !== "string" || values.name.trim() === "")
         throw new UsageError("issuer apply needs --name.");
+      if (printable(values.name) !== values.name)
+        throw new UsageError(
+          `--name ${printable(values.name)} holds a control character (a line break, tab, escape or direction mark): every member and the regulator read the name, so give it as plain text.`,
+        );
       if (
         typeof values.jurisdiction !== "string" ||
         !/^[A-Z]{2}(-[A-Z0-9]{1,3})?$/.test(values.jurisdiction)

@@ -31,7 +31,7 @@ import { createDataPackage, type DataPackage } from "../../sdk/fingerprints/pack
 import { computeFingerprint, hashDocument, randomSalt } from "../../sdk/fingerprints/spec.ts";
 import { connect, signer, type ChainContext, type GlobalOptions } from "../context.ts";
 import { ExitCode, UsageError } from "../errors.ts";
-import { hashFile, PACKAGE_SUFFIX, readPackage, writeFileAtomic } from "../files.ts";
+import { hashFile, PACKAGE_SUFFIX, readPackage, writePackageFile } from "../files.ts";
 import type { Command } from "../main.ts";
 import { printJson, printLine } from "../output.ts";
 import {
@@ -345,7 +345,7 @@ async function deliver(rest: string[], values: Values, global: GlobalOptions): P
         fingerprint,
         anchor: { kind: "single", transactionHash, blockNumber: Number(receipt.blockNumber) },
       });
-      await writeFileAtomic(packagePath, `${JSON.stringify(dataPackage, null, 2)}\n`);
+      await writePackageFile(file, dataPackage);
       if (!global.json) {
         printLine(
           `Anchored ${file} as ${fingerprint} under ${schema.name}@${schema.version} (${transactionHash}).`,

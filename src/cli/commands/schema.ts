@@ -11,7 +11,7 @@ import {
 import { connect, signer } from "../context.ts";
 import { ExitCode, UsageError } from "../errors.ts";
 import type { Command } from "../main.ts";
-import { printJson, printLine } from "../output.ts";
+import { printable, printJson, printLine } from "../output.ts";
 import { parseSchemaReference, requireSchema } from "./shared.ts";
 
 export const schemaCommand: Command = {
@@ -113,7 +113,7 @@ export const schemaCommand: Command = {
         );
       } else {
         for (const schema of schemas)
-          printLine(`${schema.index}\t${schema.id}\t${schema.name}@${schema.version}`);
+          printLine(`${schema.index}\t${schema.id}\t${printable(`${schema.name}@${schema.version}`)}`);
         // A full page may not be all: say how many there are and how to see the rest (on stderr,
         // so that the listing stays one schema per line).
         const total =

@@ -395,7 +395,7 @@ export async function orderTimeline(
         transactionHash: log.transactionHash,
         logIndex: log.logIndex,
         event: "ConsentConsumed",
-        actor: log.args.consumer!,
+        actor: log.args.consumer,
         state: "requested",
         detail: `consent ${log.args.consentId} of ${log.args.owner} used by ${log.args.grantee} (use ${log.args.uses})`,
       });

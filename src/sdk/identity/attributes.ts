@@ -12,6 +12,7 @@
 import { bytesToHex, hexToBytes, isHex, type Hex } from "viem";
 
 import { InvalidInputError } from "../errors.ts";
+import { isAbsoluteUri } from "../uri.ts";
 
 export const delegateTypes = ["veriKey", "sigAuth"] as const;
 /** `veriKey`: the delegate may sign on behalf of the DID; `sigAuth`: it may also authenticate as it. */
@@ -186,7 +187,7 @@ export function serviceAttribute({
   }
   let text: string;
   if (typeof endpoint === "string") {
-    if (!isUri(endpoint)) {
+    if (!isAbsoluteUri(endpoint)) {
       throw new InvalidInputError(
         `The service endpoint "${endpoint}" is not an absolute URI (e.g. https://issuer.example/inbox).`,
       );
@@ -269,10 +270,6 @@ function oneOf<T extends string>(value: string, allowed: readonly T[], what: str
     throw new InvalidInputError(`Unknown ${what} "${value}"; use ${allowed.join(", ")}.`);
   }
   return value as T;
-}
-
-function isUri(value: string): boolean {
-  return /^[a-zA-Z][a-zA-Z0-9+.-]*:\S+$/.test(value) && URL.canParse(value);
 }
 
 /** "An Ed25519", "An X25519", "A Secp256k1". */
