@@ -41,6 +41,7 @@ import {
 } from "../src/demo/scenarios.ts";
 import { parseDeploymentManifest } from "../src/sdk/deployments.ts";
 import { startWebServer, webAppConfig, type WebServer } from "../src/server/web.ts";
+import { forgetChainOwner, recordChainOwner, stopOrphanedChain } from "./lib/chain-owner.ts";
 import { ensureFrontendBuilt, FRONTEND_DIST } from "./lib/frontend.ts";
 import {
   deploy,
@@ -90,6 +91,9 @@ const say = headless
       console.log(line);
     };
 
+// Before --fresh removes the state directory, which names the chain an earlier npm start left.
+const orphan = await stopOrphanedChain(stateDir, port);
+if (orphan) console.error(orphan);
 if (values.fresh) {
   await rm(stateDir, { recursive: true, force: true });
   await rm(manifestPath, { force: true });
@@ -119,7 +123,10 @@ const shutdown = async (code: number) => {
   await following?.catch(() => {});
   await web?.close();
   await auditStore?.close();
-  if (chain) await stopChain(chain, 10_000);
+  if (chain) {
+    await stopChain(chain, 10_000);
+    await forgetChainOwner(stateDir);
+  }
   process.exit(code);
 };
 process.once("SIGINT", () => void shutdown(0));
@@ -146,6 +153,7 @@ try {
     state: statePath,
     logFile: join(stateDir, "chain.log"),
   });
+  await recordChainOwner(stateDir, { chainPid: chain.process.pid!, startPid: process.pid, port });
   const rpcUrl = chain.url;
   const viemChain = defineChain({
     id: chainId,

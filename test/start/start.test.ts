@@ -240,9 +240,18 @@ describe("npm start (headless)", function () {
     }
   });
 
-  it("starts over with --fresh", async function () {
+  it("stops the chain a killed npm start left running, and starts over with --fresh", async function () {
+    // kill -9 of npm start leaves its chain (its own process group) holding the port.
+    const interactive = args().filter((arg) => arg !== "--headless");
+    const killed = launch([...interactive, "--web-port", String(await freePort())], env);
+    await killed.output("Ctrl-C stops the chain");
+    killed.child.kill("SIGKILL");
+    await killed.done;
     const result = await start([...args(), "--fresh"], env);
     expect(result.code, result.stderr).to.equal(0);
+    expect(result.stderr).to.match(
+      /Stopped the chain \(pid \d+\) that an earlier npm start \(pid \d+, no longer running\) left on port \d+; its state was saved\./,
+    );
     const summary = JSON.parse(result.stdout) as Summary;
     expect(summary.restoredState).to.equal(false);
     expect(summary.reusedDeployment).to.equal(false);

@@ -1,0 +1,77 @@
+/**
+ * Which `npm start` owns the local chain: a file in the state directory names the chain's process
+ * group and the `npm start` that started it. A chain whose `npm start` was killed (kill -9, a closed
+ * terminal) keeps running in its own process group and holds the port; the next `npm start` stops
+ * it (anvil saves its state on SIGTERM) instead of refusing the port.
+ */
+import { existsSync, readFileSync } from "node:fs";
+import { readFile, rm, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+
+type Owner = { chainPid: number; startPid: number; port: number };
+
+const ownerFile = (stateDir: string) => join(stateDir, "chain.pid.json");
+
+export async function recordChainOwner(stateDir: string, owner: Owner): Promise<void> {
+  await writeFile(ownerFile(stateDir), `${JSON.stringify(owner)}\n`);
+}
+
+export async function forgetChainOwner(stateDir: string): Promise<void> {
+  await rm(ownerFile(stateDir), { force: true });
+}
+
+/**
+ * Stops the chain a previous `npm start` of this state directory left running on `port`, if its
+ * `npm start` is gone. Returns what it did, for a line of output; undefined when there was nothing.
+ * A chain whose `npm start` still runs is left alone (the port check then says it is taken).
+ */
+export async function stopOrphanedChain(stateDir: string, port: number): Promise<string | undefined> {
+  const path = ownerFile(stateDir);
+  if (!existsSync(path)) return undefined;
+  let owner: Owner;
+  try {
+    owner = JSON.parse(await readFile(path, "utf8")) as Owner;
+  } catch {
+    await forgetChainOwner(stateDir);
+    return undefined;
+  }
+  if (owner.port !== port || !alive(owner.chainPid) || !isOurChain(owner.chainPid)) {
+    if (!alive(owner.chainPid)) await forgetChainOwner(stateDir);
+    return undefined;
+  }
+  if (alive(owner.startPid)) return undefined;
+  signalGroup(owner.chainPid, "SIGTERM");
+  for (let waited = 0; waited < 10_000 && alive(owner.chainPid); waited += 100) await sleep(100);
+  if (alive(owner.chainPid)) signalGroup(owner.chainPid, "SIGKILL");
+  await forgetChainOwner(stateDir);
+  return `Stopped the chain (pid ${owner.chainPid}) that an earlier npm start (pid ${owner.startPid}, no longer running) left on port ${port}; its state was saved.`;
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/** Where the system says (Linux /proc), the process runs scripts/chain.ts; elsewhere, trusted. */
+function isOurChain(pid: number): boolean {
+  const cmdline = `/proc/${pid}/cmdline`;
+  if (!existsSync(cmdline)) return true;
+  try {
+    return readFileSync(cmdline, "utf8").includes("scripts/chain.ts");
+  } catch {
+    return false;
+  }
+}
+
+function signalGroup(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pid, signal);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "ESRCH") throw error;
+  }
+}
