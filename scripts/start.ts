@@ -27,7 +27,8 @@ import { getCode } from "viem/actions";
 import { consortium, demoCommittee } from "../src/demo/consortium.ts";
 import { createAuditApiHandler } from "../src/indexer/http.ts";
 import { AuditIndexer } from "../src/indexer/indexer.ts";
-import { openAuditStore } from "../src/indexer/open.ts";
+import { IndexMismatchError } from "../src/indexer/errors.ts";
+import { deleteSqliteIndex, openAuditStore } from "../src/indexer/open.ts";
 import { orderReport } from "../src/indexer/queries.ts";
 import type { AuditStore } from "../src/indexer/store.ts";
 import { didNetworkOf } from "../src/sdk/identity/did.ts";
@@ -203,19 +204,37 @@ try {
 
   // The regulator's observer node feeds the audit index; its view of the credit order comes from it.
   const auditPath = join(stateDir, "audit.sqlite");
-  // Its own index holds nothing the chain does not: one from another Crossproof version is rebuilt.
-  auditStore = await openAuditStore({ sqlitePath: auditPath }, { replaceOtherVersion: true });
-  indexer = new AuditIndexer({
-    client: publicClient,
-    store: auditStore,
-    manifest,
-    log: (line) => {
-      console.error(line);
-    },
-  });
-  const synced = await indexer.syncOnce();
-  const auditEvents = await auditStore.countEvents(chainId);
-  const regulatorView = await orderReport(auditStore, chainId, credit.orderId);
+  // Its own index holds nothing the chain does not: one from another Crossproof version is rebuilt,
+  // and so is one of another deployment or chain (a state file lost, replaced or left behind).
+  const openIndex = async () => {
+    const store = await openAuditStore({ sqlitePath: auditPath }, { replaceOtherVersion: true });
+    auditStore = store;
+    indexer = new AuditIndexer({
+      client: publicClient,
+      store,
+      manifest,
+      log: (line) => {
+        console.error(line);
+      },
+    });
+    return { store, indexer };
+  };
+  let index = await openIndex();
+  let synced;
+  try {
+    synced = await index.indexer.syncOnce();
+  } catch (error) {
+    if (!(error instanceof IndexMismatchError)) throw error;
+    console.error(
+      `audit: ${auditPath} does not match this chain (${error.name}); rebuilding it from the chain`,
+    );
+    await index.store.close();
+    await deleteSqliteIndex(auditPath);
+    index = await openIndex();
+    synced = await index.indexer.syncOnce();
+  }
+  const auditEvents = await index.store.countEvents(chainId);
+  const regulatorView = await orderReport(index.store, chainId, credit.orderId);
   say("");
   say(
     `Audit index ${auditPath}: ${synced.events} new event(s), ${auditEvents} in all up to block ${synced.toBlock}.`,
@@ -283,11 +302,11 @@ try {
   web = await startWebServer({
     distDir: FRONTEND_DIST,
     config: webAppConfig(manifest, rpcUrl, viemChain.name),
-    audit: createAuditApiHandler({ store: auditStore, chainId, log }),
+    audit: createAuditApiHandler({ store: index.store, chainId, log }),
     port: webPort,
     log,
   });
-  following = indexer.follow(1_000);
+  following = index.indexer.follow(1_000);
   say(`Ready in ${(readyMs / 1000).toFixed(1)} s.`);
   say(`  RPC URL      ${rpcUrl}   (chain id ${chainId})`);
   say(

@@ -8,6 +8,7 @@ import {
   TransactionFeeError,
 } from "../sdk/errors.ts";
 import { describeRevert } from "../sdk/revert-messages.ts";
+import { AuditStoreError, IndexMismatchError } from "../indexer/errors.ts";
 
 export const ExitCode = {
   ok: 0,
@@ -16,7 +17,11 @@ export const ExitCode = {
    * contract revert, or a change to a paused fingerprint registry refused before sending.
    */
   failed: 1,
-  /** Bad input: unreadable file, malformed package, bad flag. */
+  /**
+   * Bad input: unreadable file, malformed package, bad flag; an audit index that cannot be used
+   * (missing, unreadable, of another schema version) or that holds another deployment or chain
+   * than the manifest and the node.
+   */
   badInput: 2,
   /** The chain could not be reached. */
   chainUnreachable: 3,
@@ -35,7 +40,9 @@ export function exitCodeFor(error: unknown): number {
   if (
     error instanceof InvalidInputError ||
     error instanceof UsageError ||
-    error instanceof DeploymentNotFoundError
+    error instanceof DeploymentNotFoundError ||
+    error instanceof AuditStoreError ||
+    error instanceof IndexMismatchError
   ) {
     return ExitCode.badInput;
   }

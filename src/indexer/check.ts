@@ -4,11 +4,17 @@
  * keys each event is found by. When the range is the whole index (from the deployment's start
  * block to the cursor), it also folds the chain's events into state in memory and compares every
  * row of every state table.
+ *
+ * It reads the chain through the indexer's own reading (AuditIndexer.readEvents): ranges that adapt
+ * to the chain's density and to refusals, retries with backoff. A failure to read the chain is an
+ * RpcFailedError (the CLI's exit 3), never a difference.
  */
-import type { Log, PublicClient } from "viem";
+import type { PublicClient } from "viem";
 
 import type { DeploymentManifest } from "../sdk/deployments.ts";
-import { catalogueFor, stateTargets, type AuditEvent, type StateTableName } from "./catalogue.ts";
+import { stateTargets, type AuditEvent, type StateTableName } from "./catalogue.ts";
+import { deploymentMismatch } from "./deployment.ts";
+import { AuditIndexer, type IndexerLog } from "./indexer.ts";
 import { applyEvent, STATE_TABLE_NAMES, STATE_TABLES, type StateRow } from "./projections.ts";
 import type { AuditStore } from "./store.ts";
 
@@ -69,13 +75,29 @@ export async function checkIndex(options: {
   manifest: DeploymentManifest;
   fromBlock: number;
   toBlock: number;
-  /** Blocks per eth_getLogs call. */
+  /** Blocks per eth_getLogs call at most (ranges adapt below it, as the sync's do). */
   rangeSize?: number;
+  /** Retries of a failing RPC call (the indexer's default if absent). */
+  maxAttempts?: number;
+  /** First backoff delay, ms. */
+  retryDelayMs?: number;
+  /** Where the reading's retries and range changes are told (stderr by default). */
+  log?: IndexerLog;
 }): Promise<CheckReport> {
   const { client, store, manifest, fromBlock, toBlock } = options;
   const chainId = manifest.chainId;
-  const catalogue = catalogueFor(manifest);
-  const rangeSize = options.rangeSize ?? 2_000;
+  // The index of another deployment differs from this one's chain everywhere: say so instead.
+  const mismatch = deploymentMismatch(store.db.location, await store.deployment(chainId), manifest);
+  if (mismatch) throw mismatch;
+  const reader = new AuditIndexer({
+    client,
+    store,
+    manifest,
+    ...(options.rangeSize !== undefined && { rangeSize: options.rangeSize }),
+    ...(options.maxAttempts !== undefined && { maxAttempts: options.maxAttempts }),
+    ...(options.retryDelayMs !== undefined && { retryDelayMs: options.retryDelayMs }),
+    ...(options.log && { log: options.log }),
+  });
   const cursor = await store.cursor(chainId);
   const stateChecked = fromBlock <= manifest.startBlock && cursor?.blockNumber === toBlock;
   const expected = new Map<StateTableName, Map<string, StateRow>>(
@@ -90,24 +112,10 @@ export async function checkIndex(options: {
     first ??= difference;
   };
   // Range by range, so memory holds one range of events and the folded state, whatever the length.
-  for (let from = fromBlock; from <= toBlock; from += rangeSize) {
-    const to = Math.min(toBlock, from + rangeSize - 1);
-    const logs = (await client.getLogs({
-      address: catalogue.addresses,
-      fromBlock: BigInt(from),
-      toBlock: BigInt(to),
-    })) as Log[];
-    const times = new Map<number, number>(
-      await Promise.all(
-        [...new Set(logs.map((log) => Number(log.blockNumber)))].map(
-          async (number) =>
-            [number, Number((await client.getBlock({ blockNumber: BigInt(number) })).timestamp)] as const,
-        ),
-      ),
-    );
-    const chainEvents = logs.map((log) =>
-      catalogue.decode(log, times.get(Number(log.blockNumber))!, chainId),
-    );
+  for await (const { fromBlock: from, toBlock: to, events: chainEvents } of reader.readEvents(
+    fromBlock,
+    toBlock,
+  )) {
     const indexed = await store.eventsInRange(chainId, from, to);
     const storedKeys = await store.keysInRange(chainId, from, to);
     chainCount += chainEvents.length;

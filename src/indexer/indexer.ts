@@ -4,9 +4,14 @@
  *
  * Reorgs: before each range the stored cursor block's hash is compared with the chain's; if the
  * chain no longer holds it, the indexer walks back through the blocks it stored to the highest one
- * the chain still holds and rolls everything above it back. Ranges only reach `head - confirmations`.
- * A range is read between two reads of its last block's hash, so a reorg during the read is seen
- * and the range is read again.
+ * the chain still holds and rolls everything above it back, unless that goes deeper than
+ * `maxReorg` blocks or below the first block the index holds: then it refuses and changes nothing.
+ * Ranges only reach `head - confirmations`. A range is read between two reads of its last block's
+ * hash, so a reorg during the read is seen and the range is read again.
+ *
+ * One deployment per chain: the index records the manifest's deployment and the hash of its start
+ * block (deployment.ts) and refuses another deployment, a node whose start block differs (a chain
+ * reset with the same chain id) and a node whose chain ends below the cursor.
  *
  * Range sizes follow the chain's density, and a range is cut by its blocks' gas before the node is
  * asked for it (docs/audit.md, "How ranges adapt").
@@ -16,9 +21,24 @@ import { toHex, type Block, type Hex, type PublicClient } from "viem";
 import { isRangeTooLarge, smallerRange } from "../sdk/actions/events.ts";
 import type { DeploymentManifest } from "../sdk/deployments.ts";
 import { DeploymentNotFoundError, errorChain } from "../sdk/errors.ts";
-import { AuditStoreError, RpcFailedError } from "./errors.ts";
+import {
+  AuditStoreError,
+  ChainBehindIndexError,
+  ChainMismatchError,
+  DeploymentMismatchError,
+  IndexMismatchError,
+  LogsTooLargeError,
+  ReorgTooDeepError,
+  RpcFailedError,
+} from "./errors.ts";
 import { catalogueFor, type AuditEvent, type Catalogue, type LogInput } from "./catalogue.ts";
-import type { AuditStore, StoredBlock } from "./store.ts";
+import {
+  deploymentMismatch,
+  deploymentRecord,
+  describeDeployment,
+  type DeploymentRecord,
+} from "./deployment.ts";
+import type { AuditStore, IndexCursor, StoredBlock } from "./store.ts";
 
 export type IndexerLog = (line: string) => void;
 
@@ -28,6 +48,11 @@ export type IndexerOptions = {
   manifest: DeploymentManifest;
   /** Blocks to stay behind the head (0 for instant-finality consortium engines). */
   confirmations?: number;
+  /**
+   * Deepest reorganisation rolled back, in blocks ({@link DEFAULT_MAX_REORG} by default; 0: none).
+   * A deeper one is refused and the index left as it is.
+   */
+  maxReorg?: number;
   /** Blocks per `eth_getLogs` call at most (lowered automatically when the node refuses a range). */
   rangeSize?: number;
   /**
@@ -56,6 +81,15 @@ const DENSITY_MEMORY = 8;
 const DENSE_FACTOR = 2;
 /** Ranges given to the store and not yet committed, at most. */
 const COMMITS_IN_FLIGHT = 2;
+/** Transaction receipts read at once, for a block whose logs are too large for one eth_getLogs. */
+const PARALLEL_RECEIPTS = 8;
+
+/**
+ * Blocks a reorganisation may replace and be rolled back. Consortium engines (QBFT, FISCO BCOS)
+ * never reorganise; 64 covers Ethereum-style forks twice over. Deeper means a reset chain or a node
+ * of another network far more often than a real reorg, and rolling back would delete the trail.
+ */
+export const DEFAULT_MAX_REORG = 64;
 
 type Parent = { number: number; hash: Hex | null } | null;
 type RangeRead =
@@ -90,6 +124,40 @@ export function adaptedSize(
 
 export type SyncResult = { fromBlock: number; toBlock: number; events: number; rolledBack: number };
 
+/** One range of the chain's events, as {@link AuditIndexer.readEvents} gives them. */
+export type EventRange = { fromBlock: number; toBlock: number; events: AuditEvent[] };
+
+/** The size of the next eth_getLogs range (docs/audit.md, "How ranges adapt"). */
+class RangeSizer {
+  /** Blocks in the next range. */
+  size: number;
+  /** Never more than this: the configured maximum, lowered by each range refused as too large. */
+  private ceiling: number;
+  private readonly targetLogs: number;
+
+  constructor(rangeSize: number, targetLogs: number) {
+    this.size = Math.min(rangeSize, INITIAL_RANGE);
+    this.ceiling = rangeSize;
+    this.targetLogs = targetLogs;
+  }
+
+  /**
+   * A range of `blocks` was refused: the node builds a refused answer in full first, so never ask
+   * for that many again. Scale down by how much too large the answer was (viem says, for its body
+   * size limit), else halve.
+   */
+  refused(blocks: number, error: unknown): void {
+    this.ceiling = smallerRange(blocks, error);
+    this.size = this.ceiling;
+  }
+
+  /** A range of `blocks` held `logs`; `cut` when the density estimate cut it short. */
+  read(blocks: number, logs: number, cut: boolean): void {
+    // A range the estimate cut short counts as a whole one of its length.
+    this.size = adaptedSize(cut ? blocks : this.size, blocks, logs, this.targetLogs, this.ceiling);
+  }
+}
+
 export class AuditIndexer {
   readonly chainId: number;
   private readonly options: Required<Omit<IndexerOptions, "onProgress">> & Pick<IndexerOptions, "onProgress">;
@@ -104,6 +172,7 @@ export class AuditIndexer {
   constructor(options: IndexerOptions) {
     this.options = {
       confirmations: 0,
+      maxReorg: DEFAULT_MAX_REORG,
       rangeSize: 2_000,
       targetLogs: 5_000,
       maxAttempts: 6,
@@ -115,7 +184,12 @@ export class AuditIndexer {
     this.catalogue = catalogueFor(options.manifest);
   }
 
-  /** Indexes up to the chain's head (minus confirmations) and returns. */
+  /**
+   * Indexes up to the chain's head (minus confirmations) and returns. Refuses, changing nothing, a
+   * manifest of another deployment than the index holds, a node that does not hold the chain the
+   * index was built from (its start block differs, or its chain ends below the cursor), and a
+   * reorganisation deeper than `maxReorg` (see {@link IndexMismatchError}).
+   */
   async syncOnce(): Promise<SyncResult> {
     const { store, manifest, confirmations } = this.options;
     const chainId = await this.rpc("eth_chainId", () => this.options.client.getChainId());
@@ -123,8 +197,16 @@ export class AuditIndexer {
       throw new DeploymentNotFoundError(
         `The RPC endpoint serves chain ${chainId}, but the manifest is for chain ${manifest.chainId}; point --rpc at chain ${manifest.chainId}.`,
       );
-    let rolledBack = 0;
     let cursor = await store.cursor(this.chainId);
+    const head = Number(
+      await this.rpc("eth_blockNumber", () => this.options.client.getBlockNumber({ cacheTime: 0 })),
+    );
+    const unrecorded = await this.checkDeployment(cursor, head);
+    if (cursor && cursor.blockNumber > head)
+      throw new ChainBehindIndexError(
+        `The node's chain ends at block ${head}, but the audit index at ${store.db.location} reaches block ${cursor.blockNumber} of chain ${this.chainId}: the node does not hold the chain this index was built from, or is still syncing. Nothing was changed. Wait until the node has synced past block ${cursor.blockNumber}, or point --rpc at a node of the indexed chain; if the chain was reset, index it into a new database (another --db file, or another DATABASE_URL).`,
+      );
+    let rolledBack = 0;
     if (cursor?.blockHash) {
       const onChain = await this.blockHash(cursor.blockNumber);
       if (onChain !== cursor.blockHash) {
@@ -132,9 +214,8 @@ export class AuditIndexer {
         cursor = await store.cursor(this.chainId);
       }
     }
-    const head = Number(
-      await this.rpc("eth_blockNumber", () => this.options.client.getBlockNumber({ cacheTime: 0 })),
-    );
+    // Only once the cursor is known to be on the node's chain (or rolled back onto it).
+    if (unrecorded) await this.recordDeployment(unrecorded);
     const target = head - confirmations;
     const start = cursor ? cursor.blockNumber + 1 : manifest.startBlock;
     let events = 0;
@@ -146,11 +227,10 @@ export class AuditIndexer {
     // of thousands of dense blocks can cost seconds; the size doubles on sparse ranges. Where a
     // sparse stretch meets dense blocks, the blocks' gas (eth_feeHistory) cuts the range before
     // eth_getLogs is asked for it (see readRange).
-    let size = Math.min(this.options.rangeSize, INITIAL_RANGE);
-    let ceiling = this.options.rangeSize;
+    const sizer = new RangeSizer(this.options.rangeSize, this.options.targetLogs);
     const next = (from: number): Read | undefined => {
       if (from > target || this.stopped) return undefined;
-      const promise = this.readRange(from, Math.min(target, from + size - 1), parent);
+      const promise = this.readRange(from, Math.min(target, from + sizer.size - 1), parent);
       promise.catch(() => {}); // awaited below; a failure is handled there
       return { from, promise };
     };
@@ -173,12 +253,9 @@ export class AuditIndexer {
         const read = await pending.promise;
         const { to } = read;
         if (read.kind === "tooLarge") {
-          // The node builds a refused answer in full first, so never ask for that many again: scale
-          // down by how much too large the answer was (viem says, for its body size limit), else halve.
-          ceiling = smallerRange(to - from + 1, read.error);
-          size = ceiling;
+          sizer.refused(to - from + 1, read.error);
           this.options.log(
-            `audit: eth_getLogs over ${to - from + 1} blocks was refused as too large an answer; trying ${size}`,
+            `audit: eth_getLogs over ${to - from + 1} blocks was refused as too large an answer; trying ${sizer.size}`,
           );
           pending = next(from);
           continue;
@@ -200,19 +277,8 @@ export class AuditIndexer {
           continue;
         }
         const expectedPrevious = parent?.number ?? null;
-        const blocks = to - from + 1;
-        // A range the estimate cut short counts as a whole one of its length.
-        size = adaptedSize(
-          read.cut ? blocks : size,
-          blocks,
-          read.events.length,
-          this.options.targetLogs,
-          ceiling,
-        );
-        if (read.density !== undefined) {
-          this.densities.push(read.density);
-          if (this.densities.length > DENSITY_MEMORY) this.densities.shift();
-        }
+        sizer.read(to - from + 1, read.events.length, read.cut);
+        this.remember(read.density);
         parent = { number: to, hash: read.toHash };
         pending = next(to + 1);
         const promise = store.commitRange({
@@ -244,7 +310,14 @@ export class AuditIndexer {
         await this.syncOnce();
         failures = 0;
       } catch (error) {
-        if (error instanceof DeploymentNotFoundError || error instanceof AuditStoreError) throw error;
+        // A node still syncing catches up; another chain, deployment or a deep reorg does not.
+        if (
+          error instanceof DeploymentNotFoundError ||
+          error instanceof AuditStoreError ||
+          error instanceof LogsTooLargeError ||
+          (error instanceof IndexMismatchError && !(error instanceof ChainBehindIndexError))
+        )
+          throw error;
         failures++;
         const delay = Math.min(30_000, this.options.retryDelayMs * 2 ** Math.min(failures, 6));
         this.options.log(
@@ -260,6 +333,110 @@ export class AuditIndexer {
   stop(): void {
     this.stopped = true;
     this.wake?.();
+  }
+
+  /**
+   * The chain's events of blocks `fromBlock`–`toBlock`, decoded as the sync decodes them, one range
+   * at a time in chain order, without touching the index (`audit check` reads the chain through
+   * this). The ranges adapt as the sync's do: sized by the logs and the blocks' gas, cut when the
+   * node (or the client's response size limit) refuses one, and a single block too large for one
+   * answer read from its transactions' receipts. A range the chain changed under while it was read
+   * is read again.
+   */
+  async *readEvents(fromBlock: number, toBlock: number): AsyncGenerator<EventRange> {
+    const sizer = new RangeSizer(this.options.rangeSize, this.options.targetLogs);
+    let changes = 0;
+    for (let from = fromBlock; from <= toBlock;) {
+      const read = await this.readRange(from, Math.min(toBlock, from + sizer.size - 1), null);
+      const { to } = read;
+      if (read.kind === "tooLarge") {
+        sizer.refused(to - from + 1, read.error);
+        this.options.log(
+          `audit: eth_getLogs over ${to - from + 1} blocks was refused as too large an answer; trying ${sizer.size}`,
+        );
+        continue;
+      }
+      if (read.kind === "reorg") {
+        if (++changes >= this.options.maxAttempts)
+          throw new RpcFailedError(
+            `Blocks ${from}–${to} changed ${changes} times while they were read (reorganisations, or a load balancer switching between nodes). Point --rpc at one node of chain ${this.chainId} and try again.`,
+          );
+        this.options.log(`audit: the chain changed while blocks ${from}–${to} were read; reading them again`);
+        continue;
+      }
+      changes = 0;
+      sizer.read(to - from + 1, read.events.length, read.cut);
+      this.remember(read.density);
+      yield { fromBlock: from, toBlock: to, events: read.events };
+      from = to + 1;
+    }
+  }
+
+  /** Remembers a range's densest block (logs per gas) for the estimate of the next ranges. */
+  private remember(density: number | undefined): void {
+    if (density === undefined) return;
+    this.densities.push(density);
+    if (this.densities.length > DENSITY_MEMORY) this.densities.shift();
+  }
+
+  /**
+   * Refuses a manifest of another deployment than the index recorded for this chain, and a node
+   * whose block at the deployment's start differs from the one the index was built from. When
+   * nothing is recorded yet, returns the record to keep once the cursor block is found on the
+   * node's chain: an index written before deployments were recorded adopts the manifest's, once
+   * its events all come from the manifest's contracts and its stored start block (if any) and its
+   * cursor are the node's.
+   */
+  private async checkDeployment(
+    cursor: IndexCursor | undefined,
+    head: number,
+  ): Promise<DeploymentRecord | undefined> {
+    const { store, manifest } = this.options;
+    const location = store.db.location;
+    const recorded = await store.deployment(this.chainId);
+    const mismatch = deploymentMismatch(location, recorded, manifest);
+    if (mismatch) throw mismatch;
+    const start = manifest.startBlock;
+    const startHash = head >= start ? await this.blockHash(start) : null;
+    if (startHash === null) {
+      // Nothing indexed, and nothing to index yet: the deployment is above the node's head.
+      if (!recorded && !cursor) return undefined;
+      throw new ChainBehindIndexError(
+        `The node has no block ${start} (its chain ends at block ${head}), where the deployment the audit index at ${location} holds starts: the node does not hold the chain this index was built from, or is still syncing. Nothing was changed. Wait until the node has synced, or point --rpc at a node of chain ${this.chainId}; if the chain was reset, index it into a new database (another --db file, or another DATABASE_URL).`,
+      );
+    }
+    const anotherChain = (indexed: Hex) =>
+      new ChainMismatchError(
+        `The node's block ${start}, where the deployment starts, is ${startHash}, but the audit index at ${location} was built from a chain whose block ${start} is ${indexed}: the node does not hold the chain this index was built from (the chain was reset, or the node serves another network with chain id ${this.chainId}). Nothing was changed. Index this chain into a new database (another --db file, or another DATABASE_URL), or point --rpc at a node of the indexed chain.`,
+      );
+    if (recorded) {
+      if (recorded.startBlockHash !== startHash) throw anotherChain(recorded.startBlockHash);
+      return undefined;
+    }
+    if (cursor) {
+      // Written before deployments were recorded: adopt the manifest's only if the index agrees.
+      const foreign = await store.eventOutside(this.chainId, this.catalogue.addresses);
+      const first = await store.firstBlock(this.chainId);
+      if (foreign !== undefined || (first && first.number < start))
+        throw new DeploymentMismatchError(
+          `The audit index at ${location} holds ${foreign !== undefined ? `events of ${foreign}, which is not a contract of` : `blocks from before the start of`} ${describeDeployment(manifest)} of chain ${this.chainId}: it was built from another deployment. An index holds one deployment per chain: index this one into a new database (another --db file, or another DATABASE_URL), or give the indexed deployment's manifest (--manifest).`,
+        );
+      const [stored] = await store.blocksAtOrBelow(this.chainId, start, 1);
+      if (stored?.number === start && stored.hash !== startHash) throw anotherChain(stored.hash);
+    }
+    return deploymentRecord(manifest, startHash);
+  }
+
+  /** Records the deployment the index holds, unless another writer recorded another one first. */
+  private async recordDeployment(record: DeploymentRecord): Promise<void> {
+    const { store, manifest } = this.options;
+    const kept = await store.recordDeployment(record);
+    const raced = deploymentMismatch(store.db.location, kept, manifest);
+    if (raced) throw raced;
+    if (kept.startBlockHash !== record.startBlockHash)
+      throw new ChainMismatchError(
+        `Another writer recorded block ${record.startBlock} of chain ${this.chainId} as ${kept.startBlockHash} in the audit index at ${store.db.location}, but the node has ${record.startBlockHash}: they read different chains. Nothing was changed. Run one writer per index, on a node of the indexed chain.`,
+      );
   }
 
   private sleep(ms: number): Promise<void> {
@@ -311,8 +488,12 @@ export class AuditIndexer {
         isRangeTooLarge,
       );
     } catch (error) {
-      if (isRangeTooLarge(error) && to > from) return { kind: "tooLarge", to, error };
-      throw error;
+      if (!isRangeTooLarge(error)) throw error;
+      if (to > from) return { kind: "tooLarge", to, error };
+      // One block whose logs alone make too large an answer: read them transaction by transaction.
+      const fromReceipts = await this.logsFromReceipts(before, error);
+      if (!fromReceipts) return { kind: "reorg", to };
+      logs = fromReceipts;
     }
     const after = await this.block(to);
     if (after.hash !== before.hash) return { kind: "reorg", to };
@@ -425,38 +606,127 @@ export class AuditIndexer {
     }
   }
 
-  /** Finds the highest stored block the chain still holds and rolls the index back to it. */
+  /**
+   * The catalogue's logs of `block`, whose eth_getLogs answer was refused as too large although it
+   * is a single block, from the receipts of its transactions, a few at a time: viem refuses an
+   * answer over 10 MiB, and a block of large DID attributes or of thousands of anchors exceeds it.
+   * Undefined when the block was replaced meanwhile (a reorg). A single transaction whose receipt
+   * is still too large cannot be read through this client: {@link LogsTooLargeError}.
+   */
+  private async logsFromReceipts(block: Block, refusal: unknown): Promise<RpcLog[] | undefined> {
+    const number = Number(block.number);
+    const hashes = block.transactions as Hex[];
+    this.options.log(
+      `audit: eth_getLogs of block ${number} alone was refused as too large an answer (${firstLine(refusal)}); reading the receipts of its ${hashes.length} transaction(s) instead`,
+    );
+    const wanted = new Set(this.catalogue.addresses.map((address) => address.toLowerCase()));
+    const logs: RpcLog[] = [];
+    for (let i = 0; i < hashes.length; i += PARALLEL_RECEIPTS) {
+      const receipts = await Promise.all(
+        hashes.slice(i, i + PARALLEL_RECEIPTS).map((hash) => this.receipt(hash, number)),
+      );
+      for (const receipt of receipts) {
+        if (!receipt || receipt.blockHash !== block.hash) return undefined;
+        for (const log of receipt.logs) if (wanted.has(log.address.toLowerCase())) logs.push(log);
+      }
+    }
+    return logs;
+  }
+
+  private async receipt(hash: Hex, number: number): Promise<{ blockHash: Hex; logs: RpcLog[] } | null> {
+    try {
+      return await this.rpc(
+        `eth_getTransactionReceipt(${hash})`,
+        () =>
+          this.options.client.request(
+            { method: "eth_getTransactionReceipt", params: [hash] },
+            { retryCount: 0 },
+          ),
+        isRangeTooLarge,
+      );
+    } catch (error) {
+      if (!isRangeTooLarge(error)) throw error;
+      throw new LogsTooLargeError(
+        `The logs of transaction ${hash} in block ${number} are larger than the RPC client accepts in one answer (${firstLine(error)}), so they cannot be read through it. The audit index stops before block ${number} and keeps everything below it. Read that block through a client with a larger limit (viem's http transport option maxResponseBodySize, as the indexer's client).`,
+        { cause: error },
+      );
+    }
+  }
+
+  /**
+   * Finds the highest stored block the chain still holds and rolls the index back to it. Refuses
+   * (ReorgTooDeepError, ChainMismatchError), changing nothing, when a stored block more than
+   * `maxReorg` blocks below `fromBlock` differs too, or when every stored block differs.
+   */
   private async rollBack(fromBlock: number): Promise<number> {
-    const { store, manifest } = this.options;
+    const { store, maxReorg } = this.options;
+    const location = store.db.location;
     let below = fromBlock;
     let fork: StoredBlock | undefined;
+    let first: { number: number; hash: Hex; onChain: Hex | null } | undefined;
+    let lowest: StoredBlock | undefined;
     search: for (;;) {
       const candidates = await store.blocksAtOrBelow(this.chainId, below, 64);
       if (candidates.length === 0) break;
       for (const candidate of candidates) {
-        if ((await this.blockHash(candidate.number)) === candidate.hash) {
+        const onChain = await this.blockHash(candidate.number);
+        if (onChain === candidate.hash) {
           fork = candidate;
           break search;
         }
+        first ??= { ...candidate, onChain };
+        lowest = candidate;
+        if (candidate.number <= fromBlock - maxReorg)
+          throw new ReorgTooDeepError(
+            `Block ${first.number} of chain ${this.chainId} is ${first.onChain ?? "missing"} on the node but ${first.hash} in the audit index at ${location}, and block ${candidate.number} differs too: a reorganisation more than ${maxReorg} block(s) deep, beyond what the index rolls back (--max-reorg ${maxReorg}), or a node of another chain. Nothing was changed. If the node holds the right chain, index it into a new database (another --db file, or another DATABASE_URL); if this reorganisation is real, sync again with a larger --max-reorg.`,
+          );
       }
       below = candidates.at(-1)!.number - 1;
     }
-    const forkBlock = fork?.number ?? manifest.startBlock - 1;
-    const removed = await store.rollbackTo(this.chainId, forkBlock, fork?.hash ?? null);
+    if (!fork) {
+      // Nothing stored (a reorg during the first range): nothing to roll back.
+      if (!first || !lowest) return 0;
+      throw new ChainMismatchError(
+        `Block ${first.number} of chain ${this.chainId} is ${first.onChain ?? "missing"} on the node but ${first.hash} in the audit index at ${location}, and so is every block the index stored, down to its first (block ${lowest.number}): the node does not hold the chain this index was built from. Nothing was changed. Index this chain into a new database (another --db file, or another DATABASE_URL), or point --rpc at a node of the indexed chain.`,
+      );
+    }
+    const removed = await store.rollbackTo(this.chainId, fork.number, fork.hash);
     this.options.log(
-      `audit: chain reorganised: block ${fromBlock} is no longer canonical; rolled back ${removed} event(s) above block ${forkBlock}`,
+      `audit: chain reorganised: block ${fromBlock} is no longer canonical; rolled back ${removed} event(s) above block ${fork.number}`,
     );
     return removed;
   }
 
+  /** A block the node holds (below its head); one it lacks is not retried (ChainBehindIndexError). */
   private async block(number: number): Promise<Block> {
-    return this.rpc(`eth_getBlockByNumber(${number})`, () =>
-      this.options.client.getBlock({ blockNumber: BigInt(number) }),
-    );
+    try {
+      return await this.fetchBlock(number);
+    } catch (error) {
+      if (!isBlockNotFound(error)) throw error;
+      throw new ChainBehindIndexError(
+        `The node has no block ${number} of chain ${this.chainId}, though its chain reached it: it reorganised onto a shorter chain, or a load balancer sent the call to a node still syncing. Nothing was written for it; sync again, and if it persists, point --rpc at one node of the chain.`,
+        { cause: error },
+      );
+    }
   }
 
+  /** A block's hash on the node, or null when the node has no such block. */
   private async blockHash(number: number): Promise<Hex | null> {
-    return (await this.block(number)).hash;
+    try {
+      return (await this.fetchBlock(number)).hash;
+    } catch (error) {
+      if (isBlockNotFound(error)) return null;
+      throw error;
+    }
+  }
+
+  /** eth_getBlockByNumber, retried on failures but not when the node answers that it has no such block. */
+  private fetchBlock(number: number): Promise<Block> {
+    return this.rpc(
+      `eth_getBlockByNumber(${number})`,
+      () => this.options.client.getBlock({ blockNumber: BigInt(number) }),
+      isBlockNotFound,
+    );
   }
 
   /** Runs an RPC call with retries and exponential backoff; each retry is logged on one line. */
@@ -489,6 +759,11 @@ export class AuditIndexer {
 
 /** A log as the node sends it (quantities in hex). */
 type RpcLog = LogInput & { removed?: boolean; blockTimestamp?: Hex | null };
+
+/** viem's BlockNotFoundError (the node answered null): a block above its head, or on no branch it holds. */
+function isBlockNotFound(error: unknown): boolean {
+  return errorChain(error).some((link) => link.name === "BlockNotFoundError");
+}
 
 /** JSON-RPC "method not found" (-32601) or "invalid params" (-32602), anywhere in the cause chain. */
 function refusesMethod(error: unknown): boolean {

@@ -30,35 +30,48 @@ export function resolveStoreLocation(options: StoreLocation = {}): StoreLocation
 }
 
 /**
- * Opens and migrates the index. An index of another schema version is refused
- * (`AuditSchemaVersionError`), unless it is the SQLite file `sqlitePath` names and
- * `replaceOtherVersion` is set: then the file is deleted and a new index created, for an owner that
- * re-reads it all from the chain anyway (`npm start`'s index of its own chain).
+ * Opens the index. A writer (`audit sync`, a follower) migrates it: creates the tables when missing,
+ * in a write transaction. A reader (`readOnly`: the queries, `audit check`, `audit serve` without
+ * `--follow`) only checks, with SELECTs, that it holds an index of this schema version: it needs no
+ * more than SELECT on PostgreSQL and read access to an SQLite file, and a database without an
+ * index is refused (`AuditIndexMissingError`: run `audit sync` first). An index of another schema
+ * version is refused (`AuditSchemaVersionError`), unless it is the SQLite file `sqlitePath` names
+ * and `replaceOtherVersion` is set: then the file is deleted and a new index created, for an owner
+ * that re-reads it all from the chain anyway (`npm start`'s index of its own chain).
  */
 export async function openAuditStore(
   options: StoreLocation = {},
-  { replaceOtherVersion = false }: { replaceOtherVersion?: boolean } = {},
+  {
+    replaceOtherVersion = false,
+    readOnly = false,
+  }: { replaceOtherVersion?: boolean; readOnly?: boolean } = {},
 ): Promise<AuditStore> {
   try {
-    return await openAndMigrate(options);
+    return await openAndMigrate(options, readOnly);
   } catch (error) {
     // Only a file the caller named: never a default or environment location someone else may own.
     const sqlitePath = options.sqlitePath;
-    if (!(error instanceof AuditSchemaVersionError) || !replaceOtherVersion || !sqlitePath) throw error;
-    for (const suffix of ["", "-wal", "-shm", "-journal"])
-      await rm(`${sqlitePath}${suffix}`, { force: true });
-    return await openAndMigrate(options);
+    if (!(error instanceof AuditSchemaVersionError) || !replaceOtherVersion || !sqlitePath || readOnly)
+      throw error;
+    await deleteSqliteIndex(sqlitePath);
+    return await openAndMigrate(options, false);
   }
 }
 
-async function openAndMigrate(options: StoreLocation): Promise<AuditStore> {
+/** Deletes an SQLite index and its journal files (for an owner that rebuilds its own index). */
+export async function deleteSqliteIndex(sqlitePath: string): Promise<void> {
+  for (const suffix of ["", "-wal", "-shm", "-journal"]) await rm(`${sqlitePath}${suffix}`, { force: true });
+}
+
+async function openAndMigrate(options: StoreLocation, readOnly: boolean): Promise<AuditStore> {
   const location = resolveStoreLocation(options);
   const adapter = location.databaseUrl
     ? await openPostgres(location.databaseUrl)
-    : await openSqlite(location.sqlitePath!);
+    : await openSqlite(location.sqlitePath!, { readOnly });
   const store = new AuditStore(adapter);
   try {
-    await store.migrate();
+    if (readOnly) await store.verifyReadable();
+    else await store.migrate();
   } catch (error) {
     await store.close();
     throw error;

@@ -3,7 +3,7 @@
  * one issuer's accreditation history and everything it anchored or revoked, one fingerprint's
  * life. Shared by `crossproof audit` and the HTTP API.
  */
-import { jsonText, type AuditEvent, type StateTableName } from "./catalogue.ts";
+import { jsonText, type AuditEvent, type EventArgs, type StateTableName } from "./catalogue.ts";
 import type { StateRow } from "./projections.ts";
 import type { AuditStore, EventFilter } from "./store.ts";
 
@@ -177,7 +177,7 @@ export async function stateCount(store: AuditStore, table: StateTableName, chain
   return Number(rows[0]!.n);
 }
 
-/** Flat rows for table and CSV output: one line per event, arguments as compact JSON. */
+/** Flat rows for CSV output: one line per event, arguments as compact JSON ({@link argsCell}). */
 export function eventRow(event: AuditEvent): Record<string, string | number> {
   return {
     block: event.blockNumber,
@@ -188,21 +188,91 @@ export function eventRow(event: AuditEvent): Record<string, string | number> {
     actor: event.actor ?? "",
     subject: event.subject ?? "",
     transaction: event.transactionHash,
-    args: JSON.stringify(event.args),
+    args: argsCell(event.args),
   };
 }
 
-/** RFC 4180 CSV; cells a spreadsheet would run as a formula are prefixed with an apostrophe. */
-export function toCsv(rows: Record<string, string | number>[], columns?: string[]): string {
-  const header = columns ?? Object.keys(rows[0] ?? {});
+/** Most characters Excel keeps in one cell (and LibreOffice Calc reads): longer ones are cut there. */
+export const CSV_CELL_LIMIT = 32_767;
+
+/** Characters of a string kept per step of {@link argsCell}: one 32-byte hex value. */
+const STRING_STEP = 66;
+
+/**
+ * An event's arguments as compact JSON for one CSV cell of at most `limit` characters. Within it,
+ * the JSON as it is. Over it (an `AnchoredMany` of 500 fingerprints, a DID attribute of a
+ * megabyte), the JSON is shortened until it fits, and stays valid JSON: each array keeps its first
+ * items and ends with a string such as `"… 80 more items: see the JSON output"`, and each long
+ * string keeps its first characters and ends `… (1234 more characters: see the JSON output)`,
+ * as many as fit. The JSON output (the CLI's `--format json`, the API's JSON) always has them all.
+ */
+export function argsCell(args: EventArgs, limit = CSV_CELL_LIMIT): string {
+  const full = JSON.stringify(args);
+  if (full.length <= limit) return full;
+  // Keep `keep` items of every array and `keep` × 66 characters of every string: the largest
+  // `keep` whose JSON fits (the length grows with `keep`; at `widest` nothing is cut).
+  const fits = (keep: number) => {
+    const text = JSON.stringify(shorten(args, keep));
+    return text.length <= limit ? text : undefined;
+  };
+  let low = 0;
+  let high = widest(args);
+  let best = fits(0);
+  if (best === undefined) {
+    // Too many values even with every array and string cut: cut the text itself.
+    const kept = limit - 80;
+    return `${full.slice(0, kept)}… (${full.length - kept} more characters: see the JSON output)`;
+  }
+  while (high - low > 1) {
+    const middle = Math.floor((low + high) / 2);
+    const text = fits(middle);
+    if (text === undefined) high = middle;
+    else {
+      low = middle;
+      best = text;
+    }
+  }
+  return best;
+}
+
+/** The largest `keep` {@link argsCell} may need to try: no array or string is cut at it. */
+function widest(value: unknown): number {
+  if (typeof value === "string") return Math.ceil(value.length / STRING_STEP) + 1;
+  if (Array.isArray(value)) return Math.max(value.length, ...value.map(widest));
+  if (typeof value === "object" && value !== null) return Math.max(1, ...Object.values(value).map(widest));
+  return 1;
+}
+
+/** `value` with arrays cut to `keep` items and strings to `keep` × 66 characters, each with a note. */
+function shorten(value: unknown, keep: number): unknown {
+  if (typeof value === "string") {
+    const length = keep * STRING_STEP;
+    // A note takes about 50 characters: cut only what it shortens.
+    return value.length > length + 64
+      ? `${value.slice(0, length)}… (${value.length - length} more characters: see the JSON output)`
+      : value;
+  }
+  if (Array.isArray(value)) {
+    const kept = value.slice(0, keep).map((item) => shorten(item, keep));
+    return value.length > keep ? [...kept, `… ${value.length - keep} more items: see the JSON output`] : kept;
+  }
+  if (typeof value === "object" && value !== null)
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, shorten(item, keep)]));
+  return value;
+}
+
+/** One RFC 4180 line (ending CRLF); cells a spreadsheet would run as a formula get an apostrophe. */
+export function csvLine(values: (string | number | undefined)[]): string {
   const cell = (value: string | number | undefined): string => {
     let text = value === undefined ? "" : String(value);
     if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
     return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
   };
-  return (
-    [header.map(cell).join(","), ...rows.map((row) => header.map((c) => cell(row[c])).join(","))].join(
-      "\r\n",
-    ) + "\r\n"
-  );
+  return `${values.map(cell).join(",")}\r\n`;
+}
+
+/** RFC 4180 CSV with a header line; cells a spreadsheet would run as a formula get an apostrophe. */
+export function toCsv(rows: Record<string, string | number>[], columns?: string[]): string {
+  const header = columns ?? Object.keys(rows[0] ?? {});
+  return csvLine(header) + rows.map((row) => csvLine(header.map((c) => row[c]))).join("");
 }

@@ -10,7 +10,14 @@ import type { Hex } from "viem";
 
 import type { AuditEvent, ContractName, EventArgs, StateTableName } from "./catalogue.ts";
 import { stateTargets } from "./catalogue.ts";
-import { AuditSchemaVersionError, ConcurrentWriterError } from "./errors.ts";
+import type { DeploymentRecord } from "./deployment.ts";
+import {
+  AuditIndexMissingError,
+  AuditSchemaVersionError,
+  AuditStoreError,
+  ConcurrentWriterError,
+} from "./errors.ts";
+import type { PagePosition } from "./filters.ts";
 import { applyEvent, STATE_TABLE_NAMES, STATE_TABLES, type StateRow } from "./projections.ts";
 
 /** What the store needs from a database: parameterised queries (`?` placeholders) and transactions. */
@@ -50,12 +57,33 @@ export type EventFilter = {
   /** Position after which to continue (from a previous page's `next`). */
   after?: { blockNumber: number; logIndex: number };
   order?: EventOrder;
+  /**
+   * Most bytes a page's events may take serialised ({@link MAX_PAGE_BYTES} by default): the page
+   * ends early, with `next`, before the event that would take it over. A page always holds at
+   * least one event, however large.
+   */
+  maxBytes?: number;
 };
 
-export type EventPage = { events: AuditEvent[]; next: { blockNumber: number; logIndex: number } | null };
+export type EventPage = { events: AuditEvent[]; next: PagePosition | null };
+
+/**
+ * Most bytes one page of events may take serialised (JSON or CSV). Anyone may write DID
+ * attributes of hundreds of kilobytes, so a page of 10,000 events could otherwise be gigabytes,
+ * held in memory at once; a page cut here ends with `next`, and the reader continues from it.
+ */
+export const MAX_PAGE_BYTES = 4 * 1024 * 1024;
+
+/**
+ * What an event takes serialised besides its arguments, at most: the hashes, addresses, names and
+ * numbers around them (about 450 bytes as JSON).
+ */
+const EVENT_BYTES_BESIDES_ARGS = 600;
 
 /** Largest number of bound parameters per statement (SQLite allows 32,766; PostgreSQL 65,535). */
 const MAX_PARAMS = 30_000;
+/** Positions per statement when SQLite reads a page's events by position (a power of two). */
+const POSITIONS_PER_STATEMENT = 4096;
 /** Rows per cached multi-row INSERT on SQLite. */
 const SQLITE_ROWS_PER_STATEMENT = 2000;
 
@@ -148,7 +176,13 @@ export class AuditStore {
       `CREATE INDEX IF NOT EXISTS state_revocations_fingerprint ON state_revocations (chain_id, fingerprint)`,
     ];
     await this.db.transaction(async (tx) => {
-      for (const sql of statements) await tx.query(sql);
+      for (const sql of statements)
+        await tx.query(sql).catch((error: unknown) => {
+          throw new AuditStoreError(
+            `Cannot create or update the audit index's tables at ${this.db.location}: ${(error as Error).message}. \`crossproof audit sync\` needs a user that may create tables there (PostgreSQL: CREATE on the schema; SQLite: write access to the file and its directory); the queries and \`audit check\` need only read access.`,
+            { cause: error },
+          );
+        });
       const found = await tx.query<{ value: string }>(
         `SELECT value FROM audit_meta WHERE name = 'schema_version'`,
       );
@@ -157,11 +191,76 @@ export class AuditStore {
           String(SCHEMA_VERSION),
         ]);
       } else if (found[0]!.value !== String(SCHEMA_VERSION)) {
-        throw new AuditSchemaVersionError(
-          `The audit index at ${this.db.location} was written by schema version ${found[0]!.value}, this Crossproof reads version ${SCHEMA_VERSION}. Index into a new database (or delete this one and run \`crossproof audit sync\` again).`,
-        );
+        throw this.versionError(found[0]!.value);
       }
     });
+  }
+
+  /**
+   * For readers: checks, with SELECTs only, that the database holds an index of this schema
+   * version. Creates nothing, so it works for a role with only SELECT and on a read-only file.
+   */
+  async verifyReadable(): Promise<void> {
+    const exists =
+      this.db.dialect === "postgres"
+        ? (
+            await this.db.query<{ found: unknown }>(`SELECT to_regclass('audit_meta') IS NOT NULL AS found`)
+          )[0]?.found === true
+        : (await this.db.query(`SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'audit_meta'`))
+            .length > 0;
+    if (!exists)
+      throw new AuditIndexMissingError(
+        `${this.db.location} is empty; run \`crossproof audit sync\` first (with --rpc for your chain) to create the index.`,
+      );
+    const found = await this.db.query<{ value: string }>(
+      `SELECT value FROM audit_meta WHERE name = 'schema_version'`,
+    );
+    if (found[0]?.value !== String(SCHEMA_VERSION)) throw this.versionError(found[0]?.value ?? "(none)");
+  }
+
+  private versionError(found: string): AuditSchemaVersionError {
+    return new AuditSchemaVersionError(
+      `The audit index at ${this.db.location} was written by schema version ${found}, this Crossproof reads version ${SCHEMA_VERSION}. Index into a new database (or delete this one and run \`crossproof audit sync\` again).`,
+    );
+  }
+
+  /** The deployment the index holds for a chain, if recorded (see deployment.ts). */
+  async deployment(chainId: number): Promise<DeploymentRecord | undefined> {
+    const rows = await this.db.query<{ value: string }>(`SELECT value FROM audit_meta WHERE name = ?`, [
+      `deployment:${chainId}`,
+    ]);
+    return rows[0] ? (JSON.parse(rows[0].value) as DeploymentRecord) : undefined;
+  }
+
+  /**
+   * Records the deployment the index holds for its chain, unless one is recorded already; returns
+   * the recorded one (another writer's, if it came first).
+   */
+  async recordDeployment(record: DeploymentRecord): Promise<DeploymentRecord> {
+    await this.db.query(`INSERT INTO audit_meta (name, value) VALUES (?, ?) ON CONFLICT (name) DO NOTHING`, [
+      `deployment:${record.chainId}`,
+      JSON.stringify(record),
+    ]);
+    return (await this.deployment(record.chainId))!;
+  }
+
+  /** The address of an indexed event that is none of `addresses` (lower case), if any. */
+  async eventOutside(chainId: number, addresses: readonly string[]): Promise<string | undefined> {
+    const rows = await this.db.query<{ address: string }>(
+      `SELECT address FROM events WHERE chain_id = ? AND address NOT IN (${addresses.map(() => "?").join(", ")}) LIMIT 1`,
+      [chainId, ...addresses.map((address) => address.toLowerCase())],
+    );
+    return rows[0]?.address;
+  }
+
+  /** The lowest block the index stored for a chain. */
+  async firstBlock(chainId: number): Promise<StoredBlock | undefined> {
+    const rows = await this.db.query(
+      `SELECT number, hash, time FROM blocks WHERE chain_id = ? ORDER BY number LIMIT 1`,
+      [chainId],
+    );
+    const row = rows[0];
+    return row ? { number: Number(row.number), hash: row.hash as Hex, time: Number(row.time) } : undefined;
   }
 
   async close(): Promise<void> {
@@ -300,7 +399,12 @@ export class AuditStore {
     });
   }
 
-  /** Events matching a filter, one page, in chain order (or reversed). */
+  /**
+   * Events matching a filter, one page, in chain order (or reversed). The page holds `limit`
+   * events, or fewer when their arguments would take it over `maxBytes`: it first reads only the
+   * positions and sizes of up to `limit + 1` events, then the events that fit, by position, so a
+   * page of huge events is never loaded whole.
+   */
   async events(filter: EventFilter): Promise<EventPage> {
     const where: string[] = ["e.chain_id = ?"];
     const params: unknown[] = [filter.chainId];
@@ -360,20 +464,61 @@ export class AuditStore {
     }
     const direction = desc ? "DESC" : "ASC";
     params.push(filter.limit + 1);
-    const rows = await this.db.query(
-      `SELECT e.* FROM ${from} WHERE ${where.join(" AND ")}
+    // 1. Where the page's events are and how large their arguments are, not the arguments.
+    const sized = await this.db.query<{ block_number: unknown; log_index: unknown; size: unknown }>(
+      `SELECT ${position}.block_number AS block_number, ${position}.log_index AS log_index, octet_length(e.args) AS size
+       FROM ${from} WHERE ${where.join(" AND ")}
        ORDER BY ${position}.block_number ${direction}, ${position}.log_index ${direction} LIMIT ?`,
       params,
     );
-    const events = rows.slice(0, filter.limit).map(eventFromRow);
-    const last = events.at(-1);
-    return {
-      events,
-      next:
-        rows.length > filter.limit && last
-          ? { blockNumber: last.blockNumber, logIndex: last.logIndex }
-          : null,
-    };
+    const maxBytes = filter.maxBytes ?? MAX_PAGE_BYTES;
+    const kept: PagePosition[] = [];
+    let bytes = 0;
+    for (const row of sized.slice(0, filter.limit)) {
+      const size = Number(row.size) + EVENT_BYTES_BESIDES_ARGS;
+      if (kept.length > 0 && bytes + size > maxBytes) break;
+      bytes += size;
+      kept.push({ blockNumber: Number(row.block_number), logIndex: Number(row.log_index) });
+    }
+    // 2. The events that fit, by position (an event rolled back meanwhile is left out).
+    const found = new Map(
+      (await this.eventsAt(filter.chainId, kept)).map((event) => [
+        `${event.blockNumber}.${event.logIndex}`,
+        event,
+      ]),
+    );
+    const events = kept.flatMap((at) => found.get(`${at.blockNumber}.${at.logIndex}`) ?? []);
+    const last = kept.at(-1);
+    return { events, next: sized.length > kept.length && last ? last : null };
+  }
+
+  /** The events at these positions, in any order (fewer if some are gone). */
+  private async eventsAt(chainId: number, positions: PagePosition[]): Promise<AuditEvent[]> {
+    if (positions.length === 0) return [];
+    if (this.db.dialect === "postgres") {
+      const rows = await this.db.query(
+        `SELECT e.* FROM unnest(?::bigint[], ?::bigint[]) AS p(block_number, log_index)
+         JOIN events e ON e.chain_id = ? AND e.block_number = p.block_number AND e.log_index = p.log_index`,
+        [
+          arrayLiteral(positions.map((at) => at.blockNumber)),
+          arrayLiteral(positions.map((at) => at.logIndex)),
+          chainId,
+        ],
+      );
+      return rows.map(eventFromRow);
+    }
+    const events: AuditEvent[] = [];
+    for (let start = 0; start < positions.length; start += POSITIONS_PER_STATEMENT) {
+      const chunk = positions.slice(start, start + POSITIONS_PER_STATEMENT);
+      // Padded to a power of two (repeating the last position): few statements to prepare.
+      while (chunk.length & (chunk.length - 1)) chunk.push(chunk.at(-1)!);
+      const rows = await this.db.query(
+        `SELECT * FROM events WHERE chain_id = ? AND (block_number, log_index) IN (VALUES ${chunk.map(() => "(?, ?)").join(", ")})`,
+        [chainId, ...chunk.flatMap((at) => [at.blockNumber, at.logIndex])],
+      );
+      events.push(...rows.map(eventFromRow));
+    }
+    return events;
   }
 
   /** All events in a block range, in chain order (for `audit check`). */

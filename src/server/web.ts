@@ -1,7 +1,8 @@
 /**
  * The web server of `npm start`: one 127.0.0.1 port serves the built web app (`frontend/dist`),
  * its runtime configuration (`/config.json`) and the read-only audit API (`/api/*`, delegated to
- * src/indexer/http.ts).
+ * src/indexer/http.ts, which guards itself). A request addressed to any other host than the one
+ * it listens on (a DNS-rebinding page's) is refused with 403 (src/indexer/http-guard.ts).
  *
  *   GET /config.json   { chainId, chainName, rpcUrl, contracts, startBlock, auditApi: "/api" }
  *   GET /api/...       the audit API
@@ -14,9 +15,13 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import { extname, join, resolve, sep } from "node:path";
 
+import { checkHost, urlHost } from "../indexer/http-guard.ts";
 import type { DeploymentManifest } from "../sdk/deployments.ts";
 
-/** Answers `/api/*` (src/indexer/http.ts `createAuditApiHandler`). */
+/**
+ * Answers `/api/*` (src/indexer/http.ts `createAuditApiHandler`, given the same `host` as the web
+ * server: it checks each request's Host header itself).
+ */
 export type ApiHandler = (request: IncomingMessage, response: ServerResponse) => void;
 
 /** What the web app reads at load (frontend/src/config.ts validates it). */
@@ -129,6 +134,11 @@ export async function startWebServer(options: {
       options.audit(request, response);
       return;
     }
+    const refusal = checkHost(request, host);
+    if (refusal) {
+      plain(response, refusal.status, `${refusal.message}\n`);
+      return;
+    }
     if (request.method !== "GET" && request.method !== "HEAD") {
       plain(response, 405, "The web app is read-only: use GET.\n", { Allow: "GET, HEAD" });
       return;
@@ -152,7 +162,11 @@ export async function startWebServer(options: {
       return;
     }
     // No traversal: no NUL, no ".." segment, and the resolved file must stay under the build.
-    if (path.includes("\0") || path.split(/[\\/]/).includes("..")) {
+    if (path.includes("\0")) {
+      plain(response, 400, "The path may not contain a NUL character (%00).\n");
+      return;
+    }
+    if (path.split(/[\\/]/).includes("..")) {
       plain(response, 400, "The path may not contain '..'.\n");
       return;
     }
@@ -182,7 +196,7 @@ export async function startWebServer(options: {
   });
   const address = server.address() as AddressInfo;
   return {
-    url: `http://${host}:${address.port}`,
+    url: `http://${urlHost(host)}:${address.port}`,
     server,
     close: () =>
       new Promise((resolvePromise) => {

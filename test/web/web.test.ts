@@ -401,17 +401,44 @@ describe("web app (Chromium)", function () {
       await screenshots("audit");
     });
 
-    it("exports the filtered events as CSV", async function () {
-      const href = await page.getByRole("link", { name: "Export CSV" }).getAttribute("href");
-      expect(href).to.contain("format=csv").and.contain("contract=CreditOrderBook");
-      const response = await fetch(new URL(href!, web.url));
-      expect(response.status).to.equal(200);
-      expect(response.headers.get("content-type")).to.equal("text/csv; charset=utf-8");
-      const lines = (await response.text()).trim().split("\r\n");
-      expect(lines[0]).to.equal("block,log,time,contract,event,actor,subject,transaction,args");
-      expect(
-        lines.slice(1).filter((line) => line.includes(",CreditOrderBook,OrderStateChanged,")),
-      ).to.have.length(3);
+    it("exports every event the filters match as one CSV file, with a byte-order mark for Excel", async function () {
+      const link = page.getByRole("link", { name: "Export CSV" });
+      // Not one page of the table: the filters only, no page size.
+      expect(await link.getAttribute("href")).to.equal(
+        "/api/events.csv?contract=CreditOrderBook&event=OrderStateChanged&order=asc",
+      );
+      expect(await page.getByTestId("csv-note").textContent()).to.contain(
+        "The CSV holds every event these filters match, not only the pages shown.",
+      );
+      const download = async () => {
+        const [file] = await Promise.all([page.waitForEvent("download"), link.click()]);
+        expect(file.suggestedFilename()).to.equal("crossproof-audit-events.csv");
+        const bytes = await readFile(await file.path());
+        // UTF-8 with a byte-order mark: Excel shows non-Latin names as they are.
+        expect([...bytes.subarray(0, 3)]).to.deep.equal([0xef, 0xbb, 0xbf]);
+        const lines = bytes.subarray(3).toString("utf8").split("\r\n");
+        expect(lines[0]).to.equal("block,log,time,contract,event,actor,subject,transaction,args");
+        expect(lines.at(-1)).to.equal("");
+        return lines.slice(1, -1);
+      };
+      const rows = await download();
+      expect(rows).to.have.length(3);
+      for (const row of rows) expect(row).to.contain(",CreditOrderBook,OrderStateChanged,");
+
+      // Without filters, every event of the index: far more than the 50 shown per page.
+      await page.getByLabel("Contract").selectOption("");
+      await page.getByLabel("Event", { exact: true }).selectOption("");
+      await page.getByRole("button", { name: "Show events" }).click();
+      await page
+        .getByTestId("event-count")
+        .filter({ hasText: "50 events on this page; more follow" })
+        .waitFor();
+      expect(await link.getAttribute("href")).to.equal("/api/events.csv?order=asc");
+      const { events } = (await (await fetch(`${web.url}/api/status`)).json()) as { events: number };
+      expect(events).to.be.greaterThan(100);
+      expect(await download()).to.have.length(events);
+      await page.getByLabel("Contract").selectOption("CreditOrderBook");
+      await page.getByLabel("Event", { exact: true }).selectOption("OrderStateChanged");
     });
 
     it("shows the audit API's refusal as its message", async function () {

@@ -16,7 +16,7 @@ import {
   parseEventQuery,
 } from "../../indexer/filters.ts";
 import { CSV_COLUMNS, publicEvent, startAuditApi } from "../../indexer/http.ts";
-import { AuditIndexer } from "../../indexer/indexer.ts";
+import { AuditIndexer, DEFAULT_MAX_REORG } from "../../indexer/indexer.ts";
 import {
   DEFAULT_SQLITE_PATH,
   LOCAL_CHAIN_SQLITE_PATH,
@@ -56,26 +56,32 @@ const ACTIONS = [
 export const auditCommand: Command = {
   summary:
     "Index every Crossproof event and query the trail: who anchored, revoked, consented, ordered, when.",
-  usage: `audit sync [--follow] [--confirmations <n>] [--range <blocks>]
+  usage: `audit sync [--follow] [--confirmations <n>] [--max-reorg <blocks>] [--range <blocks>]
        crossproof audit events [--contract <name>] [--event <name>] [--actor <address|did>] [--subject <address|id|did>]
                                [--from <block|date>] [--to <block|date>] [--format table|json|csv] [--limit <n>] [--cursor <c>] [--order asc|desc]
        crossproof audit order <order-id>
        crossproof audit consent <owner address|did>
        crossproof audit issuer <issuer address|did>
        crossproof audit fingerprint <fingerprint|batch root>
-       crossproof audit check [--from <block>] [--to <block>]
-       crossproof audit serve [--port <n>] [--host 127.0.0.1] [--follow]
+       crossproof audit check [--from <block>] [--to <block>] [--range <blocks>]
+       crossproof audit serve [--port <n>] [--host 127.0.0.1] [--follow [--confirmations <n>] [--max-reorg <blocks>]]
        crossproof audit status
 
 The index is an SQLite file (--db <file>, env CROSSPROOF_AUDIT_DB, default .crossproof/audit.sqlite)
 or PostgreSQL (--database-url, env DATABASE_URL). sync, check and serve --follow read the chain
-(--rpc); the queries read only the index (--chain-id when it holds several chains).`,
+(--rpc); the queries read only the index (--chain-id when it holds several chains), and only sync and
+serve --follow write it: the rest open it read-only.
+
+An index holds one deployment per chain, and refuses another deployment's manifest, a node that does
+not hold the chain it was built from, and a reorganisation deeper than --max-reorg (64 blocks by
+default; 0 rolls nothing back): index those into a new database.`,
   options: {
     db: { type: "string" },
     "database-url": { type: "string" },
     "chain-id": { type: "string" },
     follow: { type: "boolean", default: false },
     confirmations: { type: "string" },
+    "max-reorg": { type: "string" },
     range: { type: "string" },
     contract: { type: "string" },
     event: { type: "string" },
@@ -106,12 +112,17 @@ or PostgreSQL (--database-url, env DATABASE_URL). sync, check and serve --follow
       throw new UsageError(
         "Give the index as --db <file> (SQLite) or --database-url (PostgreSQL), not both.",
       );
-    // Only sync (and serve --follow, which syncs) may start a new SQLite index.
-    checkSqliteIndex(values, action === "sync" || (action === "serve" && values.follow === true));
-    const store = await openAuditStore({
-      sqlitePath: values.db as string | undefined,
-      databaseUrl: values["database-url"] as string | undefined,
-    });
+    // Only sync (and serve --follow, which syncs) write the index, and may start a new one; the
+    // rest open it read-only (a role with only SELECT, a file this user may not write).
+    const writes = action === "sync" || (action === "serve" && values.follow === true);
+    checkSqliteIndex(values, writes);
+    const store = await openAuditStore(
+      {
+        sqlitePath: values.db as string | undefined,
+        databaseUrl: values["database-url"] as string | undefined,
+      },
+      { readOnly: !writes },
+    );
     try {
       switch (action) {
         case "sync":
@@ -207,6 +218,7 @@ async function indexerFor(store: AuditStore, values: Values, global: GlobalOptio
     store,
     manifest: context.manifest,
     confirmations: wholeNumber(values.confirmations, "confirmations", 0),
+    maxReorg: wholeNumber(values["max-reorg"], "max-reorg", DEFAULT_MAX_REORG),
     rangeSize: wholeNumber(values.range, "range", 2_000, 1),
     log: (line) => process.stderr.write(`${line}\n`),
   });
@@ -272,6 +284,7 @@ async function check(store: AuditStore, values: Values, global: GlobalOptions): 
     fromBlock,
     toBlock,
     rangeSize: wholeNumber(values.range, "range", 2_000, 1),
+    log: (line) => process.stderr.write(`${line}\n`),
   });
   if (global.json) {
     const { first } = report;
@@ -333,10 +346,19 @@ async function serve(store: AuditStore, values: Values, global: GlobalOptions): 
       log: (line) => process.stderr.write(`${line}\n`),
     });
   } catch (error) {
-    if ((error as { code?: string }).code === "EADDRINUSE")
+    const code = (error as { code?: string }).code;
+    if (code === "EADDRINUSE")
       throw new UsageError(`Port ${port} on ${host} is taken; pick another with --port.`);
+    if (code === "ENOTFOUND" || code === "EAI_AGAIN" || code === "EADDRNOTAVAIL" || code === "EINVAL")
+      throw new UsageError(
+        `--host ${host} is not an address of this machine (${code}): give one of its IP addresses or a name that resolves to one, such as 127.0.0.1 (the default).`,
+      );
     throw error;
   }
+  if (!api.loopback)
+    process.stderr.write(
+      `Warning: --host ${host} is not a loopback address: anyone who can reach this machine on port ${new URL(api.url).port} can read the whole index (every consent, order and issuer), which is for the consortium's members and the regulator only. Keep the default 127.0.0.1 unless a firewall or an authenticating proxy stands in front.\n`,
+    );
   process.stderr.write(
     `Audit API for chain ${chainId} at ${api.url}/api (reading ${storeName(values)}); Ctrl-C stops.\n`,
   );
@@ -512,7 +534,7 @@ async function events(
   }
   if (page.events.length === 0) printLine("No events match.");
   printTimeline(page.events);
-  if (next) printLine(`More events (showing ${filter.limit}): add --cursor ${next}`);
+  if (next) printLine(`More events (showing ${page.events.length}): add --cursor ${next}`);
   return ExitCode.ok;
 }
 
