@@ -93,7 +93,7 @@ const say = headless
     };
 
 // Before --fresh removes the state directory, which names the chain an earlier npm start left.
-const orphan = await stopOrphanedChain(stateDir, port);
+const orphan = await stopOrphanedChain(stateDir);
 if (orphan) console.error(orphan);
 if (values.fresh) {
   await rm(stateDir, { recursive: true, force: true });

@@ -9,6 +9,8 @@ import { readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 
+import { portProblem } from "./local-chain.ts";
+
 type Owner = { chainPid: number; startPid: number; port: number };
 
 const ownerFile = (stateDir: string) => join(stateDir, "chain.pid.json");
@@ -22,11 +24,13 @@ export async function forgetChainOwner(stateDir: string): Promise<void> {
 }
 
 /**
- * Stops the chain a previous `npm start` of this state directory left running on `port`, if its
- * `npm start` is gone. Returns what it did, for a line of output; undefined when there was nothing.
- * A chain whose `npm start` still runs is left alone (the port check then says it is taken).
+ * Stops the chain a previous `npm start` of this state directory left running (on whatever port: it
+ * writes the same state file), if its `npm start` is gone. Returns what it did, for a line of output;
+ * undefined when there was nothing. A chain whose `npm start` still runs is left alone (the port
+ * check then says it is taken). A recorded process is stopped only while it still holds its port and,
+ * where the system says (Linux), runs scripts/chain.ts: a reused process id is never signalled.
  */
-export async function stopOrphanedChain(stateDir: string, port: number): Promise<string | undefined> {
+export async function stopOrphanedChain(stateDir: string): Promise<string | undefined> {
   const path = ownerFile(stateDir);
   if (!existsSync(path)) return undefined;
   let owner: Owner;
@@ -36,8 +40,12 @@ export async function stopOrphanedChain(stateDir: string, port: number): Promise
     await forgetChainOwner(stateDir);
     return undefined;
   }
-  if (owner.port !== port || !alive(owner.chainPid) || !isOurChain(owner.chainPid)) {
-    if (!alive(owner.chainPid)) await forgetChainOwner(stateDir);
+  if (
+    !alive(owner.chainPid) ||
+    !isOurChain(owner.chainPid) ||
+    (await portProblem(owner.port)) === undefined
+  ) {
+    await forgetChainOwner(stateDir);
     return undefined;
   }
   if (alive(owner.startPid)) return undefined;
@@ -45,7 +53,7 @@ export async function stopOrphanedChain(stateDir: string, port: number): Promise
   for (let waited = 0; waited < 10_000 && alive(owner.chainPid); waited += 100) await sleep(100);
   if (alive(owner.chainPid)) signalGroup(owner.chainPid, "SIGKILL");
   await forgetChainOwner(stateDir);
-  return `Stopped the chain (pid ${owner.chainPid}) that an earlier npm start (pid ${owner.startPid}, no longer running) left on port ${port}; its state was saved.`;
+  return `Stopped the chain (pid ${owner.chainPid}) that an earlier npm start (pid ${owner.startPid}, no longer running) left on port ${owner.port}; its state was saved.`;
 }
 
 function alive(pid: number): boolean {

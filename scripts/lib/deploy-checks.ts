@@ -58,7 +58,12 @@ export async function firstJournalBlock(journalFile: string): Promise<number | u
   let first: number | undefined;
   for (const line of (await readFile(journalFile, "utf8")).split("\n")) {
     if (!line.includes('"TRANSACTION_CONFIRM"')) continue;
-    const message = JSON.parse(line) as { type?: string; receipt?: { blockNumber?: unknown } };
+    let message: { type?: string; receipt?: { blockNumber?: unknown } };
+    try {
+      message = JSON.parse(line) as typeof message;
+    } catch {
+      continue; // a line cut short by an interrupted run
+    }
     const block = message.receipt?.blockNumber;
     if (message.type === "TRANSACTION_CONFIRM" && typeof block === "number")
       first = first === undefined ? block : Math.min(first, block);

@@ -8,7 +8,7 @@ import {
   TransactionFeeError,
 } from "../sdk/errors.ts";
 import { describeRevert } from "../sdk/revert-messages.ts";
-import { AuditStoreError, IndexMismatchError } from "../indexer/errors.ts";
+import { AuditStoreError, ChainBehindIndexError, IndexMismatchError } from "../indexer/errors.ts";
 
 export const ExitCode = {
   ok: 0,
@@ -36,7 +36,9 @@ export class UsageError extends BaseError {
 }
 
 export function exitCodeFor(error: unknown): number {
-  if (error instanceof ChainUnreachableError) return ExitCode.chainUnreachable;
+  // A node still syncing (or behind a load balancer) is temporary, like an unreachable one.
+  if (error instanceof ChainUnreachableError || error instanceof ChainBehindIndexError)
+    return ExitCode.chainUnreachable;
   if (
     error instanceof InvalidInputError ||
     error instanceof UsageError ||

@@ -82,10 +82,10 @@ export async function writeFileAtomic(path: string, content: string, mode?: numb
  */
 export async function writePackageFile(document: string, dataPackage: DataPackage): Promise<string> {
   const path = document + PACKAGE_SUFFIX;
-  // A document moved away since it was hashed (a --resume) leaves the package the default mode.
+  // A document moved away since it was hashed (a --resume): its owner's eyes only.
   const mode = await stat(document).then(
     (info) => info.mode & 0o666,
-    () => undefined,
+    () => 0o600,
   );
   await writeFileAtomic(path, `${JSON.stringify(dataPackage, null, 2)}\n`, mode);
   return path;

@@ -1,4 +1,6 @@
 /** Printing results: human lines, or one JSON document with --json; progress on stderr. */
+import { UNPRINTABLE } from "../sdk/text.ts";
+
 export function printJson(value: unknown): void {
   process.stdout.write(
     `${JSON.stringify(value, (_key, v: unknown) => (typeof v === "bigint" ? v.toString() : v), 2)}\n`,
@@ -14,9 +16,6 @@ export function printLine(line = ""): void {
   process.stdout.write(`${printable(line, { keepTabs: true })}\n`);
 }
 
-/** Control characters (C0, DEL, C1), bidirectional controls and line separators. */
-// eslint-disable-next-line no-control-regex -- matching control characters is the point
-const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
 const ESCAPES: Record<string, string> = { "\n": "\\n", "\r": "\\r", "\t": "\\t" };
 
 /**

@@ -77,7 +77,7 @@ export function checkHost(request: IncomingMessage, listenHost = "127.0.0.1"): R
   return {
     status: 403,
     code: "wrong-host",
-    message: `This server answers only requests addressed to ${allowed.slice(0, -1).join(", ")} or ${allowed.at(-1)}, not to "${header}" (the Host header): a web page of another site may not read the audit index through a host name of its own. Use the URL the server printed.`,
+    message: `This server answers only requests addressed to ${allowed.slice(0, -1).join(", ")} or ${allowed.at(-1)}, not to "${header}" (the Host header): a web page of another site may not read the audit index through a host name of its own. Use the URL the server printed; a reverse proxy must send that address as Host, and a port forward must keep the port.`,
   };
 }
 

@@ -208,8 +208,9 @@ export function createAuditApiHandler(options: AuditApiOptions): AuditRequestHan
     let more = response.write(`\uFEFF${csvLine(CSV_COLUMNS)}`);
     let after = filter.after;
     for (;;) {
+      // A client gone before the wait: drained() returns at once (its 'close' has come and gone).
       if (!more) await drained(response);
-      if (gone.signal.aborted) return;
+      if (gone.signal.aborted || response.destroyed) return;
       const page = await store.events({ ...filter, limit: EXPORT_PAGE, after });
       const rows = page.events.map(eventRow);
       more = response.write(rows.map((row) => csvLine(CSV_COLUMNS.map((column) => row[column]))).join(""));
@@ -230,8 +231,9 @@ function queryOf(url: URL): Record<string, string> {
   return Object.fromEntries(url.searchParams);
 }
 
-/** Resolves once `response` can take more (or is closed). */
+/** Resolves once `response` can take more, or at once when it is closed already ('close' came and went). */
 function drained(response: ServerResponse): Promise<void> {
+  if (response.destroyed || response.writableEnded) return Promise.resolve();
   return new Promise((resolve) => {
     const done = () => {
       response.off("drain", done);

@@ -210,7 +210,9 @@ export class AuditIndexer {
     if (cursor?.blockHash) {
       const onChain = await this.blockHash(cursor.blockNumber);
       if (onChain !== cursor.blockHash) {
-        rolledBack = await this.rollBack(cursor.blockNumber);
+        // The start block was checked against the recorded one (checkDeployment returns nothing
+        // to record then): a reorg may replace every stored block and still be the same chain.
+        rolledBack = await this.rollBack(cursor.blockNumber, unrecorded === undefined);
         cursor = await store.cursor(this.chainId);
       }
     }
@@ -270,7 +272,10 @@ export class AuditIndexer {
             continue;
           }
           await drain();
-          rolledBack += await this.rollBack(parent?.number ?? manifest.startBlock);
+          rolledBack += await this.rollBack(
+            parent?.number ?? manifest.startBlock,
+            await this.startStillRecorded(),
+          );
           const now = await store.cursor(this.chainId);
           parent = now ? { number: now.blockNumber, hash: now.blockHash } : null;
           pending = next(now ? now.blockNumber + 1 : manifest.startBlock);
@@ -397,7 +402,8 @@ export class AuditIndexer {
     const mismatch = deploymentMismatch(location, recorded, manifest);
     if (mismatch) throw mismatch;
     const start = manifest.startBlock;
-    const startHash = head >= start ? await this.blockHash(start) : null;
+    // The start block is recorded only once it has the confirmations the index waits for.
+    const startHash = head - this.options.confirmations >= start ? await this.blockHash(start) : null;
     if (startHash === null) {
       // Nothing indexed, and nothing to index yet: the deployment is above the node's head.
       if (!recorded && !cursor) return undefined;
@@ -425,6 +431,12 @@ export class AuditIndexer {
       if (stored?.number === start && stored.hash !== startHash) throw anotherChain(stored.hash);
     }
     return deploymentRecord(manifest, startHash);
+  }
+
+  /** Whether the node's start block is still the one the index recorded. */
+  private async startStillRecorded(): Promise<boolean> {
+    const recorded = await this.options.store.deployment(this.chainId);
+    return recorded !== undefined && (await this.blockHash(recorded.startBlock)) === recorded.startBlockHash;
   }
 
   /** Records the deployment the index holds, unless another writer recorded another one first. */
@@ -658,8 +670,8 @@ export class AuditIndexer {
    * (ReorgTooDeepError, ChainMismatchError), changing nothing, when a stored block more than
    * `maxReorg` blocks below `fromBlock` differs too, or when every stored block differs.
    */
-  private async rollBack(fromBlock: number): Promise<number> {
-    const { store, maxReorg } = this.options;
+  private async rollBack(fromBlock: number, startVerified: boolean): Promise<number> {
+    const { store, maxReorg, manifest } = this.options;
     const location = store.db.location;
     let below = fromBlock;
     let fork: StoredBlock | undefined;
@@ -686,6 +698,15 @@ export class AuditIndexer {
     if (!fork) {
       // Nothing stored (a reorg during the first range): nothing to roll back.
       if (!first || !lowest) return 0;
+      if (startVerified) {
+        // Every stored block was replaced, within maxReorg, on the chain whose start block the
+        // index recorded: back to before the deployment, as for any reorg.
+        const removed = await store.rollbackTo(this.chainId, manifest.startBlock - 1, null);
+        this.options.log(
+          `audit: chain reorganised: block ${fromBlock} is no longer canonical; rolled back ${removed} event(s) above block ${manifest.startBlock - 1}`,
+        );
+        return removed;
+      }
       throw new ChainMismatchError(
         `Block ${first.number} of chain ${this.chainId} is ${first.onChain ?? "missing"} on the node but ${first.hash} in the audit index at ${location}, and so is every block the index stored, down to its first (block ${lowest.number}): the node does not hold the chain this index was built from. Nothing was changed. Index this chain into a new database (another --db file, or another DATABASE_URL), or point --rpc at a node of the indexed chain.`,
       );

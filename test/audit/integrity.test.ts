@@ -205,7 +205,9 @@ describe("audit index integrity (EDR node, SQLite and PostgreSQL)", function () 
           ),
         );
         expect(behind.message).not.to.match(/Is the node at the RPC URL up/);
-        expect(exitCodeFor(behind)).to.equal(ExitCode.badInput);
+        expect(exitCodeFor(behind), "temporary, like an unreachable chain").to.equal(
+          ExitCode.chainUnreachable,
+        );
         expect(await contents(store)).to.deep.equal(before);
       } finally {
         await store.close();

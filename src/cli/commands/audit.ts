@@ -37,7 +37,7 @@ import { InvalidInputError } from "../../sdk/errors.ts";
 import { connect, type GlobalOptions } from "../context.ts";
 import { ExitCode, UsageError } from "../errors.ts";
 import type { Command } from "../main.ts";
-import { printJson, printLine } from "../output.ts";
+import { printable, printJson, printLine } from "../output.ts";
 
 type Values = Record<string, string | boolean | undefined>;
 
@@ -220,7 +220,7 @@ async function indexerFor(store: AuditStore, values: Values, global: GlobalOptio
     confirmations: wholeNumber(values.confirmations, "confirmations", 0),
     maxReorg: wholeNumber(values["max-reorg"], "max-reorg", DEFAULT_MAX_REORG),
     rangeSize: wholeNumber(values.range, "range", 2_000, 1),
-    log: (line) => process.stderr.write(`${line}\n`),
+    log: (line) => process.stderr.write(`${printable(line)}\n`),
   });
   return { context, indexer };
 }
@@ -284,7 +284,7 @@ async function check(store: AuditStore, values: Values, global: GlobalOptions): 
     fromBlock,
     toBlock,
     rangeSize: wholeNumber(values.range, "range", 2_000, 1),
-    log: (line) => process.stderr.write(`${line}\n`),
+    log: (line) => process.stderr.write(`${printable(line)}\n`),
   });
   if (global.json) {
     const { first } = report;
@@ -343,7 +343,7 @@ async function serve(store: AuditStore, values: Values, global: GlobalOptions): 
       chainId,
       host,
       port,
-      log: (line) => process.stderr.write(`${line}\n`),
+      log: (line) => process.stderr.write(`${printable(line)}\n`),
     });
   } catch (error) {
     const code = (error as { code?: string }).code;
@@ -362,6 +362,9 @@ async function serve(store: AuditStore, values: Values, global: GlobalOptions): 
   process.stderr.write(
     `Audit API for chain ${chainId} at ${api.url}/api (reading ${storeName(values)}); Ctrl-C stops.\n`,
   );
+  // A follower that stops on a refusal (another deployment, a reset chain, a reorg too deep) ends
+  // the server with that error, so the exit code and the one-line message are main's, as for sync.
+  let failure: Error | undefined;
   await new Promise<void>((resolve) => {
     const stop = () => {
       indexer?.stop();
@@ -371,11 +374,12 @@ async function serve(store: AuditStore, values: Values, global: GlobalOptions): 
     process.once("SIGTERM", stop);
     if (indexer)
       indexer.follow().catch((error: unknown) => {
-        process.stderr.write(`crossproof: ${(error as Error).message}\n`);
+        failure = error instanceof Error ? error : new Error(String(error));
         resolve();
       });
   });
   await api.close();
+  if (failure !== undefined) throw failure;
   return ExitCode.ok;
 }
 

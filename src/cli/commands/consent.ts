@@ -432,8 +432,10 @@ async function resolveTerms(input: TermsInput, context: ChainContext, owner: Add
     }
   }
   const now = await chainTime(context);
-  const validFrom = input.from ? resolveWhen(input.from, now) : now;
-  const validUntil = input.until ? resolveWhen(input.until, now) : validFrom + input.lasting!;
+  // In force from the chain's own time (a machine clock ahead of the validators would make a consent
+  // not yet in force when it lands); its length counts from the later clock (see chainTime).
+  const validFrom = input.from ? resolveWhen(input.from, now) : await latestBlockTime(context);
+  const validUntil = input.until ? resolveWhen(input.until, now) : now + input.lasting!;
   if (validUntil <= validFrom) {
     throw new UsageError(
       `The consent would end (${isoOf(validUntil)}) before it starts (${isoOf(validFrom)}); check --from and --until.`,
@@ -499,9 +501,13 @@ export function consentRegistryOf(context: ChainContext): Address {
  * next block is stamped with the time it is made.
  */
 export async function chainTime(context: ChainContext): Promise<bigint> {
-  const block = await context.publicClient.getBlock({ blockTag: "latest" });
+  const blockTime = await latestBlockTime(context);
   const local = BigInt(Math.floor(Date.now() / 1000));
-  return block.timestamp > local ? block.timestamp : local;
+  return blockTime > local ? blockTime : local;
+}
+
+async function latestBlockTime(context: ChainContext): Promise<bigint> {
+  return (await context.publicClient.getBlock({ blockTag: "latest" })).timestamp;
 }
 
 export function isoOf(seconds: bigint | number): string {

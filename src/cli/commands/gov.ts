@@ -25,6 +25,7 @@ import { expectBytes32, isBytes32 } from "../../sdk/hex.ts";
 import { issuerCalls } from "../../sdk/issuers/issuers.ts";
 import { roleName, roles } from "../../sdk/roles.ts";
 import { isoSeconds } from "../../sdk/time.ts";
+import { hasControlCharacters } from "../../sdk/text.ts";
 import { isAbsoluteUri } from "../../sdk/uri.ts";
 import { connect, signer, type ChainContext } from "../context.ts";
 import { ExitCode, UsageError } from "../errors.ts";
@@ -387,7 +388,7 @@ function proposalBuilder(
         ["--name", definition.name],
         ["--version", definition.version],
       ] as const) {
-        if (text.trim() === "" || printable(text) !== text)
+        if (text.trim() === "" || hasControlCharacters(text))
           throw new UsageError(
             `${flag} ${printable(text) || '""'} must be plain text without control characters (line breaks, tabs, escapes, direction marks): every member reads it.`,
           );

@@ -8,6 +8,7 @@ import {
   type Issuer,
   type IssuerType,
 } from "../../sdk/issuers/issuers.ts";
+import { hasControlCharacters } from "../../sdk/text.ts";
 import { connect, signer } from "../context.ts";
 import { ExitCode, UsageError } from "../errors.ts";
 import type { Command } from "../main.ts";
@@ -45,7 +46,7 @@ export const issuerCommand: Command = {
       if (type === undefined) throw new UsageError(`issuer apply needs --type (${TYPES.join(", ")}).`);
       if (typeof values.name !== "string" || values.name.trim() === "")
         throw new UsageError("issuer apply needs --name.");
-      if (printable(values.name) !== values.name)
+      if (hasControlCharacters(values.name))
         throw new UsageError(
           `--name ${printable(values.name)} holds a control character (a line break, tab, escape or direction mark): every member and the regulator read the name, so give it as plain text.`,
         );

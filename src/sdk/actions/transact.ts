@@ -226,15 +226,16 @@ export function toCrossproofError(error: unknown, action: string): unknown {
 }
 
 /**
- * An opcode the chain does not run: anvil and Hardhat's EDR say `NotActivated`, geth and Besu
- * "invalid opcode" (or "opcode 0x5e not defined").
+ * An opcode the chain does not run: anvil and Hardhat's EDR say `NotActivated`; geth names the
+ * opcode ("invalid opcode: MCOPY"), others its byte ("opcode 0x5e not defined"). Only PUSH0 (0x5f)
+ * and MCOPY (0x5e) count: a contract reaching INVALID (0xfe) is no sign of an older EVM.
  */
 export function isMissingOpcode(error: unknown): boolean {
   return errorChain(error).some((link) =>
     [link.shortMessage, link.details, link.message].some(
       (text) =>
         typeof text === "string" &&
-        /\bNotActivated\b|invalid opcode|opcode 0x[0-9a-f]{2} not defined|undefined opcode/i.test(text),
+        /\bNotActivated\b|invalid opcode:? (PUSH0|MCOPY|0x5[ef])\b|opcode 0x5[ef] not defined/i.test(text),
     ),
   );
 }
