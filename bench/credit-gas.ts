@@ -70,6 +70,7 @@ import { anchorFingerprint, getSchemaIndex } from "../src/sdk/fingerprints/actio
 import { committeeDecision } from "../src/sdk/governance/committee.ts";
 import { applyForRecognition, getIssuer, issuerCalls } from "../src/sdk/issuers/issuers.ts";
 import { schemaIdOf } from "../src/sdk/schemas/schemas.ts";
+import { compilerOf } from "./lib/compiler.ts";
 import { machineInfo, median, writeResult } from "./lib/common.ts";
 
 /** Transactions per measurement. */
@@ -636,16 +637,6 @@ const flows = [
 ].map((flow) => ({ ...flow, total: flow.steps.reduce((sum, id) => sum + medianOf(id), 0) }));
 for (const flow of flows) console.log(`${flow.name}: ${flow.total}`);
 
-const compilerConfig = (
-  hre.config.solidity as unknown as {
-    profiles?: {
-      default?: {
-        compilers?: { version: string; settings?: { optimizer?: unknown; evmVersion?: string } }[];
-      };
-    };
-  }
-).profiles?.default?.compilers?.[0];
-
 await writeResult("credit-gas", {
   benchmark: "credit-gas",
   machine,
@@ -653,13 +644,7 @@ await writeResult("credit-gas", {
     engine: "Hardhat EDR, in-process (network.create())",
     hardfork: "cancun",
     chainId: publicClient.chain.id,
-    compiler: compilerConfig
-      ? {
-          version: compilerConfig.version,
-          evmVersion: compilerConfig.settings?.evmVersion,
-          optimizer: compilerConfig.settings?.optimizer,
-        }
-      : "see hardhat.config.ts",
+    compiler: compilerOf(hre),
   },
   runsPerMeasurement: RUNS,
   method:

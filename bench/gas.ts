@@ -20,6 +20,7 @@ import { merkleProof, merkleRoot, verifyMerkleProof } from "../src/sdk/fingerpri
 import type { Hex } from "../src/sdk/hex.ts";
 import { buildMerkleTreeFast } from "../src/sdk/node/merkle-builder.ts";
 import { machineInfo, median, writeResult, type GasMeasurement } from "./lib/common.ts";
+import { compilerOf } from "./lib/compiler.ts";
 import {
   gasFloor,
   isCompiledCode,
@@ -439,30 +440,13 @@ record(
   },
 );
 
-const compilerConfig = (
-  hre.config.solidity as unknown as {
-    profiles?: {
-      default?: {
-        compilers?: { version: string; settings?: { optimizer?: unknown; evmVersion?: string } }[];
-      };
-    };
-  }
-).profiles?.default?.compilers?.[0];
-const solidity = compilerConfig
-  ? {
-      version: compilerConfig.version,
-      evmVersion: compilerConfig.settings?.evmVersion,
-      optimizer: compilerConfig.settings?.optimizer,
-    }
-  : undefined;
-
 await writeResult("gas", {
   benchmark: "gas",
   machine,
   chain: {
     engine: "Hardhat EDR, in-process (network.create())",
     hardfork: "cancun",
-    compiler: solidity ?? "see hardhat.config.ts",
+    compiler: compilerOf(hre),
   },
   runsPerMeasurement: RUNS,
   method:

@@ -21,6 +21,7 @@ import type { SigningClient } from "../src/sdk/actions/transact.ts";
 import { committeeDecision } from "../src/sdk/governance/committee.ts";
 import { applyForRecognition, getIssuer, issuerCalls } from "../src/sdk/issuers/issuers.ts";
 import { schemaIdOf, type SchemaDefinition } from "../src/sdk/schemas/schemas.ts";
+import { compilerOf } from "./lib/compiler.ts";
 import { machineInfo, writeResult } from "./lib/common.ts";
 
 /** IssuerRegistry `_MAX_SCHEMAS_PER_ISSUER` (a grant beyond it reverts with `TooManySchemas`). */
@@ -198,16 +199,6 @@ for (const [key, label] of operations) {
   });
 }
 
-const compilerConfig = (
-  hre.config.solidity as unknown as {
-    profiles?: {
-      default?: {
-        compilers?: { version: string; settings?: { optimizer?: unknown; evmVersion?: string } }[];
-      };
-    };
-  }
-).profiles?.default?.compilers?.[0];
-
 await writeResult("gov-gas", {
   benchmark: "gov-gas",
   machine,
@@ -215,13 +206,7 @@ await writeResult("gov-gas", {
     engine: "Hardhat EDR, in-process (network.create())",
     hardfork: "cancun",
     chainId: publicClient.chain.id,
-    compiler: compilerConfig
-      ? {
-          version: compilerConfig.version,
-          evmVersion: compilerConfig.settings?.evmVersion,
-          optimizer: compilerConfig.settings?.optimizer,
-        }
-      : "see hardhat.config.ts",
+    compiler: compilerOf(hre),
   },
   method:
     "receipt gasUsed of the committee's executing transaction (Safe execTransaction by the second of two members: the Safe, AccessManager `restricted`, the IssuerRegistry's walk over the issuer's schemas and the FingerprintRegistry's accreditation writes, every event), one transaction per figure on an issuer of its own (the same storage work on every run; only calldata such as the effective time varies, by a few gas). Sent through the SDK (committeeDecision: submit, approve, execute).",
