@@ -22,7 +22,7 @@ import { committeeDecision } from "../src/sdk/governance/committee.ts";
 import { applyForRecognition, getIssuer, issuerCalls } from "../src/sdk/issuers/issuers.ts";
 import { schemaIdOf, type SchemaDefinition } from "../src/sdk/schemas/schemas.ts";
 import { compilerOf } from "./lib/compiler.ts";
-import { machineInfo, writeResult } from "./lib/common.ts";
+import { machineInfo, writeResult, type GovGasMeasurement } from "./lib/common.ts";
 
 /** IssuerRegistry `_MAX_SCHEMAS_PER_ISSUER` (a grant beyond it reverts with `TooManySchemas`). */
 const MAX_SCHEMAS_PER_ISSUER = 64;
@@ -127,15 +127,6 @@ async function chainTime(): Promise<Date> {
 
 // ------------------------------------------------------------------ measurements
 
-type GovGasMeasurement = {
-  id: string;
-  operation: string;
-  schemas: number;
-  gas: number;
-  target?: number;
-  pass?: boolean;
-  notes: string;
-};
 const measurements: GovGasMeasurement[] = [];
 function record(measurement: Omit<GovGasMeasurement, "pass">): void {
   const withVerdict =

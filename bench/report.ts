@@ -5,7 +5,14 @@
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 
-import { median, RESULTS_DIR, round, type GasMeasurement, type MachineInfo } from "./lib/common.ts";
+import {
+  median,
+  RESULTS_DIR,
+  round,
+  type GasMeasurement,
+  type GovGasMeasurement,
+  type MachineInfo,
+} from "./lib/common.ts";
 
 type GasResult = {
   machine: MachineInfo;
@@ -22,15 +29,7 @@ type GovGasResult = {
   chain: { engine: string; hardfork: string; compiler: unknown };
   method: string;
   setup: string;
-  measurements: {
-    id: string;
-    operation: string;
-    schemas: number;
-    gas: number;
-    target?: number;
-    pass?: boolean;
-    notes: string;
-  }[];
+  measurements: GovGasMeasurement[];
 };
 type DidCondition = "fresh" | "changed" | "signedBefore";
 type DidGasResult = {

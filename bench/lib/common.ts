@@ -124,3 +124,14 @@ export type GasFloor = {
    */
   otherExecutionSplit?: { dispatcher: number; abiDecoder: number; body: number };
 };
+
+/** One figure of bench/gov-gas.ts, as bench/report.ts reads it back. */
+export type GovGasMeasurement = {
+  id: string;
+  operation: string;
+  schemas: number;
+  gas: number;
+  target?: number;
+  pass?: boolean;
+  notes: string;
+};

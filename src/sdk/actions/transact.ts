@@ -122,7 +122,16 @@ export async function transact<
       ...(request as object),
       gas: withGasMargin(estimate, blockGasLimit),
     } as never);
-    const receipt = await waitForTransactionReceipt(client, { hash: transactionHash });
+    const receipt = await waitForTransactionReceipt(client, { hash: transactionHash }).catch(
+      (error: unknown) => {
+        throw error instanceof WaitForTransactionReceiptTimeoutError
+          ? new TransactionNotMinedError(
+              `${parameters.functionName} was sent (transaction ${transactionHash}) but not mined in time: the chain may be stalled or busy. It may still land: wait, then look again before sending anything anew.`,
+              { transactionHash, cause: error },
+            )
+          : error;
+      },
+    );
     if (receipt.status !== "success") {
       throw await explainOnChainRevert(client, parameters, transactionHash, receipt);
     }
@@ -179,13 +188,6 @@ export function toCrossproofError(error: unknown, action: string): unknown {
     error instanceof ChainEvmVersionError
   ) {
     return error;
-  }
-  if (error instanceof WaitForTransactionReceiptTimeoutError) {
-    const hash = /hash "?(0x[0-9a-fA-F]{64})/.exec(error.message)?.[1];
-    return new TransactionNotMinedError(
-      `${action} was sent${hash ? ` (transaction ${hash})` : ""} but not mined in time: the chain may be stalled or busy. It may still land: wait, then look again before sending anything anew.`,
-      { transactionHash: hash, cause: error },
-    );
   }
   if (isMissingOpcode(error)) return new ChainEvmVersionError(undefined, { cause: error });
   if (error instanceof ViemBaseError) {
