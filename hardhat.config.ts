@@ -52,6 +52,16 @@ export default defineConfig({
       chainType: "l1",
       hardfork: "cancun",
     },
+    // `hardhat node` (npm run chain, npm start, the CLI tests): the contracts' EVM version, and a
+    // clock that keeps the wall clock's time. By default each automined block takes at least one
+    // second more than the last, so a busy local chain ran ahead of real time (18 s after a
+    // deployment, 40 s in the DID tests) and expiries judged by the host clock came late.
+    node: {
+      type: "edr-simulated",
+      chainType: "l1",
+      hardfork: "cancun",
+      allowBlocksWithSameTimestamp: true,
+    },
     localhost: {
       type: "http",
       chainType: "l1",
