@@ -15,7 +15,7 @@ import { expect } from "chai";
 import pg from "pg";
 import { getAddress, type Hex } from "viem";
 
-import { freePort, PROJECT_ROOT } from "../../scripts/lib/local-chain.ts";
+import { freePort } from "../../scripts/lib/local-chain.ts";
 import { runScript } from "../../scripts/lib/run.ts";
 import { consortium } from "../../src/demo/consortium.ts";
 import type { AuditEventPage, AuditEventRecord } from "../../src/sdk/audit.ts";
@@ -23,15 +23,15 @@ import { importSqliteQuietly } from "../../src/indexer/sqlite.ts";
 import { CONTRACT_NAMES } from "../../src/indexer/catalogue.ts";
 import { codeOf } from "../../src/sdk/consent/consent.ts";
 import { didOf } from "../../src/sdk/identity/did.ts";
+import { runCli, CROSSPROOF_BIN, type CliResult } from "../utils/cli.ts";
+import { AUDIT_CSV_COLUMNS, auditCsvRecords } from "../utils/csv.ts";
 import { startPostgres, type PostgresServer } from "../utils/postgres.ts";
 import { startHistoryChain, writeHistory, type History, type HistoryChain } from "./history.ts";
 
 /** Unique to this file (test/audit/indexer.test.ts uses 31407). */
 const CHAIN_ID = 31_408;
-const BIN = join(PROJECT_ROOT, "bin", "crossproof.js");
-const CSV_HEADER = ["block", "log", "time", "contract", "event", "actor", "subject", "transaction", "args"];
 
-type Result = { code: number; stdout: string; stderr: string; json: Record<string, unknown> };
+type Result = CliResult;
 
 type Event = AuditEventRecord;
 type Page = AuditEventPage;
@@ -47,51 +47,6 @@ const did = (address: string) => didOf({ chainId: CHAIN_ID, address });
 const names = (events: Event[]) => events.map((event) => event.event);
 const position = (event: Event) => `${event.blockNumber}.${event.logIndex}`;
 
-/** RFC 4180: fields separated by commas, lines by CRLF, quoted fields with doubled quotes. */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = "";
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
-    if (quoted) {
-      if (c !== '"') field += c;
-      else if (text[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else quoted = false;
-    } else if (c === '"') {
-      if (field !== "") throw new Error(`a quote inside an unquoted field at ${i}`);
-      quoted = true;
-    } else if (c === ",") {
-      row.push(field);
-      field = "";
-    } else if (c === "\r" && text[i + 1] === "\n") {
-      row.push(field);
-      rows.push(row);
-      row = [];
-      field = "";
-      i++;
-    } else if (c === "\n" || c === "\r") {
-      throw new Error(`a bare line break at ${i} (RFC 4180 ends lines with CRLF)`);
-    } else field += c;
-  }
-  if (quoted) throw new Error("an unterminated quoted field");
-  if (field !== "" || row.length > 0) throw new Error("the last line does not end with CRLF");
-  return rows;
-}
-
-/** The CSV as objects keyed by its header, after checking the header. */
-function csvRecords(text: string): Record<string, string>[] {
-  const [header, ...rows] = parseCsv(text);
-  expect(header).to.deep.equal(CSV_HEADER);
-  return rows.map((cells) => {
-    expect(cells).to.have.length(CSV_HEADER.length);
-    return Object.fromEntries(CSV_HEADER.map((name, i) => [name, cells[i]!]));
-  });
-}
-
 describe("crossproof audit CLI (anvil, SQLite and PostgreSQL)", function () {
   let h: HistoryChain;
   let history: History;
@@ -104,16 +59,7 @@ describe("crossproof audit CLI (anvil, SQLite and PostgreSQL)", function () {
   let all: Event[];
   let server: ChildProcess | undefined;
 
-  async function cli(...args: string[]): Promise<Result> {
-    const run = await runScript(BIN, args, { env });
-    let json: Record<string, unknown> = {};
-    try {
-      json = JSON.parse(run.stdout) as Record<string, unknown>;
-    } catch {
-      // not JSON output
-    }
-    return { code: run.code, stdout: run.stdout, stderr: run.stderr, json };
-  }
+  const cli = (...args: string[]) => runCli(args, env);
 
   /** `crossproof audit <args> --db <the SQLite index>`. */
   const audit = (...args: string[]) => cli("audit", ...args, "--db", db);
@@ -387,10 +333,10 @@ describe("crossproof audit CLI (anvil, SQLite and PostgreSQL)", function () {
     }
 
     expectOk(csv);
-    expect(csv.stdout.startsWith(`${CSV_HEADER.join(",")}\r\n`)).to.equal(true);
+    expect(csv.stdout.startsWith(`${AUDIT_CSV_COLUMNS.join(",")}\r\n`)).to.equal(true);
     // The arguments are JSON: quoted (commas) with their quotes doubled.
     expect(csv.stdout).to.contain(`"{""orderId"":""${orders[0]}""`);
-    const records = csvRecords(csv.stdout);
+    const records = auditCsvRecords(csv.stdout);
     expect(records).to.have.length(3);
     for (const [i, record] of records.entries()) {
       const event = requested[i]!;
@@ -405,7 +351,7 @@ describe("crossproof audit CLI (anvil, SQLite and PostgreSQL)", function () {
         transaction: event.transactionHash,
         args: JSON.stringify(event.args),
       });
-      expect(JSON.parse(record.args!)).to.deep.include({
+      expect(JSON.parse(record.args)).to.deep.include({
         orderId: orders[i],
         requester: BANK,
         subject: ENTERPRISE,
@@ -413,7 +359,7 @@ describe("crossproof audit CLI (anvil, SQLite and PostgreSQL)", function () {
     }
     expect(csv.stderr).to.equal("");
 
-    const first = csvRecords(expectOk(csvPaged).stdout);
+    const first = auditCsvRecords(expectOk(csvPaged).stdout);
     expect(first.map((r) => `${r.block}.${r.log}`)).to.deep.equal(all.slice(0, 4).map(position));
     expect(csvPaged.stderr).to.equal(`More events: add --cursor ${position(all[3]!)}\n`);
   });
@@ -450,7 +396,7 @@ describe("crossproof audit CLI (anvil, SQLite and PostgreSQL)", function () {
       expect(inTransaction).to.deep.equal(["SafeMultiSigTransaction", event.event, "ExecutionSuccess"]);
     }
     expect(names(bySubject.events)).to.include.members(["Paused", "Unpaused", "TargetFunctionRoleUpdated"]);
-    const records = csvRecords(expectOk(csv).stdout);
+    const records = auditCsvRecords(expectOk(csv).stdout);
     expect(records.map((r) => [r.event, r.actor, r.subject, r.args])).to.deep.equal(
       byActor.events.map((e) => [
         e.event,
@@ -784,9 +730,9 @@ describe("crossproof audit CLI (anvil, SQLite and PostgreSQL)", function () {
     ]);
     expect((expectOk(everything).json as unknown as Page).events).to.deep.equal(all);
     const requests = all.filter((e) => e.event === "OrderRequested");
-    expect(csvRecords(expectOk(requested).stdout).map((r) => [`${r.block}.${r.log}`, r.args])).to.deep.equal(
-      requests.map((e) => [position(e), JSON.stringify(e.args)]),
-    );
+    expect(
+      auditCsvRecords(expectOk(requested).stdout).map((r) => [`${r.block}.${r.log}`, r.args]),
+    ).to.deep.equal(requests.map((e) => [position(e), JSON.stringify(e.args)]));
     expect(expectOk(hospital).json).to.deep.equal({
       events: all.filter((e) => e.actor === lower(HOSPITAL)),
       next: null,
@@ -831,10 +777,14 @@ describe("crossproof audit CLI (anvil, SQLite and PostgreSQL)", function () {
 
   it("serves the same answers over HTTP, refuses bad requests, and stops on SIGTERM", async function () {
     const port = await freePort();
-    const child = spawn(process.execPath, [BIN, "audit", "serve", "--port", String(port), "--db", db], {
-      env: { ...process.env, ...env },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
+    const child = spawn(
+      process.execPath,
+      [CROSSPROOF_BIN, "audit", "serve", "--port", String(port), "--db", db],
+      {
+        env: { ...process.env, ...env },
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
     server = child;
     let stderr = "";
     child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
@@ -904,7 +854,7 @@ describe("crossproof audit CLI (anvil, SQLite and PostgreSQL)", function () {
     expect(csv.status).to.equal(200);
     expect(csv.headers.get("content-type")).to.equal("text/csv; charset=utf-8");
     expect(csv.headers.get("x-next-cursor")).to.equal(position(requested.events[1]!));
-    const records = csvRecords(await csv.text());
+    const records = auditCsvRecords(await csv.text());
     expect(records.map((r) => r.subject)).to.deep.equal(requested.events.slice(0, 2).map((e) => e.subject));
 
     const order = (await api(`/api/orders/${history.cancelledOrderId}`)) as { order: Row; timeline: Event[] };
@@ -1109,7 +1059,7 @@ describe("crossproof audit CLI (anvil, SQLite and PostgreSQL)", function () {
     const project = await mkdtemp(join(tmpdir(), "crossproof-audit-project-"));
     try {
       const inProject = (args: string[]) =>
-        runScript(BIN, args, { cwd: project, env: { ...env, CROSSPROOF_AUDIT_DB: undefined } });
+        runScript(CROSSPROOF_BIN, args, { cwd: project, env: { ...env, CROSSPROOF_AUDIT_DB: undefined } });
       const plain = await inProject(["audit", "status"]);
       expect(plain.code).to.equal(2);
       expect(plain.stderr).to.contain(

@@ -17,7 +17,7 @@ import { expect } from "chai";
 import { keccak256, stringToHex, toHex, type Hex } from "viem";
 import { mnemonicToAccount } from "viem/accounts";
 
-import { freePort, PROJECT_ROOT } from "../../scripts/lib/local-chain.ts";
+import { freePort } from "../../scripts/lib/local-chain.ts";
 import { runScript } from "../../scripts/lib/run.ts";
 import { consortium, DEV_MNEMONIC, demoSchemas, type Member } from "../../src/demo/consortium.ts";
 import { seedConsortium } from "../../src/demo/scenarios.ts";
@@ -32,30 +32,19 @@ import { setDidAttribute } from "../../src/sdk/identity/actions.ts";
 import { applyForRecognition } from "../../src/sdk/issuers/issuers.ts";
 import { schemaIdOf } from "../../src/sdk/schemas/schemas.ts";
 import { startWebServer, webAppConfig, type WebServer } from "../../src/server/web.ts";
+import { CROSSPROOF_BIN } from "../utils/cli.ts";
+import { AUDIT_CSV_COLUMNS, auditCsvRecords, type AuditCsvRecord } from "../utils/csv.ts";
 import { startHistoryChain, type HistoryChain } from "./history.ts";
 
 /** Unique to this file (the other audit tests use 31407 and 31408, the web tests 31409–31419). */
 const CHAIN_ID = 31_415;
-const BIN = join(PROJECT_ROOT, "bin", "crossproof.js");
-const CSV_COLUMNS = [
-  "block",
-  "log",
-  "time",
-  "contract",
-  "event",
-  "actor",
-  "subject",
-  "transaction",
-  "args",
-] as const;
-const CSV_HEADER = CSV_COLUMNS.join(",");
+const CSV_HEADER = AUDIT_CSV_COLUMNS.join(",");
 const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
 const CHINESE_NAME = "澳門公共衛生化驗所";
 const FINGERPRINTS = 500;
 const ATTRIBUTES = 8;
 const ATTRIBUTE_BYTES = 400_000;
 
-type CsvRecord = Record<(typeof CSV_COLUMNS)[number], string>;
 type Answer = { status: number; headers: IncomingHttpHeaders; body: Buffer; text: string };
 type Served = {
   base: string;
@@ -98,46 +87,11 @@ function send(
   });
 }
 
-/** RFC 4180 records (CRLF lines, quoted fields with doubled quotes), header line included. */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = "";
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
-    if (quoted) {
-      if (c !== '"') field += c;
-      else if (text[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else quoted = false;
-    } else if (c === '"') quoted = true;
-    else if (c === ",") {
-      row.push(field);
-      field = "";
-    } else if (c === "\r" && text[i + 1] === "\n") {
-      row.push(field);
-      rows.push(row);
-      row = [];
-      field = "";
-      i++;
-    } else field += c;
-  }
-  if (quoted || field !== "" || row.length > 0) throw new Error("the CSV does not end with a whole line");
-  return rows;
-}
-
 /** The export's records keyed by the header, after checking its byte-order mark and header. */
-function exported(answer: Answer): CsvRecord[] {
+function exported(answer: Answer): AuditCsvRecord[] {
   expect(answer.status, answer.text.slice(0, 300)).to.equal(200);
   expect(answer.body.subarray(0, 3).equals(BOM), "a UTF-8 byte-order mark first").to.equal(true);
-  const [header, ...rows] = parseCsv(answer.body.subarray(3).toString("utf8"));
-  expect(header!.join(",")).to.equal(CSV_HEADER);
-  return rows.map((cells) => {
-    expect(cells).to.have.length(CSV_COLUMNS.length);
-    return Object.fromEntries(CSV_COLUMNS.map((name, i) => [name, cells[i]!])) as CsvRecord;
-  });
+  return auditCsvRecords(answer.body.subarray(3).toString("utf8"));
 }
 
 describe("audit HTTP API (anvil, SQLite)", function () {
@@ -157,7 +111,7 @@ describe("audit HTTP API (anvil, SQLite)", function () {
     const port = await freePort();
     const child = spawn(
       process.execPath,
-      [BIN, "audit", "serve", "--port", String(port), "--db", db, ...args],
+      [CROSSPROOF_BIN, "audit", "serve", "--port", String(port), "--db", db, ...args],
       {
         env: { ...process.env, ...env },
         stdio: ["ignore", "pipe", "pipe"],
@@ -425,7 +379,7 @@ describe("audit HTTP API (anvil, SQLite)", function () {
 
       // The CLI's pages are the same.
       const cli = await runScript(
-        BIN,
+        CROSSPROOF_BIN,
         [
           "audit",
           "events",
@@ -502,7 +456,7 @@ describe("audit HTTP API (anvil, SQLite)", function () {
       expect(page.text.startsWith(`${CSV_HEADER}\r\n`)).to.equal(true);
       expect(page.text).to.contain(CHINESE_NAME);
       const cli = await runScript(
-        BIN,
+        CROSSPROOF_BIN,
         ["audit", "events", "--contract", "IssuerRegistry", "--format", "csv", "--db", db],
         {
           env,
@@ -580,9 +534,13 @@ describe("audit HTTP API (anvil, SQLite)", function () {
         ["nonsense.invalid", /ENOTFOUND|EAI_AGAIN/],
         ["192.0.2.1", /EADDRNOTAVAIL/],
       ] as const) {
-        const run = await runScript(BIN, ["audit", "serve", "--host", host, "--port", "0", "--db", db], {
-          env,
-        });
+        const run = await runScript(
+          CROSSPROOF_BIN,
+          ["audit", "serve", "--host", host, "--port", "0", "--db", db],
+          {
+            env,
+          },
+        );
         expect(run.code, run.stderr).to.equal(2);
         expect(run.stderr.trim().split("\n"), run.stderr).to.have.length(1);
         expect(run.stderr).to.match(

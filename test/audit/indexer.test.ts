@@ -6,10 +6,8 @@
  * rolls the orphaned rows back; RPC failures are retried with a log line.
  */
 import { spawn } from "node:child_process";
-import { mkdtemp, rm } from "node:fs/promises";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 import { expect } from "chai";
@@ -42,8 +40,8 @@ import { getDidOwner } from "../../src/sdk/identity/actions.ts";
 import { getIssuer } from "../../src/sdk/issuers/issuers.ts";
 import { codeOf } from "../../src/sdk/consent/consent.ts";
 import { schemaIdOf } from "../../src/sdk/schemas/schemas.ts";
-import { startPostgres, type PostgresServer } from "../utils/postgres.ts";
-import { startHistoryChain, writeHistory, type History, type HistoryChain } from "./history.ts";
+import { writeHistory, type History, type HistoryChain } from "./history.ts";
+import { auditBackends, startAuditTestBed, type AuditTestBed } from "./testbed.ts";
 
 /** Unique to this file (test/audit/audit-cli.test.ts uses 31408). */
 const CHAIN_ID = 31_407;
@@ -90,28 +88,14 @@ const EXPECTED_EVENTS = [
   "AccessManager.TargetFunctionRoleUpdated",
 ];
 
-type Backend = { name: string; open(): Promise<AuditStore> };
-
 describe("audit indexer (EDR node, SQLite and PostgreSQL)", function () {
   this.timeout(300_000);
   let h: HistoryChain;
   let history: History;
-  let postgres: PostgresServer;
+  let bed: AuditTestBed;
   let dir: string;
-  let databases = 0;
-  const backends: Backend[] = [
-    { name: "SQLite", open: () => openAuditStore({ sqlitePath: join(dir, `index-${++databases}.sqlite`) }) },
-    { name: "PostgreSQL", open: () => freshPostgres() },
-  ];
-
-  /** A new empty database on the test server, so each test starts from nothing. */
-  async function freshPostgres(): Promise<AuditStore> {
-    const name = `audit_${++databases}`;
-    const admin = await openAuditStore({ databaseUrl: postgres.url });
-    await admin.db.exec(`CREATE DATABASE ${name}`);
-    await admin.close();
-    return openAuditStore({ databaseUrl: postgres.url.replace(/\/[^/]+$/, `/${name}`) });
-  }
+  const backends = auditBackends(() => bed);
+  let stopBed = async () => {};
 
   const indexer = (store: AuditStore, extra: Partial<ConstructorParameters<typeof AuditIndexer>[0]> = {}) =>
     new AuditIndexer({
@@ -123,26 +107,15 @@ describe("audit indexer (EDR node, SQLite and PostgreSQL)", function () {
       ...extra,
     });
 
-  const cleanUp: (() => Promise<unknown>)[] = [];
-
   before(async function () {
-    dir = await mkdtemp(join(tmpdir(), "crossproof-audit-"));
-    cleanUp.push(() => rm(dir, { recursive: true, force: true }));
-    const [chain, server] = await Promise.allSettled([
-      startHistoryChain("hardhat", CHAIN_ID),
-      startPostgres(),
-    ]);
-    if (chain.status === "fulfilled") cleanUp.push(() => chain.value.chain.stop());
-    if (server.status === "fulfilled") cleanUp.push(() => server.value.stop());
-    if (chain.status === "rejected") throw chain.reason;
-    if (server.status === "rejected") throw server.reason;
-    h = chain.value;
-    postgres = server.value;
+    bed = await startAuditTestBed(CHAIN_ID, "audit-indexer");
+    stopBed = bed.stop;
+    ({ history: h, dir } = bed);
     history = await writeHistory(h);
   });
 
   after(async function () {
-    for (const step of cleanUp.reverse()) await step();
+    await stopBed();
   });
 
   for (const backend of backends) {
@@ -229,14 +202,9 @@ describe("audit indexer (EDR node, SQLite and PostgreSQL)", function () {
       });
 
       it("resumes after SIGKILL at any moment without losing or duplicating an event", async function () {
-        const location = backend.name === "SQLite" ? join(dir, `killed-${++databases}.sqlite`) : undefined;
+        const location = backend.name === "SQLite" ? join(dir, `${bed.unique("killed-")}.sqlite`) : undefined;
         const reference = await backend.open();
-        let url: string | undefined;
-        if (!location) {
-          const name = `killed_${++databases}`;
-          await reference.db.exec(`CREATE DATABASE ${name}`);
-          url = postgres.url.replace(/\/[^/]+$/, `/${name}`);
-        }
+        const url = location ? undefined : await bed.postgresDatabase();
         const open = () => openAuditStore(location ? { sqlitePath: location } : { databaseUrl: url });
         try {
           await indexer(reference).syncOnce();

@@ -13,7 +13,7 @@
  *   SQLite file the user may not write.
  */
 import { spawn } from "node:child_process";
-import { chmod, copyFile, mkdir, mkdtemp, readdir, readFile, rm } from "node:fs/promises";
+import { chmod, copyFile, mkdir, readdir, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -41,36 +41,22 @@ import { openAuditStore } from "../../src/indexer/open.ts";
 import type { AuditStore } from "../../src/indexer/store.ts";
 import { didRegistryAbi } from "../../src/sdk/abis.ts";
 import { parseDeploymentManifest, type DeploymentManifest } from "../../src/sdk/deployments.ts";
-import { startPostgres, type PostgresServer } from "../utils/postgres.ts";
+import { CROSSPROOF_BIN } from "../utils/cli.ts";
 import { startHistoryChain, type HistoryChain } from "./history.ts";
+import { auditBackends, startAuditTestBed, type AuditTestBed } from "./testbed.ts";
 
 /** Unique to this file. */
 const CHAIN_ID = 31_414;
-const BIN = join(PROJECT_ROOT, "bin", "crossproof.js");
-
-type Backend = { name: string; open(): Promise<AuditStore> };
 
 describe("audit index integrity (EDR node, SQLite and PostgreSQL)", function () {
   this.timeout(300_000);
+  let bed: AuditTestBed;
   let h: HistoryChain;
-  let postgres: PostgresServer;
   let dir: string;
-  let databases = 0;
-  const cleanUp: (() => Promise<unknown>)[] = [];
-
-  const sqlite = () => openAuditStore({ sqlitePath: join(dir, `index-${++databases}.sqlite`) });
-  /** A new empty database on the test server, and its URL. */
-  async function postgresDatabase(): Promise<string> {
-    const name = `integrity_${++databases}`;
-    const admin = await openAuditStore({ databaseUrl: postgres.url });
-    await admin.db.exec(`CREATE DATABASE ${name}`);
-    await admin.close();
-    return postgres.url.replace(/\/[^/]+$/, `/${name}`);
-  }
-  const backends: Backend[] = [
-    { name: "SQLite", open: sqlite },
-    { name: "PostgreSQL", open: async () => openAuditStore({ databaseUrl: await postgresDatabase() }) },
-  ];
+  let sqlite: AuditTestBed["sqlite"];
+  let postgresDatabase: AuditTestBed["postgresDatabase"];
+  const backends = auditBackends(() => bed);
+  let stopBed = async () => {};
 
   const indexer = (
     store: AuditStore,
@@ -108,23 +94,14 @@ describe("audit index integrity (EDR node, SQLite and PostgreSQL)", function () 
   }
 
   before(async function () {
-    dir = await mkdtemp(join(tmpdir(), "crossproof-audit-integrity-"));
-    cleanUp.push(() => rm(dir, { recursive: true, force: true }));
-    const [chain, server] = await Promise.allSettled([
-      startHistoryChain("hardhat", CHAIN_ID),
-      startPostgres(),
-    ]);
-    if (chain.status === "fulfilled") cleanUp.push(() => chain.value.chain.stop());
-    if (server.status === "fulfilled") cleanUp.push(() => server.value.stop());
-    if (chain.status === "rejected") throw chain.reason;
-    if (server.status === "rejected") throw server.reason;
-    h = chain.value;
-    postgres = server.value;
+    bed = await startAuditTestBed(CHAIN_ID, "audit-integrity");
+    stopBed = bed.stop;
+    ({ history: h, dir, sqlite, postgresDatabase } = bed);
     await mine(h, 40);
   });
 
   after(async function () {
-    for (const step of cleanUp.reverse()) await step();
+    await stopBed();
   });
 
   describe("a chain reset with the same chain id and addresses", function () {
@@ -133,7 +110,7 @@ describe("audit index integrity (EDR node, SQLite and PostgreSQL)", function () 
     before(async function () {
       // A second chain, deployed the same way: the same addresses, another history.
       reset = await startHistoryChain("hardhat", CHAIN_ID);
-      cleanUp.push(() => reset.chain.stop());
+      bed.onStop(() => reset.chain.stop());
       expect(reset.manifest.contracts).to.deep.equal(h.manifest.contracts);
       expect(reset.manifest.startBlock).to.equal(h.manifest.startBlock);
       expect(await head(reset)).to.be.lessThan(await head());
@@ -255,9 +232,10 @@ describe("audit index integrity (EDR node, SQLite and PostgreSQL)", function () 
       });
 
     it("takes --max-reorg on audit sync, and refuses with exit 2 and one line", async function () {
-      const db = join(dir, `cli-${++databases}.sqlite`);
+      const db = join(dir, `${bed.unique("cli-")}.sqlite`);
       const env = { CROSSPROOF_RPC_URL: h.chain.rpcUrl, CROSSPROOF_DEPLOYMENTS_DIR: h.chain.deploymentsDir };
-      const sync = (...args: string[]) => runScript(BIN, ["audit", "sync", "--db", db, ...args], { env });
+      const sync = (...args: string[]) =>
+        runScript(CROSSPROOF_BIN, ["audit", "sync", "--db", db, ...args], { env });
       expect((await sync()).code).to.equal(0);
       const snapshot = (await h.chain.rpc("evm_snapshot")) as string;
       await mine(h, 2);
@@ -517,8 +495,8 @@ describe("audit index integrity (EDR node, SQLite and PostgreSQL)", function () 
     function cliAsReader(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
       const root = process.getuid?.() === 0;
       const argv = root
-        ? ["runuser", ["-u", "nobody", "--", process.execPath, BIN, ...args]]
-        : [process.execPath, [BIN, ...args]];
+        ? ["runuser", ["-u", "nobody", "--", process.execPath, CROSSPROOF_BIN, ...args]]
+        : [process.execPath, [CROSSPROOF_BIN, ...args]];
       return new Promise((resolve) => {
         const child = spawn(argv[0] as string, argv[1] as string[], {
           env: { ...process.env, ...env() },
@@ -584,7 +562,7 @@ describe("audit index integrity (EDR node, SQLite and PostgreSQL)", function () 
         const events = await writer.countEvents(CHAIN_ID);
         const readerUrl = url.replace("postgres://postgres@", "postgres://auditor@");
         const cli = (...args: string[]) =>
-          runScript(BIN, ["audit", ...args, "--database-url", readerUrl], { env: env() });
+          runScript(CROSSPROOF_BIN, ["audit", ...args, "--database-url", readerUrl], { env: env() });
 
         const page = await cli("events", "--limit", "3", "--json");
         expect(page.code, page.stderr).to.equal(0);
@@ -599,7 +577,7 @@ describe("audit index integrity (EDR node, SQLite and PostgreSQL)", function () 
         const port = await freePort();
         const server = spawn(
           process.execPath,
-          [BIN, "audit", "serve", "--port", String(port), "--database-url", readerUrl],
+          [CROSSPROOF_BIN, "audit", "serve", "--port", String(port), "--database-url", readerUrl],
           { env: { ...process.env, ...env() }, stdio: ["ignore", "ignore", "pipe"] },
         );
         let stderr = "";

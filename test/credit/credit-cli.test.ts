@@ -16,19 +16,14 @@ import { privateKeyToAccount } from "viem/accounts";
 import { consentIdOf } from "../../src/sdk/consent/consent.ts";
 import { orderIdOf } from "../../src/sdk/credit/orders.ts";
 import { hashDocument } from "../../src/sdk/fingerprints/spec.ts";
-import {
-  devKey,
-  PROJECT_ROOT,
-  startDeployedChain,
-  type DeployedChain,
-} from "../../scripts/lib/local-chain.ts";
-import { runScript } from "../../scripts/lib/run.ts";
+import { devKey, startDeployedChain, type DeployedChain } from "../../scripts/lib/local-chain.ts";
+import { runCli, type CliResult } from "../utils/cli.ts";
 
 /** Unique to this file (test/cli uses 31401-31402, test/start 31404, test/identity 31405). */
 const CHAIN_ID = 31_406;
 const SCHEMA = "credit.report@1.0";
 
-type Result = { code: number; stdout: string; stderr: string; json: Record<string, unknown> };
+type Result = CliResult;
 
 const keys = {
   bank: devKey(6),
@@ -51,18 +46,8 @@ describe("crossproof consent and order CLI (credit chain)", function () {
   let bankOrders = 0;
 
   /** Runs the CLI as the holder of `key` (NO_KEY: a reader, e.g. the regulator). */
-  async function as(key: Hex | typeof NO_KEY, ...args: string[]): Promise<Result> {
-    const run = await runScript(join(PROJECT_ROOT, "bin", "crossproof.js"), args, {
-      env: { ...env, CROSSPROOF_PRIVATE_KEY: key },
-    });
-    let json: Record<string, unknown> = {};
-    try {
-      json = JSON.parse(run.stdout) as Record<string, unknown>;
-    } catch {
-      // not JSON output
-    }
-    return { code: run.code, stdout: run.stdout, stderr: run.stderr, json };
-  }
+  const as = (key: Hex | typeof NO_KEY, ...args: string[]): Promise<Result> =>
+    runCli(args, { ...env, CROSSPROOF_PRIVATE_KEY: key });
 
   function expectOk(result: Result): void {
     expect(result.code, result.stderr).to.equal(0);

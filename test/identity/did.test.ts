@@ -56,30 +56,20 @@ import {
 import {
   DEV_KEYS,
   freePort,
-  PROJECT_ROOT,
   rpc,
   startDeployedChain,
   type DeployedChain,
 } from "../../scripts/lib/local-chain.ts";
-import { runScript } from "../../scripts/lib/run.ts";
+import { runCli, type CliResult } from "../utils/cli.ts";
 
 /** Unique to this file (test/cli uses 31401-31402, test/start 31404). */
 const CHAIN_ID = 31_405;
 const NETWORK = "0x7aad";
 
-type Result = { code: number; stdout: string; stderr: string; json: Record<string, unknown> };
+type Result = CliResult;
 type Identity = { key: Hex; address: Address; did: string };
 
-async function cli(args: string[], env: Record<string, string | undefined>): Promise<Result> {
-  const run = await runScript(join(PROJECT_ROOT, "bin", "crossproof.js"), args, { env });
-  let json: Record<string, unknown> = {};
-  try {
-    json = JSON.parse(run.stdout) as Record<string, unknown>;
-  } catch {
-    // not JSON output
-  }
-  return { code: run.code, stdout: run.stdout, stderr: run.stderr, json };
-}
+const cli = runCli;
 
 /** A verification method's key material field (ethr-did-resolver still uses the deprecated names). */
 function keyField(method: object, field: "publicKeyHex" | "publicKeyBase58"): unknown {
