@@ -23,22 +23,19 @@
 import { createHash } from "node:crypto";
 import { performance } from "node:perf_hooks";
 
-import hre, { network } from "hardhat";
+import hre from "hardhat";
 import {
   createWalletClient,
   custom,
   encodeFunctionData,
-  getAddress,
   keccak256,
   stringToHex,
-  type Address,
   type EIP1193Provider,
   type Hex,
 } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { signTypedData } from "viem/actions";
 
-import CrossproofModule from "../ignition/modules/Crossproof.ts";
 import { CREDIT_REPORT_PURPOSE, CREDIT_REPORT_SCHEMA } from "../ignition/modules/CreditOrderBook.ts";
 import { demoSchemas } from "../src/demo/consortium.ts";
 import { consentRegistryAbi, schemaRegistryAbi } from "../src/sdk/abis.ts";
@@ -67,10 +64,10 @@ import {
   type OrderState,
 } from "../src/sdk/credit/orders.ts";
 import { anchorFingerprint, getSchemaIndex } from "../src/sdk/fingerprints/actions.ts";
-import { committeeDecision } from "../src/sdk/governance/committee.ts";
 import { applyForRecognition, getIssuer, issuerCalls } from "../src/sdk/issuers/issuers.ts";
 import { schemaIdOf } from "../src/sdk/schemas/schemas.ts";
 import { compilerOf } from "./lib/compiler.ts";
+import { deployBenchConsortium } from "./lib/consortium.ts";
 import { machineInfo, median, writeResult } from "./lib/common.ts";
 
 /** Transactions per measurement. */
@@ -91,42 +88,13 @@ const FUNDS = "0x56bc75e2d63100000";
 
 const machine = machineInfo();
 const started = performance.now();
-const connection = await network.create();
-const { ignition, viem, networkHelpers } = connection;
-const publicClient = await viem.getPublicClient();
-const wallets = await viem.getWalletClients();
-const account = (index: number): SigningClient => {
-  const found = wallets[index];
-  if (!found) throw new Error(`The in-process chain has no account ${index}.`);
-  return found;
-};
+const { connection, publicClient, account, contracts, decide, decisions } = await deployBenchConsortium();
+const { networkHelpers } = connection;
 // The demo consortium's accounts (src/demo/consortium.ts): 0 operator (relays signed requests),
 // 6 bank, 7 credit agency, 10-12 the committee.
 const operator = account(0);
 const bank = account(6);
 const agency = account(7);
-const committeeMembers = [account(10), account(11), account(12)];
-
-// ------------------------------------------------------------------ deployment and committee set-up
-
-const deployed = await ignition.deploy(CrossproofModule, {
-  parameters: {
-    Committee: { members: committeeMembers.map((member) => member.account.address), threshold: 2 },
-  },
-  displayUi: false,
-});
-// Ignition hands back ethers contracts here (the toolbox's ethers flavour); the SDK wants addresses.
-const addressOf = async (contract: { getAddress(): Promise<string> }): Promise<Address> =>
-  getAddress(await contract.getAddress());
-const contracts = {
-  schemaRegistry: await addressOf(deployed.schemaRegistry),
-  fingerprintRegistry: await addressOf(deployed.fingerprintRegistry),
-  issuerRegistry: await addressOf(deployed.issuerRegistry),
-  committee: await addressOf(deployed.committee),
-  committeeProposals: await addressOf(deployed.committeeProposals),
-  consentRegistry: await addressOf(deployed.consentRegistry),
-  creditOrderBook: await addressOf(deployed.creditOrderBook),
-};
 const { consentRegistry, creditOrderBook, fingerprintRegistry, issuerRegistry } = contracts;
 
 const creditReport = demoSchemas.find(
@@ -137,19 +105,6 @@ if (!creditReport) throw new Error("The demo schemas have no credit.report@1.0."
 const creditReportSchema = schemaIdOf(creditReport);
 const purpose = codeOf("credit-report");
 if (purpose !== CREDIT_REPORT_PURPOSE) throw new Error("The SDK's purpose code differs from the module's.");
-
-let decisions = 0;
-async function decide(description: string, call: { to: Hex; data: Hex }): Promise<void> {
-  await committeeDecision({
-    committee: contracts.committee,
-    committeeProposals: contracts.committeeProposals,
-    // 2 of 3: the first submits and approves, the second executes.
-    members: committeeMembers.slice(0, 2),
-    ...call,
-    description,
-  });
-  decisions++;
-}
 
 await decide(`Register schema ${creditReport.name} ${creditReport.version}`, {
   to: contracts.schemaRegistry,
@@ -180,7 +135,7 @@ const creditReportIndex = await getSchemaIndex(publicClient, {
   schemaRegistry: contracts.schemaRegistry,
   schemaId: creditReportSchema,
 });
-console.log(`set up by ${decisions} committee decisions; credit.report schema index ${creditReportIndex}`);
+console.log(`set up by ${decisions()} committee decisions; credit.report schema index ${creditReportIndex}`);
 
 // ------------------------------------------------------------------ helpers
 
@@ -653,7 +608,7 @@ await writeResult("credit-gas", {
     deployment:
       "ignition/modules/Crossproof.ts (the composed module): the committee Safe holds the administrative roles, the deployer none; the consent registry trusts the order book as a consumer",
     committee: "2-of-3 Safe of development accounts 10, 11, 12",
-    decisions: `${decisions} committee decisions through the SDK (committeeDecision): register credit.report@1.0, recognise the bank and the credit agency, grant the agency credit.report`,
+    decisions: `${decisions()} committee decisions through the SDK (committeeDecision): register credit.report@1.0, recognise the bank and the credit agency, grant the agency credit.report`,
     accounts:
       "bank: account 6, credit agency: account 7, operator/relayer: account 0, data owners: a fresh key per run",
     "steady state":

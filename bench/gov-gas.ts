@@ -12,16 +12,14 @@
  */
 import { performance } from "node:perf_hooks";
 
-import hre, { network } from "hardhat";
-import { encodeFunctionData, getAddress, keccak256, stringToHex, type Address, type Hex } from "viem";
+import hre from "hardhat";
+import { encodeFunctionData, keccak256, stringToHex, type Address, type Hex } from "viem";
 
-import CrossproofModule from "../ignition/modules/Crossproof.ts";
 import { schemaRegistryAbi } from "../src/sdk/abis.ts";
-import type { SigningClient } from "../src/sdk/actions/transact.ts";
-import { committeeDecision } from "../src/sdk/governance/committee.ts";
 import { applyForRecognition, getIssuer, issuerCalls } from "../src/sdk/issuers/issuers.ts";
 import { schemaIdOf, type SchemaDefinition } from "../src/sdk/schemas/schemas.ts";
 import { compilerOf } from "./lib/compiler.ts";
+import { deployBenchConsortium } from "./lib/consortium.ts";
 import { machineInfo, writeResult, type GovGasMeasurement } from "./lib/common.ts";
 
 /** IssuerRegistry `_MAX_SCHEMAS_PER_ISSUER` (a grant beyond it reverts with `TooManySchemas`). */
@@ -33,43 +31,8 @@ const SCHEMA_COUNTS = [1, MAX_SCHEMAS_PER_ISSUER] as const;
 
 const machine = machineInfo();
 const started = performance.now();
-const connection = await network.create();
-const { ignition, viem } = connection;
-const publicClient = await viem.getPublicClient();
-const wallets = await viem.getWalletClients();
-const account = (index: number): SigningClient => {
-  const found = wallets[index];
-  if (!found) throw new Error(`The in-process chain has no account ${index}.`);
-  return found;
-};
-const committeeMembers = [account(10), account(11), account(12)];
-
-const deployed = await ignition.deploy(CrossproofModule, {
-  parameters: {
-    Committee: { members: committeeMembers.map((member) => member.account.address), threshold: 2 },
-  },
-  displayUi: false,
-});
-const addressOf = async (contract: { getAddress(): Promise<string> }): Promise<Address> =>
-  getAddress(await contract.getAddress());
-const committee = await addressOf(deployed.committee);
-const committeeProposals = await addressOf(deployed.committeeProposals);
-const schemaRegistry = await addressOf(deployed.schemaRegistry);
-const issuerRegistry = await addressOf(deployed.issuerRegistry);
-
-let decisions = 0;
-/** One committee decision (2 of 3: the first member submits and approves, the second executes); the execution's gas. */
-async function decide(description: string, call: { to: Hex; data: Hex }): Promise<number> {
-  const { execution } = await committeeDecision({
-    committee,
-    committeeProposals,
-    members: committeeMembers.slice(0, 2),
-    ...call,
-    description,
-  });
-  decisions++;
-  return Number(execution.receipt.gasUsed);
-}
+const { connection, publicClient, account, contracts, decide, describe } = await deployBenchConsortium();
+const { schemaRegistry, issuerRegistry } = contracts;
 
 // ------------------------------------------------------------------ set-up: schemas and issuers
 
@@ -201,7 +164,9 @@ await writeResult("gov-gas", {
   },
   method:
     "receipt gasUsed of the committee's executing transaction (Safe execTransaction by the second of two members: the Safe, AccessManager `restricted`, the IssuerRegistry's walk over the issuer's schemas and the FingerprintRegistry's accreditation writes, every event), one transaction per figure on an issuer of its own (the same storage work on every run; only calldata such as the effective time varies, by a few gas). Sent through the SDK (committeeDecision: submit, approve, execute).",
-  setup: `ignition/modules/Crossproof.ts with a 2-of-3 committee (development accounts 10, 11, 12); ${decisions} committee decisions in all: ${MAX_SCHEMAS_PER_ISSUER} schemas registered; accounts 1-4 apply, are recognised and are granted 1 or ${MAX_SCHEMAS_PER_ISSUER} schemas each, then suspended and reinstated, or removed`,
+  setup: describe(
+    `${MAX_SCHEMAS_PER_ISSUER} schemas registered; accounts 1-4 apply, are recognised and are granted 1 or ${MAX_SCHEMAS_PER_ISSUER} schemas each, then suspended and reinstated, or removed`,
+  ),
   measurements,
   durationMs: Math.round(performance.now() - started),
 });
