@@ -42,7 +42,7 @@ import {
 } from "../src/demo/scenarios.ts";
 import { parseDeploymentManifest } from "../src/sdk/deployments.ts";
 import { startWebServer, webAppConfig, type WebServer } from "../src/server/web.ts";
-import { forgetChainOwner, recordChainOwner, stopOrphanedChain } from "./lib/chain-owner.ts";
+import { forgetChainOwner, recordChainOwner, stateDirOwner, stopOrphanedChain } from "./lib/chain-owner.ts";
 import { ensureFrontendBuilt, FRONTEND_DIST } from "./lib/frontend.ts";
 import {
   deploy,
@@ -92,6 +92,13 @@ const say = headless
       console.log(line);
     };
 
+// Another npm start running on this state directory: its chain writes the state there (--fresh
+// would remove it under that chain, a second chain would overwrite it).
+const running = await stateDirOwner(stateDir);
+if (running)
+  fail(
+    `another npm start (pid ${running.startPid}) is running with the state directory ${stateDir}, its chain on port ${running.port}; stop it first (Ctrl-C in its terminal, or kill ${running.startPid}), or give this one its own --state-dir.`,
+  );
 // Before --fresh removes the state directory, which names the chain an earlier npm start left.
 const orphan = await stopOrphanedChain(stateDir);
 if (orphan) console.error(orphan);

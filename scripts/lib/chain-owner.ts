@@ -11,7 +11,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 
 import { portProblem } from "./local-chain.ts";
 
-type Owner = { chainPid: number; startPid: number; port: number };
+export type Owner = { chainPid: number; startPid: number; port: number };
 
 const ownerFile = (stateDir: string) => join(stateDir, "chain.pid.json");
 
@@ -24,6 +24,28 @@ export async function forgetChainOwner(stateDir: string): Promise<void> {
 }
 
 /**
+ * The `npm start` that is running with this state directory now, if any: its chain still runs and
+ * holds its port. A second `npm start` on the same directory would share (or, with --fresh, remove)
+ * the state the first one's chain is writing.
+ */
+export async function stateDirOwner(stateDir: string): Promise<Owner | undefined> {
+  const owner = await readOwner(stateDir);
+  if (!owner || !alive(owner.startPid) || !isProcess(owner.startPid, "scripts/start.ts")) return undefined;
+  if (!alive(owner.chainPid) || !isProcess(owner.chainPid, "scripts/chain.ts")) return undefined;
+  return (await portProblem(owner.port)) === undefined ? undefined : owner;
+}
+
+async function readOwner(stateDir: string): Promise<Owner | undefined> {
+  const path = ownerFile(stateDir);
+  if (!existsSync(path)) return undefined;
+  try {
+    return JSON.parse(await readFile(path, "utf8")) as Owner;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
  * Stops the chain a previous `npm start` of this state directory left running (on whatever port: it
  * writes the same state file), if its `npm start` is gone. Returns what it did, for a line of output;
  * undefined when there was nothing. A chain whose `npm start` still runs is left alone (the port
@@ -31,18 +53,12 @@ export async function forgetChainOwner(stateDir: string): Promise<void> {
  * where the system says (Linux), runs scripts/chain.ts: a reused process id is never signalled.
  */
 export async function stopOrphanedChain(stateDir: string): Promise<string | undefined> {
-  const path = ownerFile(stateDir);
-  if (!existsSync(path)) return undefined;
-  let owner: Owner;
-  try {
-    owner = JSON.parse(await readFile(path, "utf8")) as Owner;
-  } catch {
-    await forgetChainOwner(stateDir);
-    return undefined;
-  }
+  if (!existsSync(ownerFile(stateDir))) return undefined;
+  const owner = await readOwner(stateDir);
   if (
+    !owner ||
     !alive(owner.chainPid) ||
-    !isOurChain(owner.chainPid) ||
+    !isProcess(owner.chainPid, "scripts/chain.ts") ||
     (await portProblem(owner.port)) === undefined
   ) {
     await forgetChainOwner(stateDir);
@@ -65,12 +81,12 @@ function alive(pid: number): boolean {
   }
 }
 
-/** Where the system says (Linux /proc), the process runs scripts/chain.ts; elsewhere, trusted. */
-function isOurChain(pid: number): boolean {
+/** Where the system says (Linux /proc), the process runs `script`; elsewhere, trusted. */
+function isProcess(pid: number, script: string): boolean {
   const cmdline = `/proc/${pid}/cmdline`;
   if (!existsSync(cmdline)) return true;
   try {
-    return readFileSync(cmdline, "utf8").includes("scripts/chain.ts");
+    return readFileSync(cmdline, "utf8").includes(script);
   } catch {
     return false;
   }

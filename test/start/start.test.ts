@@ -4,7 +4,7 @@
  * reuses the deployment instead of redeploying.
  */
 import { spawn } from "node:child_process";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -240,11 +240,20 @@ describe("npm start (headless)", function () {
     }
   });
 
-  it("stops the chain a killed npm start left running, and starts over with --fresh", async function () {
+  it("refuses a second npm start on a running one's state; stops the chain a killed npm start left running, and starts over with --fresh", async function () {
     // kill -9 of npm start leaves its chain (its own process group) holding the port.
     const interactive = args().filter((arg) => arg !== "--headless");
     const killed = launch([...interactive, "--web-port", String(await freePort())], env);
     await killed.output("Ctrl-C stops the chain");
+    // While it runs, another npm start on its state directory is refused, with --fresh too: the
+    // running chain's state is not removed or shared.
+    const stateBefore = (await readdir(join(stateDir, "chain"))).sort();
+    const second = await start([...args(), "--port", String(await freePort()), "--fresh"], env);
+    expect(second.code, second.stdout).to.equal(2);
+    expect(second.stderr.trim()).to.equal(
+      `npm start: another npm start (pid ${killed.child.pid}) is running with the state directory ${join(stateDir, "chain")}, its chain on port ${port}; stop it first (Ctrl-C in its terminal, or kill ${killed.child.pid}), or give this one its own --state-dir.`,
+    );
+    expect((await readdir(join(stateDir, "chain"))).sort()).to.deep.equal(stateBefore);
     killed.child.kill("SIGKILL");
     await killed.done;
     const result = await start([...args(), "--fresh"], env);
