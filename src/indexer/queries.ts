@@ -5,21 +5,41 @@
  */
 import { jsonText, type AuditEvent, type EventArgs, type StateTableName } from "./catalogue.ts";
 import type { StateRow } from "./projections.ts";
-import type { AuditStore, EventFilter } from "./store.ts";
+import { EVENT_BYTES_BESIDES_ARGS, type AuditStore, type EventFilter } from "./store.ts";
 
-/** Reads every page of a filter (bounded by `max`). */
+/** Most rows or events one report holds; `truncated` says when there were more. */
+export const MAX_ROWS = 10_000;
+
+/**
+ * Most bytes one list of events in a report may take serialised; `truncated` says when there were
+ * more. Anyone may write DID attributes of hundreds of kilobytes and an issuer's `AnchoredMany` of
+ * 500 fingerprints takes 33 KB, so 10,000 events could otherwise be hundreds of megabytes, held in
+ * memory and sent at once by `audit serve`.
+ */
+export const MAX_REPORT_BYTES = 8 * 1024 * 1024;
+
+/** Reads every page of a filter, up to `max` events and about `maxBytes` (one event more at most). */
 export async function allEvents(
   store: AuditStore,
-  filter: Omit<EventFilter, "limit" | "after">,
-  max = 10_000,
+  filter: Omit<EventFilter, "limit" | "after" | "maxBytes">,
+  max = MAX_ROWS,
+  maxBytes = MAX_REPORT_BYTES,
 ): Promise<{ events: AuditEvent[]; truncated: boolean }> {
   const events: AuditEvent[] = [];
+  let bytes = 0;
   let after: EventFilter["after"];
   for (;;) {
-    const page = await store.events({ ...filter, limit: Math.min(1_000, max - events.length), after });
+    const page = await store.events({
+      ...filter,
+      limit: Math.min(1_000, max - events.length),
+      after,
+      maxBytes: maxBytes - bytes,
+    });
     events.push(...page.events);
+    for (const event of page.events)
+      bytes += Buffer.byteLength(JSON.stringify(event.args)) + EVENT_BYTES_BESIDES_ARGS;
     if (!page.next) return { events, truncated: false };
-    if (events.length >= max) return { events, truncated: true };
+    if (events.length >= max || bytes >= maxBytes) return { events, truncated: true };
     after = page.next;
   }
 }
@@ -57,9 +77,6 @@ export async function orderReport(store: AuditStore, chainId: number, orderId: s
     : [];
   return { order, consent, timeline: mergeByPosition(events, consentEvents) };
 }
-
-/** Most rows or events one report holds; `truncated` says when there were more. */
-export const MAX_ROWS = 10_000;
 
 export type ConsentReport = { consents: StateRow[]; timeline: AuditEvent[]; truncated: boolean };
 

@@ -78,7 +78,7 @@ export const MAX_PAGE_BYTES = 4 * 1024 * 1024;
  * What an event takes serialised besides its arguments, at most: the hashes, addresses, names and
  * numbers around them (about 450 bytes as JSON).
  */
-const EVENT_BYTES_BESIDES_ARGS = 600;
+export const EVENT_BYTES_BESIDES_ARGS = 600;
 
 /** Largest number of bound parameters per statement (SQLite allows 32,766; PostgreSQL 65,535). */
 const MAX_PARAMS = 30_000;

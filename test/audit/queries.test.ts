@@ -1,21 +1,20 @@
 /**
  * The auditor's questions (src/indexer/queries.ts) on event sequences the shared audit history does
- * not produce: an institution that applied from one account with the DID of another identity.
+ * not produce: an institution that applied from one account with the DID of another identity, and
+ * an issuer whose anchors take more bytes than one report holds.
  */
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-
 import { expect } from "chai";
 import type { Hex } from "viem";
 
-import { finish, type AuditEvent } from "../../src/indexer/catalogue.ts";
-import { openAuditStore } from "../../src/indexer/open.ts";
-import { issuerReport } from "../../src/indexer/queries.ts";
-import type { AuditStore } from "../../src/indexer/store.ts";
-import type { ContractName } from "../../src/sdk/contracts.ts";
+import { allEvents, issuerReport, MAX_REPORT_BYTES } from "../../src/indexer/queries.ts";
+import { EVENT_BYTES_BESIDES_ARGS, type AuditStore } from "../../src/indexer/store.ts";
+import {
+  SYNTHETIC_CHAIN_ID as CHAIN_ID,
+  syntheticEvent as event,
+  syntheticStore,
+  word,
+} from "./synthetic.ts";
 
-const CHAIN_ID = 31_337;
 const ISSUER_REGISTRY: Hex = "0x1111111111111111111111111111111111111111";
 const FINGERPRINT_REGISTRY: Hex = "0x2222222222222222222222222222222222222222";
 /** The account that applied and anchors. */
@@ -24,36 +23,11 @@ const ACCOUNT: Hex = "0x3333333333333333333333333333333333333333";
 const IDENTITY: Hex = "0x4444444444444444444444444444444444444444";
 const SCHEMA_ID: Hex = `0x${"cd".repeat(32)}`;
 
-const block = (n: number): Hex => `0x${n.toString(16).padStart(64, "0")}`;
-function event(
-  n: number,
-  contract: ContractName,
-  address: Hex,
-  name: string,
-  args: AuditEvent["args"],
-): AuditEvent {
-  return finish({
-    chainId: CHAIN_ID,
-    blockNumber: n,
-    blockHash: block(n),
-    blockTime: 1_800_000_000 + n,
-    transactionHash: block(n + 1_000),
-    transactionIndex: 0,
-    logIndex: 0,
-    contract,
-    address,
-    event: name,
-    args,
-  });
-}
-
 describe("src/indexer/queries.ts: issuerReport", function () {
-  let dir: string;
   let store: AuditStore;
+  let close = async () => {};
 
   before(async function () {
-    dir = await mkdtemp(join(tmpdir(), "crossproof-audit-queries-"));
-    store = await openAuditStore({ sqlitePath: join(dir, "audit.sqlite") });
     const events = [
       event(1, "IssuerRegistry", ISSUER_REGISTRY, "IssuerApplied", {
         issuer: ACCOUNT,
@@ -65,24 +39,17 @@ describe("src/indexer/queries.ts: issuerReport", function () {
       event(2, "IssuerRegistry", ISSUER_REGISTRY, "IssuerRecognized", { issuer: ACCOUNT }),
       event(3, "IssuerRegistry", ISSUER_REGISTRY, "SchemaGranted", { issuer: ACCOUNT, schemaId: SCHEMA_ID }),
       event(4, "FingerprintRegistry", FINGERPRINT_REGISTRY, "Anchored", {
-        fingerprint: block(99),
+        fingerprint: word(99),
         issuer: ACCOUNT,
         schemaIndex: 0,
         expiresAt: "0",
       }),
     ];
-    await store.commitRange({
-      chainId: CHAIN_ID,
-      expectedPrevious: null,
-      cursor: { blockNumber: 4, blockHash: block(4) },
-      blocks: events.map((e) => ({ number: e.blockNumber, hash: e.blockHash, time: e.blockTime })),
-      events,
-    });
+    ({ store, close } = await syntheticStore("audit-queries", events));
   });
 
   after(async function () {
-    await (store as AuditStore | undefined)?.close();
-    if (dir) await rm(dir, { recursive: true, force: true });
+    await close();
   });
 
   it("finds an issuer by the DID it applied with, as by its account", async function () {
@@ -106,5 +73,54 @@ describe("src/indexer/queries.ts: issuerReport", function () {
     const nobody = await issuerReport(store, CHAIN_ID, "0x000000000000000000000000000000000000dEaD");
     expect(nobody.issuer).to.equal(undefined);
     expect([nobody.history, nobody.acts, nobody.accreditations]).to.deep.equal([[], [], []]);
+  });
+});
+
+describe("src/indexer/queries.ts: reports bounded in bytes", function () {
+  let store: AuditStore;
+  let close = async () => {};
+  /** AnchoredMany events of 500 fingerprints (about 33 KB of arguments each), about 10 MB in all. */
+  const ANCHORS = 300;
+
+  before(async function () {
+    const events = Array.from({ length: ANCHORS }, (_, i) =>
+      event(i + 1, "FingerprintRegistry", FINGERPRINT_REGISTRY, "AnchoredMany", {
+        issuer: ACCOUNT,
+        schemaIndex: 0,
+        expiresAt: "0",
+        fingerprints: Array.from({ length: 500 }, (_, j) => word(i * 1_000 + j)),
+      }),
+    );
+    ({ store, close } = await syntheticStore("audit-report-bytes", events));
+  });
+
+  after(async function () {
+    await close();
+  });
+
+  it("stops an issuer's acts at about MAX_REPORT_BYTES, the first events in chain order, and says so", async function () {
+    const report = await issuerReport(store, CHAIN_ID, ACCOUNT);
+    expect(report.truncated).to.equal(true);
+    expect(report.acts.length).to.be.greaterThan(100).and.lessThan(ANCHORS);
+    expect(report.acts.map((e) => e.blockNumber)).to.deep.equal(
+      Array.from({ length: report.acts.length }, (_, i) => i + 1),
+    );
+    const bytes = report.acts.reduce((sum, e) => sum + Buffer.byteLength(JSON.stringify(e.args)), 0);
+    const largest = Buffer.byteLength(JSON.stringify(report.acts[0]!.args)) + EVENT_BYTES_BESIDES_ARGS;
+    expect(bytes).to.be.at.most(MAX_REPORT_BYTES + largest);
+    expect(bytes + report.acts.length * EVENT_BYTES_BESIDES_ARGS).to.be.at.least(MAX_REPORT_BYTES);
+  });
+
+  it("reads everything, untruncated, within the bounds", async function () {
+    const { events, truncated } = await allEvents(
+      store,
+      { chainId: CHAIN_ID, actor: ACCOUNT },
+      1_000,
+      64 << 20,
+    );
+    expect(truncated).to.equal(false);
+    expect(events).to.have.length(ANCHORS);
+    const counted = await allEvents(store, { chainId: CHAIN_ID, actor: ACCOUNT }, 7, 64 << 20);
+    expect([counted.events.length, counted.truncated]).to.deep.equal([7, true]);
   });
 });

@@ -29,6 +29,8 @@ import {
   eventRow,
   fingerprintReport,
   issuerReport,
+  MAX_REPORT_BYTES,
+  MAX_ROWS,
   orderReport,
   toCsv,
 } from "../../indexer/queries.ts";
@@ -444,12 +446,14 @@ async function query(
       const owner = parseAddressOrDid(id!, "Owner", chainId);
       const report = await consentReport(store, chainId, owner);
       if (global.json) return json({ ...report, timeline: report.timeline.map(publicEvent) });
-      printLine(
-        `${report.consents.length} consent(s) given by ${owner}${report.truncated ? " (the first 10,000; use `audit events --subject` with --cursor for the rest)" : ""}.`,
-      );
+      printLine(`${report.consents.length} consent(s) given by ${owner}.`);
       for (const consent of report.consents) printState(`Consent ${String(consent.key)}`, consent);
       printLine(`Grants, uses and revocations (${report.timeline.length}):`);
       printTimeline(report.timeline);
+      if (report.truncated)
+        printLine(
+          `There is more: a report stops at ${MAX_ROWS.toLocaleString("en-US")} consents or events, or ${MAX_REPORT_BYTES / 1024 / 1024} MiB of events. Page through the rest with \`crossproof audit events --subject ${owner} --contract ConsentRegistry\` and --cursor.`,
+        );
       return ExitCode.ok;
     }
     case "issuer": {
@@ -478,10 +482,12 @@ async function query(
       for (const accreditation of report.accreditations) printState("Accreditation", accreditation);
       printLine("Registry and accreditation history:");
       printTimeline(report.history);
-      printLine(
-        `Anchored, revoked or reinstated (${report.acts.length}${report.truncated ? ", first 10,000" : ""}):`,
-      );
+      printLine(`Anchored, revoked or reinstated (${report.acts.length}):`);
       printTimeline(report.acts);
+      if (report.truncated)
+        printLine(
+          `There is more: a report stops at ${MAX_ROWS.toLocaleString("en-US")} events, or ${MAX_REPORT_BYTES / 1024 / 1024} MiB of events, per list. Page through the rest with \`crossproof audit events --actor ${address} --contract FingerprintRegistry\` (or --subject ${address} --contract IssuerRegistry) and --cursor.`,
+        );
       return ExitCode.ok;
     }
     case "fingerprint": {
