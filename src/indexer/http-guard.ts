@@ -7,8 +7,9 @@
  *
  * - {@link checkHost}: a request must be addressed (its Host header) to the address the server
  *   listens on: `127.0.0.1`, `localhost`, `[::1]`, the IP address the connection arrived at, or
- *   the host name the server was told to listen on, with the server's port. A rebinding page's
- *   requests carry the attacker's host name, and are refused.
+ *   the host name the server was told to listen on, with the server's port, or a name it was told
+ *   to answer as well (`--allowed-host`: the public name of a reverse proxy in front of it). A
+ *   rebinding page's requests carry the attacker's host name, and are refused.
  * - {@link checkSameOrigin} (the API only): a browser's request made by a page of another origin
  *   (its `Origin`, or `Sec-Fetch-Site: cross-site` or `same-site`) is refused, except a
  *   navigation, whose answer only the person sees. The API sends no CORS headers either, so a
@@ -19,6 +20,8 @@
  */
 import type { IncomingMessage } from "node:http";
 import { isIP } from "node:net";
+
+import { InvalidInputError } from "../sdk/errors.ts";
 
 /** Why a request is refused: always 403, with a stable code and a sentence for the person. */
 export type Refusal = { status: 403; code: "wrong-host" | "cross-origin"; message: string };
@@ -48,12 +51,46 @@ function canonicalHost(host: string): string | undefined {
   }
 }
 
+/** A name the server answers as well as its own addresses; without a port, on any port. */
+export type AllowedHost = { name: string; port?: number };
+
+/**
+ * `--allowed-host`: a comma-separated list of host names (or IP addresses), each with an optional
+ * port (`audit.regulator.example`, `audit.regulator.example:8443`, `[2001:db8::1]:443`), as a
+ * reverse proxy in front of the server sends them in the Host header.
+ */
+export function parseAllowedHosts(value: string, what = "--allowed-host"): AllowedHost[] {
+  const entries = value.split(",").map((entry) => entry.trim());
+  return entries.map((entry) => {
+    const url = /^[^\s/\\@?#*]+$/.test(entry) ? parseUrl(`http://${entry}`) : undefined;
+    const name = url?.hostname.replace(/\.$/, "");
+    if (!url || !name)
+      throw new InvalidInputError(
+        `${what} "${entry}" is not a host name or address with an optional port (e.g. audit.regulator.example or audit.regulator.example:8443); separate several with commas, without wildcards.`,
+      );
+    return url.port === "" ? { name } : { name, port: Number(url.port) };
+  });
+}
+
+function parseUrl(text: string): URL | undefined {
+  try {
+    return new URL(text);
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * Refuses a request whose Host header does not name the server: see the module's comment.
- * `listenHost` is the host the server was told to listen on (default 127.0.0.1). A request
- * without a Host header (HTTP/1.0) comes from no browser, and passes.
+ * `listenHost` is the host the server was told to listen on (default 127.0.0.1), `allowedHosts`
+ * the names it answers as well. A request without a Host header (HTTP/1.0) comes from no browser,
+ * and passes.
  */
-export function checkHost(request: IncomingMessage, listenHost = "127.0.0.1"): Refusal | undefined {
+export function checkHost(
+  request: IncomingMessage,
+  listenHost = "127.0.0.1",
+  allowedHosts: readonly AllowedHost[] = [],
+): Refusal | undefined {
   const header = request.headers.host;
   if (header === undefined) return undefined;
   const port = request.socket.localPort;
@@ -73,11 +110,19 @@ export function checkHost(request: IncomingMessage, listenHost = "127.0.0.1"): R
     }
   }
   if (requested && requested.port === port && names.has(requested.name)) return undefined;
-  const allowed = [...names].map((name) => `${name}:${port}`);
+  const matches = (host: AllowedHost) =>
+    requested !== undefined &&
+    host.name === requested.name &&
+    (host.port === undefined || host.port === requested.port);
+  if (allowedHosts.some(matches)) return undefined;
+  const allowed = [
+    ...[...names].map((name) => `${name}:${port}`),
+    ...allowedHosts.map((host) => (host.port === undefined ? host.name : `${host.name}:${host.port}`)),
+  ];
   return {
     status: 403,
     code: "wrong-host",
-    message: `This server answers only requests addressed to ${allowed.slice(0, -1).join(", ")} or ${allowed.at(-1)}, not to "${header}" (the Host header): a web page of another site may not read the audit index through a host name of its own. Use the URL the server printed; a reverse proxy must send that address as Host, and a port forward must keep the port.`,
+    message: `This server answers only requests addressed to ${allowed.slice(0, -1).join(", ")} or ${allowed.at(-1)}, not to "${header}" (the Host header): a web page of another site may not read the audit index through a host name of its own. Use the URL the server printed; a reverse proxy must send that address as Host (or \`crossproof audit serve\` be given the proxy's name with --allowed-host), and a port forward must keep the port.`,
   };
 }
 

@@ -21,7 +21,7 @@ import type { AddressInfo } from "node:net";
 import { BaseError, InvalidInputError } from "../sdk/errors.ts";
 import type { AuditEvent } from "./catalogue.ts";
 import { formatCursor, parseAddressOrDid, parseBytes32, parseEventQuery } from "./filters.ts";
-import { checkHost, checkSameOrigin, isLoopback, urlHost } from "./http-guard.ts";
+import { checkHost, checkSameOrigin, isLoopback, urlHost, type AllowedHost } from "./http-guard.ts";
 import {
   consentReport,
   csvLine,
@@ -55,6 +55,8 @@ export type AuditApiOptions = {
    * are answered, besides 127.0.0.1, localhost and [::1] (http-guard.ts `checkHost`).
    */
   host?: string;
+  /** Names answered as well (a reverse proxy's public name): http-guard.ts `parseAllowedHosts`. */
+  allowedHosts?: readonly AllowedHost[];
   log?: (line: string) => void;
 };
 
@@ -87,7 +89,7 @@ export function createAuditApiHandler(options: AuditApiOptions): AuditRequestHan
   };
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    const refusal = checkHost(request, options.host) ?? checkSameOrigin(request);
+    const refusal = checkHost(request, options.host, options.allowedHosts) ?? checkSameOrigin(request);
     if (refusal) {
       send(response, refusal.status, { error: { code: refusal.code, message: refusal.message } });
       return;

@@ -265,7 +265,7 @@ describe("audit HTTP API (anvil, SQLite)", function () {
         const { error } = JSON.parse(answer.text) as { error: { code: string; message: string } };
         expect(error.code, host).to.equal("wrong-host");
         expect(error.message).to.equal(
-          `This server answers only requests addressed to 127.0.0.1:${api.port}, localhost:${api.port} or [::1]:${api.port}, not to "${host}" (the Host header): a web page of another site may not read the audit index through a host name of its own. Use the URL the server printed; a reverse proxy must send that address as Host, and a port forward must keep the port.`,
+          `This server answers only requests addressed to 127.0.0.1:${api.port}, localhost:${api.port} or [::1]:${api.port}, not to "${host}" (the Host header): a web page of another site may not read the audit index through a host name of its own. Use the URL the server printed; a reverse proxy must send that address as Host (or \`crossproof audit serve\` be given the proxy's name with --allowed-host), and a port forward must keep the port.`,
         );
         expect(answer.text).not.to.contain('consents"');
       }
@@ -527,6 +527,68 @@ describe("audit HTTP API (anvil, SQLite)", function () {
         await stop(open);
       }
       expect(api.stderr()).not.to.contain("Warning");
+    });
+
+    it("answers a reverse proxy's public name given with --allowed-host, and nothing like it", async function () {
+      const proxied = await serve(
+        "--allowed-host",
+        "audit.regulator.example, Archive.Regulator.Example:8443",
+      );
+      try {
+        expect(proxied.stderr()).to.contain(
+          "It also answers requests addressed to audit.regulator.example (any port), archive.regulator.example:8443: the name of the proxy in front of it.",
+        );
+        for (const host of [
+          "audit.regulator.example",
+          "audit.regulator.example:443",
+          "AUDIT.regulator.example.",
+          "archive.regulator.example:8443",
+          `127.0.0.1:${proxied.port}`,
+        ]) {
+          const answer = await send(proxied.port, "/api/status", { host });
+          expect(answer.status, `${host}: ${answer.text}`).to.equal(200);
+        }
+        // The web app behind the proxy, as a browser asks: its page's origin is the proxy's name.
+        const fromPage = await send(proxied.port, "/api/status", {
+          host: "audit.regulator.example",
+          origin: "https://audit.regulator.example",
+          "sec-fetch-site": "same-origin",
+        });
+        expect(fromPage.status, fromPage.text).to.equal(200);
+        for (const host of [
+          "archive.regulator.example",
+          "archive.regulator.example:443",
+          "audit.regulator.example.attacker.example",
+          "evil-audit.regulator.example",
+          `attacker.example:${proxied.port}`,
+        ]) {
+          const answer = await send(proxied.port, "/api/status", { host });
+          expect(answer.status, host).to.equal(403);
+          const { error } = JSON.parse(answer.text) as { error: { code: string; message: string } };
+          expect(error.code, host).to.equal("wrong-host");
+          expect(error.message).to.contain(
+            `or archive.regulator.example:8443, not to "${host}" (the Host header)`,
+          );
+        }
+      } finally {
+        await stop(proxied);
+      }
+      for (const [value, entry] of [
+        ["*.regulator.example", "*.regulator.example"],
+        ["audit.regulator.example,", ""],
+        ["https://audit.regulator.example", "https://audit.regulator.example"],
+        ["audit.regulator.example:99999", "audit.regulator.example:99999"],
+      ] as const) {
+        const run = await runScript(
+          CROSSPROOF_BIN,
+          ["audit", "serve", "--allowed-host", value, "--port", "0", "--db", db],
+          { env },
+        );
+        expect(run.code, run.stderr).to.equal(2);
+        expect(run.stderr).to.equal(
+          `crossproof: --allowed-host "${entry}" is not a host name or address with an optional port (e.g. audit.regulator.example or audit.regulator.example:8443); separate several with commas, without wildcards.\n`,
+        );
+      }
     });
 
     it("refuses a host it cannot listen on as bad input, in one line", async function () {

@@ -15,6 +15,7 @@ import {
   parseBytes32,
   parseEventQuery,
 } from "../../indexer/filters.ts";
+import { parseAllowedHosts } from "../../indexer/http-guard.ts";
 import { CSV_COLUMNS, publicEvent, startAuditApi } from "../../indexer/http.ts";
 import { AuditIndexer, DEFAULT_MAX_REORG } from "../../indexer/indexer.ts";
 import {
@@ -66,7 +67,7 @@ export const auditCommand: Command = {
        crossproof audit issuer <issuer address|did>
        crossproof audit fingerprint <fingerprint|batch root>
        crossproof audit check [--from <block>] [--to <block>] [--range <blocks>]
-       crossproof audit serve [--port <n>] [--host 127.0.0.1] [--follow [--confirmations <n>] [--max-reorg <blocks>]]
+       crossproof audit serve [--port <n>] [--host 127.0.0.1] [--allowed-host <name>[,<name>…]] [--follow [--confirmations <n>] [--max-reorg <blocks>]]
        crossproof audit status
 
 The index is an SQLite file (--db <file>, env CROSSPROOF_AUDIT_DB, default .crossproof/audit.sqlite)
@@ -97,6 +98,7 @@ default; 0 rolls nothing back): index those into a new database.`,
     order: { type: "string" },
     port: { type: "string" },
     host: { type: "string" },
+    "allowed-host": { type: "string" },
   },
   async run(positionals, values, global) {
     const [action, ...rest] = positionals;
@@ -331,6 +333,8 @@ async function serve(store: AuditStore, values: Values, global: GlobalOptions): 
   const host = (values.host as string | undefined) ?? "127.0.0.1";
   const port = wholeNumber(values.port, "port", 8600);
   if (port > 65_535) throw new UsageError(`--port ${port} is not a TCP port (0–65535).`);
+  const allowedHosts =
+    values["allowed-host"] === undefined ? [] : parseAllowedHosts(values["allowed-host"] as string);
   let indexer: AuditIndexer | undefined;
   let chainId: number;
   if (values.follow) {
@@ -345,6 +349,7 @@ async function serve(store: AuditStore, values: Values, global: GlobalOptions): 
       chainId,
       host,
       port,
+      allowedHosts,
       log: (line) => process.stderr.write(`${printable(line)}\n`),
     });
   } catch (error) {
@@ -364,6 +369,10 @@ async function serve(store: AuditStore, values: Values, global: GlobalOptions): 
   process.stderr.write(
     `Audit API for chain ${chainId} at ${api.url}/api (reading ${storeName(values)}); Ctrl-C stops.\n`,
   );
+  if (allowedHosts.length > 0)
+    process.stderr.write(
+      `It also answers requests addressed to ${allowedHosts.map((allowed) => (allowed.port === undefined ? `${allowed.name} (any port)` : `${allowed.name}:${allowed.port}`)).join(", ")}: the name of the proxy in front of it.\n`,
+    );
   // A follower that stops on a refusal (another deployment, a reset chain, a reorg too deep) ends
   // the server with that error, so the exit code and the one-line message are main's, as for sync.
   let failure: Error | undefined;
