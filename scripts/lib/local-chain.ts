@@ -191,6 +191,13 @@ function signalGroup(pid: number, signal: NodeJS.Signals): void {
 }
 
 /**
+ * Whether a deployment of this process has already had Hardhat check that the contracts are built
+ * (about 3 s of each `hardhat run`): the later ones skip it (`--no-compile`). The test runner builds
+ * before any test, and nobody edits the contracts while one process deploys them again and again.
+ */
+let builtInThisProcess = false;
+
+/**
  * Runs `hardhat run scripts/deploy.ts --network localhost` against `url`, logging to `logFile`;
  * the manifest goes to `deploymentsDir` (default ./deployments).
  */
@@ -201,16 +208,21 @@ export async function deploy(
   const require = createRequire(import.meta.url);
   const cli = join(dirname(require.resolve("hardhat/package.json")), "dist", "src", "cli.js");
   const log = openSync(options.logFile, "a");
-  const child = spawn(process.execPath, [cli, "run", "scripts/deploy.ts", "--network", "localhost"], {
-    cwd: PROJECT_ROOT,
-    stdio: ["ignore", log, log],
-    env: {
-      ...process.env,
-      CROSSPROOF_RPC_URL: url,
-      HARDHAT_DISABLE_TELEMETRY: "true",
-      ...(options.deploymentsDir ? { CROSSPROOF_DEPLOYMENTS_DIR: options.deploymentsDir } : {}),
+  const compile = builtInThisProcess ? ["--no-compile"] : [];
+  const child = spawn(
+    process.execPath,
+    [cli, "run", ...compile, "scripts/deploy.ts", "--network", "localhost"],
+    {
+      cwd: PROJECT_ROOT,
+      stdio: ["ignore", log, log],
+      env: {
+        ...process.env,
+        CROSSPROOF_RPC_URL: url,
+        HARDHAT_DISABLE_TELEMETRY: "true",
+        ...(options.deploymentsDir ? { CROSSPROOF_DEPLOYMENTS_DIR: options.deploymentsDir } : {}),
+      },
     },
-  });
+  );
   closeSync(log);
   const code = await new Promise<number | null>((resolveExit, reject) => {
     child.once("error", reject);
@@ -219,6 +231,7 @@ export async function deploy(
     });
   });
   if (code !== 0) throw new Error(`scripts/deploy.ts failed (exit ${code}):\n${tail(options.logFile)}`);
+  builtInThisProcess = true;
 }
 
 export type DeployedChain = {
