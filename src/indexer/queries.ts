@@ -48,6 +48,7 @@ export type OrderReport = {
   order: StateRow | undefined;
   consent: StateRow | undefined;
   timeline: AuditEvent[];
+  truncated: boolean;
 };
 
 /**
@@ -60,7 +61,13 @@ export type OrderReport = {
 export async function orderReport(store: AuditStore, chainId: number, orderId: string): Promise<OrderReport> {
   const id = orderId.toLowerCase();
   const order = await store.stateRow("orders", chainId, id);
-  const own = (await allEvents(store, { chainId, subject: id })).events;
+  // The order book's events about the order, and consent uses recorded under its id: not whatever
+  // else names the id (anyone may write a DID attribute of that name, of hundreds of kilobytes).
+  const [book, uses] = await Promise.all([
+    allEvents(store, { chainId, subject: id, contract: "CreditOrderBook" }),
+    allEvents(store, { chainId, subject: id, contract: "ConsentRegistry", event: "ConsentConsumed" }),
+  ]);
+  const own = mergeByPosition(book.events, uses.events);
   const request = own.find((event) => event.event === "OrderRequested");
   const isRequestsUse = (event: AuditEvent) =>
     request !== undefined &&
@@ -71,11 +78,17 @@ export async function orderReport(store: AuditStore, chainId: number, orderId: s
   const consentId = typeof order?.consent_id === "string" ? order.consent_id : undefined;
   const consent = consentId ? await store.stateRow("consents", chainId, consentId) : undefined;
   const consentEvents = consentId
-    ? (await allEvents(store, { chainId, subject: consentId, contract: "ConsentRegistry" })).events.filter(
-        (event) => event.event !== "ConsentConsumed" || isRequestsUse(event),
-      )
-    : [];
-  return { order, consent, timeline: mergeByPosition(events, consentEvents) };
+    ? await allEvents(store, { chainId, subject: consentId, contract: "ConsentRegistry" })
+    : { events: [], truncated: false };
+  return {
+    order,
+    consent,
+    timeline: mergeByPosition(
+      events,
+      consentEvents.events.filter((event) => event.event !== "ConsentConsumed" || isRequestsUse(event)),
+    ),
+    truncated: book.truncated || uses.truncated || consentEvents.truncated,
+  };
 }
 
 export type ConsentReport = { consents: StateRow[]; timeline: AuditEvent[]; truncated: boolean };
@@ -155,6 +168,7 @@ export type FingerprintReport = {
   batch: StateRow | undefined;
   revocations: StateRow[];
   timeline: AuditEvent[];
+  truncated: boolean;
 };
 
 /** A fingerprint (or batch root): its anchor, its revocations and reinstatements, in order. */
@@ -164,13 +178,13 @@ export async function fingerprintReport(
   fingerprint: string,
 ): Promise<FingerprintReport> {
   const key = fingerprint.toLowerCase();
-  const [single, batch, revocations, { events }] = await Promise.all([
+  const [single, batch, revocations, { events, truncated }] = await Promise.all([
     store.stateRow("fingerprints", chainId, key),
     store.stateRow("batches", chainId, key),
     store.stateRowsWhere("revocations", chainId, "fingerprint", key),
     allEvents(store, { chainId, subject: key, contract: "FingerprintRegistry" }),
   ]);
-  return { fingerprint: single, batch, revocations, timeline: events };
+  return { fingerprint: single, batch, revocations, timeline: events, truncated };
 }
 
 function mergeByPosition(a: AuditEvent[], b: AuditEvent[]): AuditEvent[] {

@@ -1,12 +1,13 @@
 /**
  * The auditor's questions (src/indexer/queries.ts) on event sequences the shared audit history does
  * not produce: an institution that applied from one account with the DID of another identity, and
- * an issuer whose anchors take more bytes than one report holds.
+ * an issuer whose anchors take more bytes than one report holds, an order whose id others name in
+ * large events.
  */
 import { expect } from "chai";
 import type { Hex } from "viem";
 
-import { allEvents, issuerReport, MAX_REPORT_BYTES } from "../../src/indexer/queries.ts";
+import { allEvents, issuerReport, MAX_REPORT_BYTES, orderReport } from "../../src/indexer/queries.ts";
 import { EVENT_BYTES_BESIDES_ARGS, type AuditStore } from "../../src/indexer/store.ts";
 import {
   SYNTHETIC_CHAIN_ID as CHAIN_ID,
@@ -122,5 +123,60 @@ describe("src/indexer/queries.ts: reports bounded in bytes", function () {
     expect(events).to.have.length(ANCHORS);
     const counted = await allEvents(store, { chainId: CHAIN_ID, actor: ACCOUNT }, 7, 64 << 20);
     expect([counted.events.length, counted.truncated]).to.deep.equal([7, true]);
+  });
+});
+
+describe("src/indexer/queries.ts: an order's timeline", function () {
+  const ORDER_BOOK: Hex = "0x5555555555555555555555555555555555555555";
+  const DID_REGISTRY: Hex = "0x6666666666666666666666666666666666666666";
+  const BANK: Hex = "0x7777777777777777777777777777777777777777";
+  const ORDER = word(0xabc);
+  /** DID attributes named by the order's id, of 400 KB each: anyone may write them. */
+  const ATTRIBUTES = 30;
+  let store: AuditStore;
+  let close = async () => {};
+
+  before(async function () {
+    const requested = event(1, "CreditOrderBook", ORDER_BOOK, "OrderRequested", {
+      orderId: ORDER,
+      requester: BANK,
+      provider: ACCOUNT,
+      subject: IDENTITY,
+      productCode: SCHEMA_ID,
+      consentId: word(0xc0),
+      requestHash: word(0xd0),
+      responseDeadline: "1900000000",
+    });
+    const noise = Array.from({ length: ATTRIBUTES }, (_, i) =>
+      event(i + 2, "DIDRegistry", DID_REGISTRY, "DIDAttributeChanged", {
+        identity: BANK,
+        name: ORDER,
+        value: `0x${"ab".repeat(400_000)}`,
+        validTo: "1900000000",
+        previousChange: "0",
+      }),
+    );
+    const accepted = event(ATTRIBUTES + 2, "CreditOrderBook", ORDER_BOOK, "OrderStateChanged", {
+      orderId: ORDER,
+      state: 2,
+      actor: ACCOUNT,
+      detail: word(0),
+    });
+    ({ store, close } = await syntheticStore("audit-order-timeline", [requested, ...noise, accepted]));
+  });
+
+  after(async function () {
+    await close();
+  });
+
+  it("holds the order book's events, not the 12 MB of DID attributes named by the order's id", async function () {
+    const report = await orderReport(store, CHAIN_ID, ORDER);
+    expect(report.truncated).to.equal(false);
+    expect(report.timeline.map((e) => e.event)).to.deep.equal(["OrderRequested", "OrderStateChanged"]);
+    expect(report.order).to.include({ key: ORDER, requester: BANK });
+    // The attributes do name the order: a subject query finds them, bounded and saying so.
+    const named = await allEvents(store, { chainId: CHAIN_ID, subject: ORDER });
+    expect(named.truncated).to.equal(true);
+    expect(named.events.map((e) => e.event)).not.to.include("OrderStateChanged");
   });
 });

@@ -449,6 +449,12 @@ async function query(
       if (report.consent) printState(`Consent ${String(report.order.consent_id)}`, report.consent);
       printLine(`Timeline (${report.timeline.length} event(s)):`);
       printTimeline(report.timeline);
+      if (report.truncated)
+        printMore(
+          report.timeline,
+          `crossproof audit events --subject ${orderId} --contract CreditOrderBook`,
+          "of the order book's events",
+        );
       return ExitCode.ok;
     }
     case "consent": {
@@ -460,8 +466,10 @@ async function query(
       printLine(`Grants, uses and revocations (${report.timeline.length}):`);
       printTimeline(report.timeline);
       if (report.truncated)
-        printLine(
-          `There is more: a report stops at ${MAX_ROWS.toLocaleString("en-US")} consents or events, or ${MAX_REPORT_BYTES / 1024 / 1024} MiB of events. Page through the rest with \`crossproof audit events --subject ${owner} --contract ConsentRegistry\` and --cursor.`,
+        printMore(
+          report.timeline,
+          `crossproof audit events --subject ${owner} --contract ConsentRegistry`,
+          "of consents or events",
         );
       return ExitCode.ok;
     }
@@ -494,8 +502,11 @@ async function query(
       printLine(`Anchored, revoked or reinstated (${report.acts.length}):`);
       printTimeline(report.acts);
       if (report.truncated)
-        printLine(
-          `There is more: a report stops at ${MAX_ROWS.toLocaleString("en-US")} events, or ${MAX_REPORT_BYTES / 1024 / 1024} MiB of events, per list. Page through the rest with \`crossproof audit events --actor ${address} --contract FingerprintRegistry\` (or --subject ${address} --contract IssuerRegistry) and --cursor.`,
+        printMore(
+          report.acts,
+          // The issuer's own account: a DID may lead to an issuer that applied from another one.
+          `crossproof audit events --actor ${typeof report.issuer?.key === "string" ? report.issuer.key : address} --contract FingerprintRegistry`,
+          "of events in a list",
         );
       return ExitCode.ok;
     }
@@ -524,6 +535,12 @@ async function query(
       for (const revocation of report.revocations) printState("Revocation", revocation);
       printLine(`Timeline (${report.timeline.length} event(s)):`);
       printTimeline(report.timeline);
+      if (report.truncated)
+        printMore(
+          report.timeline,
+          `crossproof audit events --subject ${key} --contract FingerprintRegistry`,
+          "of events",
+        );
       return ExitCode.ok;
     }
   }
@@ -572,6 +589,18 @@ function printState(title: string, row: StateRow): void {
         : String(value);
     printLine(`  ${column.padEnd(22)} ${shown}`);
   }
+}
+
+/**
+ * A report's list stopped at its bound ({@link MAX_ROWS} entries or {@link MAX_REPORT_BYTES} of
+ * events): the query that reads on from its last event.
+ */
+function printMore(shown: AuditEvent[], query: string, what: string): void {
+  const last = shown.at(-1);
+  const cursor = last ? ` --cursor ${last.blockNumber}.${last.logIndex}` : "";
+  printLine(
+    `There is more: a report stops at ${MAX_ROWS.toLocaleString("en-US")} ${what}, or ${MAX_REPORT_BYTES / 1024 / 1024} MiB of events. Read on with \`${query}${cursor}\` (and the --cursor each page gives).`,
+  );
 }
 
 function printTimeline(events: AuditEvent[]): void {
