@@ -83,13 +83,14 @@ function parseUrl(text: string): URL | undefined {
 /**
  * Refuses a request whose Host header does not name the server: see the module's comment.
  * `listenHost` is the host the server was told to listen on (default 127.0.0.1), `allowedHosts`
- * the names it answers as well. A request without a Host header (HTTP/1.0) comes from no browser,
- * and passes.
+ * the names it answers as well: given (even empty) by a server that takes `--allowed-host`
+ * (`crossproof audit serve`), whose refusals then name the option; undefined elsewhere (`npm
+ * start`'s web server). A request without a Host header (HTTP/1.0) comes from no browser, and passes.
  */
 export function checkHost(
   request: IncomingMessage,
   listenHost = "127.0.0.1",
-  allowedHosts: readonly AllowedHost[] = [],
+  allowedHosts?: readonly AllowedHost[],
 ): Refusal | undefined {
   const header = request.headers.host;
   if (header === undefined) return undefined;
@@ -114,15 +115,17 @@ export function checkHost(
     requested !== undefined &&
     host.name === requested.name &&
     (host.port === undefined || host.port === requested.port);
-  if (allowedHosts.some(matches)) return undefined;
+  if (allowedHosts?.some(matches)) return undefined;
   const allowed = [
     ...[...names].map((name) => `${name}:${port}`),
-    ...allowedHosts.map((host) => (host.port === undefined ? host.name : `${host.name}:${host.port}`)),
+    ...(allowedHosts ?? []).map((host) =>
+      host.port === undefined ? host.name : `${host.name}:${host.port}`,
+    ),
   ];
   return {
     status: 403,
     code: "wrong-host",
-    message: `This server answers only requests addressed to ${allowed.slice(0, -1).join(", ")} or ${allowed.at(-1)}, not to "${header}" (the Host header): a web page of another site may not read the audit index through a host name of its own. Use the URL the server printed; a reverse proxy must send that address as Host (or \`crossproof audit serve\` be given the proxy's name with --allowed-host), and a port forward must keep the port.`,
+    message: `This server answers only requests addressed to ${allowed.slice(0, -1).join(", ")} or ${allowed.at(-1)}, not to "${header}" (the Host header): a web page of another site may not read the audit index through a host name of its own. Use the URL the server printed; a reverse proxy must send that address as Host${allowedHosts ? " (or give this server the proxy's name with --allowed-host)" : ""}, and a port forward must keep the port.`,
   };
 }
 

@@ -55,7 +55,10 @@ export type AuditApiOptions = {
    * are answered, besides 127.0.0.1, localhost and [::1] (http-guard.ts `checkHost`).
    */
   host?: string;
-  /** Names answered as well (a reverse proxy's public name): http-guard.ts `parseAllowedHosts`. */
+  /**
+   * Names answered as well (a reverse proxy's public name): http-guard.ts `parseAllowedHosts`.
+   * Given (even empty) only by `crossproof audit serve`, which takes `--allowed-host`.
+   */
   allowedHosts?: readonly AllowedHost[];
   log?: (line: string) => void;
 };

@@ -265,7 +265,7 @@ describe("audit HTTP API (anvil, SQLite)", function () {
         const { error } = JSON.parse(answer.text) as { error: { code: string; message: string } };
         expect(error.code, host).to.equal("wrong-host");
         expect(error.message).to.equal(
-          `This server answers only requests addressed to 127.0.0.1:${api.port}, localhost:${api.port} or [::1]:${api.port}, not to "${host}" (the Host header): a web page of another site may not read the audit index through a host name of its own. Use the URL the server printed; a reverse proxy must send that address as Host (or \`crossproof audit serve\` be given the proxy's name with --allowed-host), and a port forward must keep the port.`,
+          `This server answers only requests addressed to 127.0.0.1:${api.port}, localhost:${api.port} or [::1]:${api.port}, not to "${host}" (the Host header): a web page of another site may not read the audit index through a host name of its own. Use the URL the server printed; a reverse proxy must send that address as Host (or give this server the proxy's name with --allowed-host), and a port forward must keep the port.`,
         );
         expect(answer.text).not.to.contain('consents"');
       }
