@@ -97,7 +97,7 @@ const say = headless
 const running = await stateDirOwner(stateDir);
 if (running)
   fail(
-    `another npm start (pid ${running.startPid}) is running with the state directory ${stateDir}, its chain on port ${running.port}; stop it first (Ctrl-C in its terminal, or kill ${running.startPid}), or give this one its own --state-dir.`,
+    `another npm start (pid ${running.startPid}) is running with the state directory ${stateDir}, its chain on port ${running.port}; stop it first (Ctrl-C in its terminal, or kill ${running.startPid}), or give this one its own --state-dir (and --chain-id: --fresh also removes the chain id's deployment manifest).`,
   );
 // Before --fresh removes the state directory, which names the chain an earlier npm start left.
 const orphan = await stopOrphanedChain(stateDir);
@@ -111,6 +111,9 @@ if (values.fresh) {
   });
 }
 await mkdir(stateDir, { recursive: true });
+// Claimed at once, before the chain starts (seconds): another npm start on this directory meanwhile
+// is refused as well.
+await recordChainOwner(stateDir, { chainPid: 0, startPid: process.pid, port });
 const problem = await portProblem(port);
 if (problem) fail(`${problem}; pick a free one: npm start -- --port 8546`);
 if (!values.headless && webPort !== 0) {

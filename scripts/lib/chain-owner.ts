@@ -11,6 +11,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 
 import { portProblem } from "./local-chain.ts";
 
+/** `chainPid` 0: the npm start has claimed the directory and not started its chain yet. */
 export type Owner = { chainPid: number; startPid: number; port: number };
 
 const ownerFile = (stateDir: string) => join(stateDir, "chain.pid.json");
@@ -24,15 +25,15 @@ export async function forgetChainOwner(stateDir: string): Promise<void> {
 }
 
 /**
- * The `npm start` that is running with this state directory now, if any: its chain still runs and
- * holds its port. A second `npm start` on the same directory would share (or, with --fresh, remove)
- * the state the first one's chain is writing.
+ * The `npm start` that is running with this state directory now, if any (it claims the directory
+ * before it starts its chain). A second `npm start` on the same directory would share (or, with
+ * --fresh, remove) the state the first one's chain is writing. Where the system does not say which
+ * script a process runs (no /proc), any live process with the recorded id counts.
  */
 export async function stateDirOwner(stateDir: string): Promise<Owner | undefined> {
   const owner = await readOwner(stateDir);
-  if (!owner || !alive(owner.startPid) || !isProcess(owner.startPid, "scripts/start.ts")) return undefined;
-  if (!alive(owner.chainPid) || !isProcess(owner.chainPid, "scripts/chain.ts")) return undefined;
-  return (await portProblem(owner.port)) === undefined ? undefined : owner;
+  if (!owner || owner.startPid === process.pid) return undefined;
+  return alive(owner.startPid) && isProcess(owner.startPid, "scripts/start.ts") ? owner : undefined;
 }
 
 async function readOwner(stateDir: string): Promise<Owner | undefined> {
@@ -57,6 +58,8 @@ export async function stopOrphanedChain(stateDir: string): Promise<string | unde
   const owner = await readOwner(stateDir);
   if (
     !owner ||
+    // Claimed by an npm start whose chain had not started yet.
+    owner.chainPid <= 0 ||
     !alive(owner.chainPid) ||
     !isProcess(owner.chainPid, "scripts/chain.ts") ||
     (await portProblem(owner.port)) === undefined

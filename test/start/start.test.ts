@@ -251,7 +251,7 @@ describe("npm start (headless)", function () {
     const second = await start([...args(), "--port", String(await freePort()), "--fresh"], env);
     expect(second.code, second.stdout).to.equal(2);
     expect(second.stderr.trim()).to.equal(
-      `npm start: another npm start (pid ${killed.child.pid}) is running with the state directory ${join(stateDir, "chain")}, its chain on port ${port}; stop it first (Ctrl-C in its terminal, or kill ${killed.child.pid}), or give this one its own --state-dir.`,
+      `npm start: another npm start (pid ${killed.child.pid}) is running with the state directory ${join(stateDir, "chain")}, its chain on port ${port}; stop it first (Ctrl-C in its terminal, or kill ${killed.child.pid}), or give this one its own --state-dir (and --chain-id: --fresh also removes the chain id's deployment manifest).`,
     );
     expect((await readdir(join(stateDir, "chain"))).sort()).to.deep.equal(stateBefore);
     killed.child.kill("SIGKILL");
