@@ -77,16 +77,16 @@ export async function main(argv: readonly string[]): Promise<number> {
   const verbose = argv.includes("--verbose");
   const json = argv.includes("--json");
   const [name, ...rest] = argv;
-  if (name === "help" && rest[0] !== undefined && Object.hasOwn(COMMANDS, rest[0])) {
-    const topic = await COMMANDS[rest[0]]!();
-    console.log(`Usage: crossproof ${topic.usage}\n\n${topic.summary}\n\n${GLOBAL_HELP}`);
-    return ExitCode.ok;
-  }
-  if (!name || name === "--help" || name === "-h" || name === "help") {
-    console.log(await help());
-    return name ? ExitCode.ok : ExitCode.badInput;
-  }
   try {
+    if (name === "help" && rest[0] !== undefined && Object.hasOwn(COMMANDS, rest[0])) {
+      const topic = await COMMANDS[rest[0]]!();
+      console.log(`Usage: crossproof ${topic.usage}\n\n${topic.summary}\n\n${GLOBAL_HELP}`);
+      return ExitCode.ok;
+    }
+    if (!name || name === "--help" || name === "-h" || name === "help") {
+      console.log(await help());
+      return name ? ExitCode.ok : ExitCode.badInput;
+    }
     if (!Object.hasOwn(COMMANDS, name))
       throw new UsageError(`Unknown command "${name}". Commands: ${Object.keys(COMMANDS).join(", ")}.`);
     const command = await COMMANDS[name]!();

@@ -68,7 +68,9 @@ export function parseAllowedHosts(value: string, what = "--allowed-host"): Allow
       throw new InvalidInputError(
         `${what} "${entry}" is not a host name or address with an optional port (e.g. audit.regulator.example or audit.regulator.example:8443); separate several with commas, without wildcards.`,
       );
-    return url.port === "" ? { name } : { name, port: Number(url.port) };
+    // URL parsing drops a scheme's default port ("name:80"); a port written is kept.
+    const written = /(?:^[^:[\]]*|\]):(\d+)$/.exec(entry)?.[1];
+    return written === undefined ? { name } : { name, port: Number(written) };
   });
 }
 

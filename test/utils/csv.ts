@@ -19,7 +19,7 @@ export type AuditCsvRecord = Record<(typeof AUDIT_CSV_COLUMNS)[number], string>;
 /**
  * RFC 4180 records, header line included: fields separated by commas, lines ended by CRLF, quoted
  * fields with doubled quotes. Throws on anything else (a bare line break, a quote inside an unquoted
- * field, an unterminated quote, a last line without CRLF).
+ * field, text after a closing quote, an unterminated quote, a last line without CRLF).
  */
 export function parseCsv(text: string): string[][] {
   const rows: string[][] = [];
@@ -33,7 +33,12 @@ export function parseCsv(text: string): string[][] {
       else if (text[i + 1] === '"') {
         field += '"';
         i++;
-      } else quoted = false;
+      } else {
+        quoted = false;
+        const next = text[i + 1];
+        if (next !== undefined && next !== "," && next !== "\r")
+          throw new Error(`text after a closing quote at ${i + 1}`);
+      }
     } else if (c === '"') {
       if (field !== "") throw new Error(`a quote inside an unquoted field at ${i}`);
       quoted = true;

@@ -366,13 +366,14 @@ async function serve(store: AuditStore, values: Values, global: GlobalOptions): 
     process.stderr.write(
       `Warning: --host ${host} is not a loopback address: anyone who can reach this machine on port ${new URL(api.url).port} can read the whole index (every consent, order and issuer), which is for the consortium's members and the regulator only. Keep the default 127.0.0.1 unless a firewall or an authenticating proxy stands in front.\n`,
     );
-  process.stderr.write(
-    `Audit API for chain ${chainId} at ${api.url}/api (reading ${storeName(values)}); Ctrl-C stops.\n`,
-  );
+  // Before the line that says the server is ready (its last).
   if (allowedHosts.length > 0)
     process.stderr.write(
       `It also answers requests addressed to ${allowedHosts.map((allowed) => (allowed.port === undefined ? `${allowed.name} (any port)` : `${allowed.name}:${allowed.port}`)).join(", ")}: the name of the proxy in front of it.\n`,
     );
+  process.stderr.write(
+    `Audit API for chain ${chainId} at ${api.url}/api (reading ${storeName(values)}); Ctrl-C stops.\n`,
+  );
   // A follower that stops on a refusal (another deployment, a reset chain, a reorg too deep) ends
   // the server with that error, so the exit code and the one-line message are main's, as for sync.
   let failure: Error | undefined;
