@@ -77,8 +77,12 @@ import { startPostgres, type PostgresServer } from "../test/utils/postgres.ts";
 import { prng } from "../test/utils/prng.ts";
 import { machineInfo, median, percentile, PROJECT_ROOT, round, writeResult } from "./lib/common.ts";
 
-const { values } = parseArgs({ options: { quick: { type: "boolean", default: false } } });
+const { values } = parseArgs({
+  options: { quick: { type: "boolean", default: false }, "ingest-only": { type: "boolean", default: false } },
+});
 const QUICK = values.quick;
+/** `--ingest-only`: the defaults' ingest runs and their calls, nothing else, nothing written (to profile). */
+const INGEST_ONLY = values["ingest-only"];
 
 /** The anvil chain of part 1 (31480–31489 are this benchmark's). */
 const CHAIN_ID = 31_483;
@@ -134,13 +138,12 @@ const workDir = await mkdtemp(join(tmpdir(), "crossproof-bench-audit-"));
 
 let chain: DeployedChain | undefined;
 let postgres: PostgresServer | undefined;
-const onSignal = (signal: NodeJS.Signals) => {
-  void (async () => {
-    await Promise.allSettled([chain?.stop(), postgres?.stop()]);
-    await rm(workDir, { recursive: true, force: true });
-    process.exit(signal === "SIGINT" ? 130 : 143);
-  })();
-};
+async function cleanUpAndExit(code: number): Promise<never> {
+  await Promise.allSettled([chain?.stop(), postgres?.stop()]);
+  await rm(workDir, { recursive: true, force: true });
+  process.exit(code);
+}
+const onSignal = (signal: NodeJS.Signals) => void cleanUpAndExit(signal === "SIGINT" ? 130 : 143);
 process.once("SIGINT", onSignal);
 process.once("SIGTERM", onSignal);
 
@@ -1196,6 +1199,14 @@ try {
   // The defaults first, alternating the databases so both see the same moments of the machine.
   for (let i = 0; i < DEFAULT_RUNS; i++)
     for (const database of ["sqlite", "postgres"] as const) show(await ingestRun(setup, database, DEFAULTS));
+  if (INGEST_ONLY) {
+    for (const run of runs)
+      console.log(
+        `${run.database}: ${JSON.stringify({ rpc: run.split.rpcCalls, store: run.split.storeCalls })}`,
+      );
+    console.log("\n--ingest-only: nothing written");
+    await cleanUpAndExit(0);
+  }
   for (const config of CONFIGS) show(await ingestRun(setup, "sqlite", config));
   const fastest = configOf(best("sqlite"));
   show(await ingestRun(setup, "sqlite", { ...fastest, batch: !fastest.batch }));
