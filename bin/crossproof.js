@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// The `crossproof` command. Runs the TypeScript sources directly on Node >= 22.18 (type stripping).
+// The `crossproof` command, on Node >= 22.18: the bundle npm builds (dist/cli, fast to start)
+// while it is current, else the TypeScript sources directly (type stripping); see bin/entry.js.
 const [major, minor] = process.versions.node.split(".").map(Number);
 if (major < 22 || (major === 22 && minor < 18)) {
   console.error(
@@ -15,5 +16,6 @@ for (const stream of [process.stdout, process.stderr]) {
     throw error;
   });
 }
-const { main } = await import("../src/cli/main.ts");
+const { cliEntry } = await import("./entry.js");
+const { main } = await import(cliEntry().href);
 process.exitCode = await main(process.argv.slice(2));

@@ -61,9 +61,12 @@ export async function buildMerkleTreeFast({
   return { leafCount, levels };
 }
 
+/** The worker beside this module: TypeScript in the sources, JavaScript in the CLI's bundle (scripts/build-cli.ts). */
+const WORKER = new URL(`./merkle-worker.${import.meta.url.endsWith(".ts") ? "ts" : "js"}`, import.meta.url);
+
 function runWorker(workerData: object): Promise<void> {
   return new Promise((resolve, reject) => {
-    const worker = new Worker(new URL("./merkle-worker.ts", import.meta.url), { workerData });
+    const worker = new Worker(WORKER, { workerData });
     worker.once("message", (message: { ok: boolean; message?: string }) => {
       void worker.terminate();
       if (message.ok) resolve();
