@@ -773,8 +773,8 @@ if (audit) {
 
 out("## Machine");
 out();
-out("| Part | Node | CPU | Cores | Memory | Load average at start (1/5/15 min) | Date |");
-out("| --- | --- | --- | ---: | ---: | --- | --- |");
+out("| Part | Node | CPU | Cores | CPU reference | Memory | Load average at start (1/5/15 min) | Date |");
+out("| --- | --- | --- | ---: | ---: | ---: | --- | --- |");
 for (const [name, result] of [
   ["gas", gas],
   ["did-gas", didGas],
@@ -788,12 +788,12 @@ for (const [name, result] of [
   if (!result) continue;
   const m = result.machine;
   out(
-    `| ${name} | ${m.node} | ${m.cpuModel} | ${m.cores} | ${n(m.totalMemoryMB)} MB | ${m.loadAverage.join(" / ")} | ${m.date} |`,
+    `| ${name} | ${m.node} | ${m.cpuModel} | ${m.cores} | ${m.cpuReferenceMs === undefined ? "–" : `${m.cpuReferenceMs} ms`} | ${n(m.totalMemoryMB)} MB | ${m.loadAverage.join(" / ")} | ${m.date} |`,
   );
 }
 out();
 out(
-  "Timings depend on the machine and on whatever else runs on it: a load average near or above the core count means the Merkle and latency figures are pessimistic. Gas figures do not depend on the machine.",
+  "Timings depend on the machine and on whatever else runs on it: a load average near or above the core count means the Merkle and latency figures are pessimistic. Gas figures do not depend on the machine. The CPU reference is the time of a fixed single-threaded JavaScript workload (bench/lib/cpu-reference.ts, in a fresh process) on the machine that wrote the part: machines of the same name differ (on 2026-11-27 one ran the same audit ingest 1.6 to 1.9 times slower than another, and signed the same transactions 1.55 times slower), so compare timings only with it.",
 );
 
 await writeFile(join(RESULTS_DIR, "README.md"), `${lines.join("\n")}\n`);

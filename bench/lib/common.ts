@@ -2,6 +2,7 @@
  * Shared bits of the benchmark: machine description, small statistics, and writing results to
  * bench/results/<name>.json. Plain Node (no Hardhat), so every bench part can import it.
  */
+import { spawnSync } from "node:child_process";
 import { mkdir, writeFile } from "node:fs/promises";
 import { availableParallelism, cpus, freemem, loadavg, platform, release, totalmem } from "node:os";
 import { dirname, join, resolve } from "node:path";
@@ -22,11 +23,18 @@ export type MachineInfo = {
   freeMemoryMB: number;
   /** 1/5/15-minute load averages when the benchmark started: other work on the machine skews timings. */
   loadAverage: number[];
+  /**
+   * The fastest of 5 runs of a fixed JavaScript workload in a fresh process (bench/lib/cpu-reference.ts),
+   * ms: one core's speed at JavaScript, to compare timings taken on different machines (absent from
+   * results written before it existed).
+   */
+  cpuReferenceMs?: number;
   date: string;
 };
 
 export function machineInfo(): MachineInfo {
   const list = cpus();
+  const reference = cpuReferenceMs();
   return {
     node: process.version,
     v8: process.versions.v8,
@@ -38,8 +46,24 @@ export function machineInfo(): MachineInfo {
     totalMemoryMB: Math.round(totalmem() / 2 ** 20),
     freeMemoryMB: Math.round(freemem() / 2 ** 20),
     loadAverage: loadavg().map((load) => round(load)),
+    ...(reference === undefined ? {} : { cpuReferenceMs: reference }),
     date: new Date().toISOString(),
   };
+}
+
+let measuredReference: number | undefined;
+
+/** {@link MachineInfo.cpuReferenceMs}, measured once per process (bench/lib/cpu-reference.ts). */
+function cpuReferenceMs(): number | undefined {
+  if (measuredReference === undefined) {
+    const run = spawnSync(process.execPath, [join(PROJECT_ROOT, "bench", "lib", "cpu-reference.ts")], {
+      encoding: "utf8",
+    });
+    const ms = Number(run.stdout.trim());
+    if (run.status !== 0 || !Number.isFinite(ms) || ms <= 0) return undefined;
+    measuredReference = ms;
+  }
+  return measuredReference;
 }
 
 /** Median of a non-empty list (mean of the middle two for even lengths). */
