@@ -17,5 +17,13 @@ for (const stream of [process.stdout, process.stderr]) {
   });
 }
 const { cliEntry } = await import("./entry.js");
-const { main } = await import(cliEntry().href);
-process.exitCode = await main(process.argv.slice(2));
+const entry = cliEntry();
+let cli;
+try {
+  cli = await import(entry.href);
+} catch (error) {
+  // A bundle removed under our feet (dist/cli deleted by hand): the sources are always there.
+  if (!entry.pathname.endsWith("/main.js") || error?.code !== "ERR_MODULE_NOT_FOUND") throw error;
+  cli = await import(cliEntry({ CROSSPROOF_FROM_SOURCES: "1" }).href);
+}
+process.exitCode = await cli.main(process.argv.slice(2));

@@ -2,7 +2,7 @@
  * What every chain-facing command needs: the RPC endpoint, the signing key, the deployment
  * manifest for the chain's id, and viem clients. Resolved from flags, then environment.
  */
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -34,7 +34,28 @@ export type GlobalOptions = {
 };
 
 export const DEFAULT_RPC_URL = "http://127.0.0.1:8545";
-const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
+const PROJECT_ROOT = projectRoot();
+
+/**
+ * The project's directory: the nearest one above this module whose package.json is Crossproof's
+ * (the sources, src/cli, and the bundle, dist/cli/<build>, sit at different depths).
+ */
+function projectRoot(): string {
+  const here = dirname(fileURLToPath(import.meta.url));
+  for (let directory = here; ;) {
+    try {
+      const manifest = JSON.parse(readFileSync(join(directory, "package.json"), "utf8")) as {
+        name?: unknown;
+      };
+      if (manifest.name === "crossproof") return directory;
+    } catch {
+      // No package.json here, or not JSON: look further up.
+    }
+    const parent = dirname(directory);
+    if (parent === directory) return resolve(here, "../..");
+    directory = parent;
+  }
+}
 
 export type ChainContext = {
   chainId: number;

@@ -1,12 +1,13 @@
 /**
- * Which code the `crossproof` bin runs (bin/entry.js): the bundle scripts/build-cli.ts writes, only
- * while it is newer than every source it was built from; the sources otherwise. And the bundle
- * behaves as the sources do.
+ * Which code the `crossproof` bin runs (bin/entry.js): the bundle scripts/build-cli.ts published,
+ * only while every input it was built from is as it was then; the sources otherwise. And the
+ * bundle behaves as the sources do.
  */
-import { mkdir, mkdtemp, rm, utimes, writeFile } from "node:fs/promises";
+import { createServer, type Server } from "node:http";
+import { mkdir, mkdtemp, readFile, rm, stat, utimes, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { pathToFileURL } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 
 import { expect } from "chai";
 
@@ -17,77 +18,142 @@ import { runCli } from "../utils/cli.ts";
 
 describe("crossproof bin: bundle or sources", function () {
   let root: string;
-  const rootUrl = () => pathToFileURL(`${root}/`);
-  const entry = (env: Record<string, string | undefined> = {}) => cliEntry(env, rootUrl()).pathname;
-  const bundleMain = () => join(root, "dist", "cli", "main.js");
+  const entry = (env: Record<string, string | undefined> = {}) =>
+    fileURLToPath(cliEntry(env, pathToFileURL(`${root}/`)));
+  const bundleMain = () => join(root, "dist", "cli", "20261127-build", "main.js");
   const sourceMain = () => join(root, "src", "cli", "main.ts");
-  const at = (path: string, seconds: number) => utimes(join(root, path), seconds, seconds);
+  const record = async (...paths: string[]) => {
+    const inputs = [];
+    for (const path of paths) {
+      const { mtimeMs, size } = await stat(join(root, path));
+      inputs.push({ path, mtimeMs, size });
+    }
+    await writeFile(
+      join(root, "dist", "cli", "current.json"),
+      JSON.stringify({ build: "20261127-build", inputs }),
+    );
+  };
 
   beforeEach(async function () {
     root = await mkdtemp(join(tmpdir(), "crossproof-entry-"));
     await mkdir(join(root, "src", "cli"), { recursive: true });
-    await mkdir(join(root, "dist", "cli"), { recursive: true });
-    await writeFile(join(root, "src", "cli", "main.ts"), "");
-    await writeFile(join(root, "src", "cli", "other.ts"), "");
-    await writeFile(join(root, "dist", "cli", "main.js"), "");
-    await writeFile(
-      join(root, "dist", "cli", "inputs.json"),
-      JSON.stringify({ inputs: ["src/cli/main.ts", "src/cli/other.ts"] }),
-    );
-    await at("src/cli/main.ts", 1_000);
-    await at("src/cli/other.ts", 1_000);
-    await at("dist/cli/inputs.json", 2_000);
+    await mkdir(join(root, "dist", "cli", "20261127-build"), { recursive: true });
+    await writeFile(join(root, "src", "cli", "main.ts"), "export {};\n");
+    await writeFile(join(root, "src", "cli", "other.ts"), "export {};\n");
+    await writeFile(bundleMain(), "");
+    // Whole seconds: a Date (as utimes is given below) holds no fraction of a millisecond.
+    for (const file of ["main.ts", "other.ts"])
+      await utimes(join(root, "src", "cli", file), 1_800_000_000, 1_800_000_000);
+    await record("src/cli/main.ts", "src/cli/other.ts");
   });
 
   afterEach(async function () {
     await rm(root, { recursive: true, force: true });
   });
 
-  it("runs the bundle while no source changed since it was built", function () {
+  it("runs the bundle while every input is as it was built from", function () {
     expect(entry()).to.equal(bundleMain());
     expect(entry({ CROSSPROOF_FROM_SOURCES: "0" })).to.equal(bundleMain());
     expect(entry({ CROSSPROOF_FROM_SOURCES: "" })).to.equal(bundleMain());
   });
 
-  it("runs the sources once one of them is newer than the bundle, or is gone", async function () {
-    await at("src/cli/other.ts", 3_000);
+  it("runs the sources once an input changed: newer, older (a copy moved in), resized or gone", async function () {
+    const other = join(root, "src", "cli", "other.ts");
+    const { mtime } = await stat(other);
+    await utimes(other, mtime, new Date(mtime.getTime() + 1_000));
     expect(entry()).to.equal(sourceMain());
-    await at("src/cli/other.ts", 1_000);
+    await utimes(other, mtime, new Date(mtime.getTime() - 60_000));
+    expect(entry()).to.equal(sourceMain());
+    await utimes(other, mtime, mtime);
     expect(entry()).to.equal(bundleMain());
-    await rm(join(root, "src", "cli", "other.ts"));
+    await writeFile(other, "export {}; \n");
+    await utimes(other, mtime, mtime);
+    expect(entry(), "same time, another size").to.equal(sourceMain());
+    await rm(other);
+    expect(entry()).to.equal(sourceMain());
+  });
+
+  it("runs the sources for an input recorded as changed during its build", async function () {
+    const current = join(root, "dist", "cli", "current.json");
+    const published = JSON.parse(await readFile(current, "utf8")) as { inputs: { mtimeMs: number | null }[] };
+    published.inputs[1]!.mtimeMs = null;
+    await writeFile(current, JSON.stringify(published));
     expect(entry()).to.equal(sourceMain());
   });
 
   it("runs the sources without a bundle, with an unreadable one, or when asked to", async function () {
     expect(entry({ CROSSPROOF_FROM_SOURCES: "1" })).to.equal(sourceMain());
-    await writeFile(join(root, "dist", "cli", "inputs.json"), "{");
+    const current = join(root, "dist", "cli", "current.json");
+    await writeFile(current, JSON.stringify({ build: "../../elsewhere", inputs: [] }));
+    expect(entry(), "a build name that leaves dist/cli").to.equal(sourceMain());
+    await writeFile(current, "{");
     expect(entry()).to.equal(sourceMain());
     await rm(join(root, "dist"), { recursive: true });
     expect(entry()).to.equal(sourceMain());
   });
 
-  it("runs the bundle npm test built, and it answers as the sources do", async function () {
-    // npm test builds it first (pretest); a test run started otherwise after an edit builds it here.
-    if (cliEntry(process.env).pathname !== join(PROJECT_ROOT, "dist", "cli", "main.js")) {
-      const built = await runScript(join(PROJECT_ROOT, "scripts", "build-cli.ts"), []);
-      expect(built.code, built.stderr).to.equal(0);
-    }
-    expect(cliEntry(process.env).pathname).to.equal(join(PROJECT_ROOT, "dist", "cli", "main.js"));
-    const document = join(await mkdtemp(join(tmpdir(), "crossproof-entry-doc-")), "report.txt");
-    try {
+  describe("the project's bundle", function () {
+    const CHAIN_ID = 0x7a69b;
+    let rpc: Server;
+    let rpcUrl: string;
+    let workDir: string;
+
+    before(async function () {
+      // npm test builds it first (pretest); a test run started otherwise after an edit builds it here.
+      if (!fileURLToPath(cliEntry({})).endsWith("main.js")) {
+        const built = await runScript(join(PROJECT_ROOT, "scripts", "build-cli.ts"), []);
+        expect(built.code, built.stderr).to.equal(0);
+      }
+      workDir = await mkdtemp(join(tmpdir(), "crossproof-entry-doc-"));
+      // A node that knows only its chain id: enough for the CLI to look for the chain's manifest.
+      rpc = createServer((request, response) => {
+        let body = "";
+        request.on("data", (chunk: Buffer) => (body += chunk.toString()));
+        request.on("end", () => {
+          const { id, method } = JSON.parse(body) as { id: number; method: string };
+          response.setHeader("content-type", "application/json");
+          response.end(
+            JSON.stringify(
+              method === "eth_chainId"
+                ? { jsonrpc: "2.0", id, result: `0x${CHAIN_ID.toString(16)}` }
+                : { jsonrpc: "2.0", id, error: { code: -32601, message: `${method} not served here` } },
+            ),
+          );
+        });
+      });
+      await new Promise<void>((resolve) => rpc.listen(0, "127.0.0.1", resolve));
+      const address = rpc.address();
+      if (address === null || typeof address === "string") throw new Error("no port");
+      rpcUrl = `http://127.0.0.1:${address.port}`;
+    });
+
+    after(async function () {
+      await new Promise((resolve) => rpc.close(resolve));
+      await rm(workDir, { recursive: true, force: true });
+    });
+
+    it("is current after npm test's build, and answers as the sources do", async function () {
+      expect(fileURLToPath(cliEntry({}))).to.match(/[/\\]dist[/\\]cli[/\\][\w-]+[/\\]main\.js$/);
+      const document = join(workDir, "report.txt");
       await writeFile(document, "lab report");
       const salt = `0x${"ab".repeat(32)}`;
       for (const args of [
         ["fingerprint", document, "--salt", salt, "--json"],
         ["help", "anchor"],
-        ["verify", document, "--package", join(root, "missing.proof.json")],
+        ["verify", document, "--package", join(workDir, "missing.proof.json")],
+        // Run elsewhere: the project's deployments/ is found from the bundle as from the sources.
+        ["schema", "list", "--rpc", rpcUrl],
       ]) {
-        const bundled = await runCli(args);
-        const sources = await runCli(args, { CROSSPROOF_FROM_SOURCES: "1" });
+        const bundled = await runCli(args, { CROSSPROOF_FROM_SOURCES: "0" }, { cwd: workDir });
+        const sources = await runCli(args, { CROSSPROOF_FROM_SOURCES: "1" }, { cwd: workDir });
         expect(bundled, args.join(" ")).to.deep.equal(sources);
       }
-    } finally {
-      await rm(join(document, ".."), { recursive: true, force: true });
-    }
+      const listed = await runCli(
+        ["schema", "list", "--rpc", rpcUrl],
+        { CROSSPROOF_FROM_SOURCES: "0" },
+        { cwd: workDir },
+      );
+      expect(listed.stderr).to.contain(join(PROJECT_ROOT, "deployments", `${CHAIN_ID}.json`));
+    });
   });
 });
