@@ -1,11 +1,11 @@
 /**
  * The real `crossproof` bin against real local chains — Hardhat's EDR node and anvil — deployed
  * with the real deploy script: the same commands a user types, asserted on exit codes and output.
- * Tests of the CLI's own checks and wording run on Hardhat only (`itOnce`).
+ * Tests of the CLI's own checks and wording, and of its build, run on Hardhat only (`itOnce`).
  */
 import { existsSync } from "node:fs";
 import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 
 import { expect } from "chai";
@@ -16,6 +16,7 @@ import { writeJournal } from "../../src/cli/journal.ts";
 import { anchorBatch, anchorFingerprints } from "../../src/sdk/fingerprints/actions.ts";
 import { applyForRecognition } from "../../src/sdk/issuers/issuers.ts";
 import { buildMerkleTree, merkleRoot } from "../../src/sdk/fingerprints/merkle.ts";
+import { PARALLEL_THRESHOLD } from "../../src/sdk/node/merkle-builder.ts";
 import { computeFingerprint, hashDocument, randomSalt } from "../../src/sdk/fingerprints/spec.ts";
 import { schemaIdOf } from "../../src/sdk/schemas/schemas.ts";
 
@@ -48,11 +49,12 @@ for (const [engine, chainId] of [
     /**
      * A test of the CLI's own checks and wording (input refused before anything is sent, packages
      * and manifests of other chains, proposals checked against the committee, a proposal file passed
-     * between members, the pause's messages): it reads the chain but nothing in it depends on the
-     * engine, so it runs on the first engine only. On anvil the suite keeps to what an
-     * engine can change: transactions, reverts and their decoding, logs, time, committee decisions
-     * (the set-up's). The pause through the committee, with its `[EnforcedPause]` decoding and its
-     * audit trail, runs on Hardhat only: anvil decodes custom errors in the unaccredited-anchor test.
+     * between members, the pause's messages) or of its build (the Merkle workers of a big batch): it
+     * reads the chain but nothing in it depends on the engine, so it runs on the first engine only.
+     * On anvil the suite keeps to what an engine can change: transactions, reverts and their
+     * decoding, logs, time, committee decisions (the set-up's). The pause through the committee,
+     * with its `[EnforcedPause]` decoding and its audit trail, runs on Hardhat only: anvil decodes
+     * custom errors in the unaccredited-anchor test.
      */
     const itOnce = (title: string, test: Mocha.AsyncFunc) => {
       if (engine === "hardhat") it(title, test);
@@ -526,6 +528,30 @@ for (const [engine, chainId] of [
       expect(badProofText.stdout).to.match(/^BAD-PROOF {2}/);
       expect(badProofText.stdout).not.to.contain("issuer");
     });
+
+    itOnce(
+      "anchors a batch big enough for worker threads, listed in a file; its leaves verify",
+      async function () {
+        // From the bundle under npm test: the worker is a file of its own there (scripts/build-cli.ts).
+        expect(availableParallelism(), "this test needs two cores to start workers").to.be.at.least(2);
+        const bigDir = join(dir, "big-batch");
+        await mkdir(bigDir);
+        const names = Array.from({ length: PARALLEL_THRESHOLD }, (_, i) => `bill-${i}.txt`);
+        for (let i = 0; i < names.length; i += 512)
+          await Promise.all(
+            names.slice(i, i + 512).map((name, j) => writeFile(join(bigDir, name), `bill ${i + j}`)),
+          );
+        const list = join(dir, "big-batch.txt");
+        await writeFile(list, names.map((name) => `big-batch/${name}\n`).join(""));
+        const anchored = await run("anchor", "--list", list, "--schema", SCHEMA, "--batch", "--json");
+        expect(anchored.code, anchored.stderr).to.equal(0);
+        expect(anchored.json.leafCount).to.equal(PARALLEL_THRESHOLD);
+        for (const name of [names[0]!, names.at(-1)!]) {
+          const verified = await run("verify", join(bigDir, name), "--json");
+          expect(verified.json.status, name).to.equal("valid");
+        }
+      },
+    );
 
     /** Documents, their journal (as `anchor` writes it before sending) and a wallet, as if the CLI had died. */
     async function interruptedAnchor(name: string, batch: boolean) {

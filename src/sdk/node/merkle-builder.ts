@@ -11,7 +11,7 @@ import { levelSizes, type MerkleTree } from "../fingerprints/merkle.ts";
 import { buildShare, layoutFor } from "./merkle-hashing.ts";
 
 /** Below this many leaves, starting workers costs more than it saves. */
-const PARALLEL_THRESHOLD = 32_768;
+export const PARALLEL_THRESHOLD = 32_768;
 
 export type BuildMerkleTreeFastParameters = {
   /** Fingerprints as one flat buffer of n × 32 bytes. */
