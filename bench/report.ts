@@ -793,7 +793,7 @@ for (const [name, result] of [
 }
 out();
 out(
-  "Timings depend on the machine and on whatever else runs on it: a load average near or above the core count means the Merkle and latency figures are pessimistic. Gas figures do not depend on the machine. The CPU reference is the time of a fixed single-threaded JavaScript workload (bench/lib/cpu-reference.ts, in a fresh process) on the machine that wrote the part: machines of the same name differ (on 2026-11-27 one ran the same audit ingest 1.6 to 1.9 times slower than another, and signed the same transactions 1.55 times slower), so compare timings only with it.",
+  "Timings depend on the machine and on whatever else runs on it: a load average near or above the core count means the Merkle and latency figures are pessimistic. Gas figures do not depend on the machine. The CPU reference is the time of a fixed single-threaded JavaScript workload (bench/lib/cpu-reference.ts, in a fresh process) on the machine that wrote the part: machines of the same name differ (on 2026-11-27 one ran the same audit ingest 1.6 to 2.6 times slower than another, and signed the same transactions 1.2 to 1.6 times slower: audit-ingest-recheck.md), so compare timings only with it; it varies by some tens of percent on one machine too.",
 );
 
 await writeFile(join(RESULTS_DIR, "README.md"), `${lines.join("\n")}\n`);
