@@ -22,7 +22,9 @@ export function cliEntry(env = process.env, root = projectRoot) {
   try {
     const dist = new URL("dist/cli/", root);
     const { build, inputs } = JSON.parse(readFileSync(new URL("current.json", dist), "utf8"));
+    // A build name inside dist/cli, and inputs that include the CLI's entry (never none).
     if (typeof build !== "string" || !/^[\w-]+$/.test(build) || !Array.isArray(inputs)) return sources;
+    if (!inputs.some((input) => input?.path === "src/cli/main.ts")) return sources;
     for (const { path, mtimeMs, size } of inputs) {
       const now = statSync(new URL(path, root));
       if (now.mtimeMs !== mtimeMs || now.size !== size) return sources;

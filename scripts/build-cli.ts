@@ -6,8 +6,9 @@
  *
  * Each build goes to a directory of its own, dist/cli/<build>/, and is published by replacing
  * dist/cli/current.json (written beside, then renamed: atomic): a CLI already running from an
- * earlier build keeps its files (chunks load lazily), and two builds at once never collide. Builds
- * other than the newest two are removed once a day old.
+ * earlier build keeps its files (chunks load lazily), and two builds at once never collide. The
+ * build it replaces is stamped with the time; other builds are removed a day after being replaced
+ * (or after being built, for one never published).
  *
  * current.json lists every input with its modification time and size as they were when the build
  * began; bin/entry.js runs the bundle only while every input still has exactly those, else the
@@ -22,19 +23,15 @@
  * Run: `node scripts/build-cli.ts [--if-possible]` (Node ≥ 22.18).
  */
 import { randomBytes } from "node:crypto";
-import { statSync } from "node:fs";
-import { readdir, rename, rm, stat, writeFile } from "node:fs/promises";
+import { readFileSync, statSync } from "node:fs";
+import { readdir, rename, rm, stat, utimes, writeFile } from "node:fs/promises";
 import { join, relative, resolve } from "node:path";
 import { performance } from "node:perf_hooks";
 import { parseArgs } from "node:util";
 
-import { build } from "esbuild";
-
 const PROJECT_ROOT = resolve(import.meta.dirname, "..");
 const DIST = join(PROJECT_ROOT, "dist", "cli");
-/** Builds kept whatever their age (the current one and the one before it). */
-const KEEP_NEWEST = 2;
-/** Older builds are removed once this old: a CLI started from one has long finished. */
+/** A build is removed this long after it was replaced: a CLI started from it has long finished. */
 const PRUNE_AFTER_MS = 24 * 60 * 60 * 1000;
 /** Inputs besides the bundled sources (paths relative to the project). */
 const BUILD_INPUTS = [
@@ -53,8 +50,11 @@ const { values } = parseArgs({ options: { "if-possible": { type: "boolean", defa
 const started = performance.now();
 const buildName = `${new Date().toISOString().replace(/[-:.]/g, "")}-${randomBytes(3).toString("hex")}`;
 const directory = join(DIST, buildName);
+let published = false;
 
 try {
+  // Here, not at the top: without esbuild (an install that skipped it) the bin runs the sources.
+  const { build } = await import("esbuild");
   // Times taken before esbuild reads anything: an input saved during the build differs from them.
   const startedAt = Date.now();
   const before = new Map<string, { mtimeMs: number; size: number }>();
@@ -109,8 +109,15 @@ try {
   const current: CurrentBuild = { build: buildName, inputs };
   const pointer = join(DIST, `current.json.${buildName}.tmp`);
   await writeFile(pointer, `${JSON.stringify(current, null, 2)}\n`);
+  const replaced = currentBuild();
   await rename(pointer, join(DIST, "current.json"));
-  await prune();
+  published = true;
+  if (replaced !== undefined && replaced !== buildName) {
+    const now = new Date();
+    await utimes(join(DIST, replaced), now, now).catch(() => {});
+  }
+  // Best effort: an old build left behind costs disk space, nothing else.
+  await prune(new Set([buildName, replaced ?? buildName])).catch(() => {});
   const stale = inputs.filter((input) => input.mtimeMs === null).map((input) => input.path);
   console.log(
     `crossproof CLI bundled into ${relative(PROJECT_ROOT, directory)} from ${sources.length} sources in ${Math.round(performance.now() - started)} ms` +
@@ -119,7 +126,7 @@ try {
         : ""),
   );
 } catch (error) {
-  await rm(directory, { recursive: true, force: true });
+  if (!published) await rm(directory, { recursive: true, force: true });
   // esbuild has printed what failed to build.
   const reason = (error as Error).message.split("\n")[0];
   if (values["if-possible"]) {
@@ -132,18 +139,28 @@ try {
   }
 }
 
-/** Removes builds other than the newest KEEP_NEWEST once they are PRUNE_AFTER_MS old. */
-async function prune(): Promise<void> {
-  const builds = (await readdir(DIST, { withFileTypes: true }))
-    .filter((entry) => entry.isDirectory())
-    .map((entry) => entry.name)
-    .sort()
-    .reverse();
-  for (const name of builds.slice(KEEP_NEWEST)) {
-    const path = join(DIST, name);
+/** The build dist/cli/current.json names, if any. */
+function currentBuild(): string | undefined {
+  try {
+    const { build } = JSON.parse(readFileSync(join(DIST, "current.json"), "utf8")) as { build?: unknown };
+    return typeof build === "string" ? build : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Removes the builds, but `kept`, last changed (built, or stamped when replaced) over PRUNE_AFTER_MS ago. */
+async function prune(kept: Set<string>): Promise<void> {
+  for (const entry of await readdir(DIST, { withFileTypes: true })) {
+    const path = join(DIST, entry.name);
     try {
-      if (Date.now() - (await stat(path)).mtimeMs > PRUNE_AFTER_MS)
-        await rm(path, { recursive: true, force: true });
+      if (entry.isDirectory() && !kept.has(entry.name)) {
+        if (Date.now() - (await stat(path)).mtimeMs > PRUNE_AFTER_MS)
+          await rm(path, { recursive: true, force: true });
+      } else if (entry.name.endsWith(".tmp") && Date.now() - (await stat(path)).mtimeMs > PRUNE_AFTER_MS) {
+        // A pointer a killed build wrote and never renamed.
+        await rm(path, { force: true });
+      }
     } catch {
       // Removed by another build meanwhile.
     }

@@ -3,10 +3,11 @@
  * only while every input it was built from is as it was then; the sources otherwise. And the
  * bundle behaves as the sources do.
  */
+import { existsSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import { mkdir, mkdtemp, readFile, rm, stat, utimes, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
 import { expect } from "chai";
@@ -14,7 +15,7 @@ import { expect } from "chai";
 import { cliEntry } from "../../bin/entry.js";
 import { PROJECT_ROOT } from "../../scripts/lib/local-chain.ts";
 import { runScript } from "../../scripts/lib/run.ts";
-import { runCli } from "../utils/cli.ts";
+import { ensureCliBundle, runCli } from "../utils/cli.ts";
 
 describe("crossproof bin: bundle or sources", function () {
   let root: string;
@@ -86,6 +87,8 @@ describe("crossproof bin: bundle or sources", function () {
     const current = join(root, "dist", "cli", "current.json");
     await writeFile(current, JSON.stringify({ build: "../../elsewhere", inputs: [] }));
     expect(entry(), "a build name that leaves dist/cli").to.equal(sourceMain());
+    await writeFile(current, JSON.stringify({ build: "20261127-build", inputs: [] }));
+    expect(entry(), "no inputs").to.equal(sourceMain());
     await writeFile(current, "{");
     expect(entry()).to.equal(sourceMain());
     await rm(join(root, "dist"), { recursive: true });
@@ -99,11 +102,7 @@ describe("crossproof bin: bundle or sources", function () {
     let workDir: string;
 
     before(async function () {
-      // npm test builds it first (pretest); a test run started otherwise after an edit builds it here.
-      if (!fileURLToPath(cliEntry({})).endsWith("main.js")) {
-        const built = await runScript(join(PROJECT_ROOT, "scripts", "build-cli.ts"), []);
-        expect(built.code, built.stderr).to.equal(0);
-      }
+      await ensureCliBundle();
       workDir = await mkdtemp(join(tmpdir(), "crossproof-entry-doc-"));
       // A node that knows only its chain id: enough for the CLI to look for the chain's manifest.
       rpc = createServer((request, response) => {
@@ -130,6 +129,29 @@ describe("crossproof bin: bundle or sources", function () {
     after(async function () {
       await new Promise((resolve) => rpc.close(resolve));
       await rm(workDir, { recursive: true, force: true });
+    });
+
+    it("replaces the current build, stamps it, and removes builds replaced over a day ago", async function () {
+      const dist = join(PROJECT_ROOT, "dist", "cli");
+      const previous = dirname(await ensureCliBundle());
+      const longGone = join(dist, "19990101T000000000Z-test01");
+      const recent = join(dist, "19990101T000000000Z-test02");
+      try {
+        for (const path of [longGone, recent]) await mkdir(path, { recursive: true });
+        const twoDaysAgo = new Date(Date.now() - 2 * 86_400_000);
+        await utimes(longGone, twoDaysAgo, twoDaysAgo);
+        await utimes(previous, twoDaysAgo, twoDaysAgo);
+        const built = await runScript(join(PROJECT_ROOT, "scripts", "build-cli.ts"), []);
+        expect(built.code, built.stderr).to.equal(0);
+        expect(dirname(await ensureCliBundle())).not.to.equal(previous);
+        expect(existsSync(longGone), "replaced two days ago").to.equal(false);
+        expect(existsSync(recent), "a day has not passed").to.equal(true);
+        // The replaced build stays a day from now: a CLI started from it keeps its chunks.
+        expect(Date.now() - (await stat(previous)).mtimeMs).to.be.below(60_000);
+      } finally {
+        await rm(longGone, { recursive: true, force: true });
+        await rm(recent, { recursive: true, force: true });
+      }
     });
 
     it("is current after npm test's build, and answers as the sources do", async function () {
