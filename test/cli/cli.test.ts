@@ -544,9 +544,10 @@ for (const [engine, chainId] of [
           );
         const list = join(dir, "big-batch.txt");
         await writeFile(list, names.map((name) => `big-batch/${name}\n`).join(""));
-        // In the test's directory: a failed run leaves its journal (32,768 salts) there, not in the project.
+        // In the batch's directory: its journal (32,768 salts, kept if the run fails) goes there, not
+        // into the project, nor where the pause test looks for one.
         const anchored = await cli(["anchor", "--list", list, "--schema", SCHEMA, "--batch", "--json"], env, {
-          cwd: dir,
+          cwd: bigDir,
         });
         expect(anchored.code, anchored.stderr).to.equal(0);
         expect(anchored.json.leafCount).to.equal(PARALLEL_THRESHOLD);
