@@ -34,8 +34,6 @@ export type GlobalOptions = {
 };
 
 export const DEFAULT_RPC_URL = "http://127.0.0.1:8545";
-const PROJECT_ROOT = projectRoot();
-
 /**
  * The project's directory: the nearest one above this module whose package.json is Crossproof's
  * (the sources, src/cli, and the bundle, dist/cli/<build>, sit at different depths).
@@ -162,7 +160,7 @@ async function loadManifest(
     : [
         process.env.CROSSPROOF_DEPLOYMENTS_DIR,
         join(process.cwd(), "deployments"),
-        join(PROJECT_ROOT, "deployments"),
+        join(projectRoot(), "deployments"),
       ]
         .filter((dir): dir is string => Boolean(dir))
         .map((dir) => resolve(dir, `${chainId}.json`));

@@ -154,8 +154,7 @@ describe("crossproof bin: bundle or sources", function () {
       }
     });
 
-    it("is current after npm test's build, and answers as the sources do", async function () {
-      expect(fileURLToPath(cliEntry({}))).to.match(/[/\\]dist[/\\]cli[/\\][\w-]+[/\\]main\.js$/);
+    it("answers as the sources do", async function () {
       const document = join(workDir, "report.txt");
       await writeFile(document, "lab report");
       const salt = `0x${"ab".repeat(32)}`;

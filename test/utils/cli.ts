@@ -3,7 +3,6 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 import { cliEntry } from "../../bin/entry.js";
-
 import { PROJECT_ROOT } from "../../scripts/lib/local-chain.ts";
 import { runScript } from "../../scripts/lib/run.ts";
 
